@@ -1,0 +1,75 @@
+"""Translations: Spanish by default, English on request; one catalog per language.
+
+Message ids are English. The catalogs are the .po files under app/locale, read at start-up,
+so there is no compile step to forget.
+"""
+
+from collections.abc import Callable
+from contextvars import ContextVar
+from datetime import datetime
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from babel import Locale
+from babel.dates import format_datetime as babel_format_datetime
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import Translations
+
+LANGUAGES = ("es", "en")
+DEFAULT_LANGUAGE = "es"
+LANGUAGE_COOKIE = "mesa_lang"
+# Babel locales used to format dates and numbers for each interface language.
+BABEL_LOCALES = {"es": "es_PE", "en": "en"}
+LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
+
+current_language: ContextVar[str] = ContextVar("current_language", default=DEFAULT_LANGUAGE)
+
+
+@cache
+def translations(language: str) -> Translations:
+    po_path = LOCALE_DIR / language / "LC_MESSAGES" / "messages.po"
+    if not po_path.exists():
+        return Translations()
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file, locale=language)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return Translations(fp=buffer)
+
+
+def gettext(message: str, /, **variables: object) -> str:
+    text = translations(current_language.get()).gettext(message)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, n: int, /, **variables: object) -> str:
+    text = translations(current_language.get()).ngettext(singular, plural, n)
+    return text % {"num": n, **variables}
+
+
+_ = gettext
+
+
+def choose_language(cookie_value: str | None) -> str:
+    return cookie_value if cookie_value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def babel_locale() -> Locale:
+    return Locale.parse(BABEL_LOCALES[current_language.get()])
+
+
+def format_datetime(value: datetime, format: str = "medium") -> str:
+    return babel_format_datetime(value, format=format, locale=babel_locale(), tzinfo="America/Lima")
+
+
+def format_number(value: float) -> str:
+    return format_decimal(value, locale=babel_locale())
+
+
+def lazy(message: str) -> Callable[[], str]:
+    """For module-level strings: translated when called, in the request's language."""
+    return lambda: gettext(message)

@@ -1,0 +1,47 @@
+"""Jinja2 templates with gettext in the request's language."""
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+
+from app.core import i18n
+from app.core.config import ROOT
+from app.drafts.text import paragraphs
+
+environment = Environment(
+    loader=FileSystemLoader(ROOT / "templates"),
+    autoescape=select_autoescape(default=True),
+    extensions=["jinja2.ext.i18n"],
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+environment.install_gettext_callables(  # type: ignore[attr-defined]
+    i18n.gettext, i18n.ngettext, newstyle=True
+)
+
+
+@pass_context
+def url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> str:
+    """A site-relative path, so pages never name a host (and work behind any proxy)."""
+    request: Request = context["request"]
+    return request.scope.get("root_path", "") + str(request.app.url_path_for(name, **path_params))
+
+
+environment.globals.update(
+    url_for=url_for,
+    format_datetime=i18n.format_datetime,
+    format_number=i18n.format_number,
+    paragraphs=paragraphs,
+    languages=i18n.LANGUAGES,
+)
+templates = Jinja2Templates(env=environment)
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    context = {"lang": i18n.current_language.get(), **(context or {})}
+    return templates.TemplateResponse(request, name, context, status_code=status_code)

@@ -1,0 +1,66 @@
+"""Drafts, their provisions (a tree, each with a stable uid) and immutable provision versions."""
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import DateTime, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.core.models import created_at_field
+
+
+class Phase(StrEnum):
+    OPEN = "open"  # comments and amendments welcome
+    CONSOLIDATION = "consolidation"  # the secretariat merges; no new amendments
+    CLOSED = "closed"
+
+
+class VersionSource(StrEnum):
+    IMPORT = "import"
+    AMENDMENT = "amendment"
+    EDIT = "edit"  # a secretariat edit, with its reason
+
+
+def new_uid() -> str:
+    return str(uuid.uuid4())
+
+
+class Draft(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=80, unique=True)
+    title: str = Field(max_length=300)
+    phase: str = Field(default=Phase.OPEN, max_length=20)
+    is_public: bool = Field(default=True)
+    created_at: datetime = created_at_field()
+
+
+class Provision(SQLModel, table=True):
+    """A node of the bill. Its label is computed from its place; its uid never changes."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(default_factory=new_uid, max_length=36, unique=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    parent_id: int | None = Field(default=None, foreign_key="provision.id", index=True)
+    kind: str = Field(max_length=40)
+    # Order among its siblings; 0-based, contiguous while the provision is in the draft.
+    position: int
+    current_version: int = Field(default=1)
+    created_at: datetime = created_at_field()
+    removed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+
+
+class ProvisionVersion(SQLModel, table=True):
+    """The heading and text of a provision at one point. Never updated once written."""
+
+    __tablename__ = "provision_version"
+    __table_args__ = (UniqueConstraint("provision_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    provision_id: int = Field(foreign_key="provision.id", index=True)
+    number: int
+    heading: str = Field(default="", max_length=500)
+    text: str = Field(default="", sa_type=Text)
+    source: str = Field(default=VersionSource.IMPORT, max_length=20)
+    reason: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = created_at_field()

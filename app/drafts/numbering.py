@@ -1,0 +1,191 @@
+"""Kinds of provisions and the labels computed from their position. Pure: no DB, no HTTP.
+
+Labels follow Peruvian legislative technique: articles are numbered continuously through the
+whole law (those of the título preliminar in Roman numerals, on their own count); títulos are
+numbered through the law, capítulos within their título, subcapítulos and secciones within their
+parent; the items of each group of disposiciones complementarias are PRIMERA, SEGUNDA… or ÚNICA
+when alone, and the group's own heading turns singular then.
+"""
+
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    TITULO_PRELIMINAR = "titulo_preliminar"
+    TITULO = "titulo"
+    CAPITULO = "capitulo"
+    SUBCAPITULO = "subcapitulo"
+    SECCION = "seccion"
+    ARTICULO = "articulo"
+    FINALES = "disposiciones_finales"
+    TRANSITORIAS = "disposiciones_transitorias"
+    MODIFICATORIAS = "disposiciones_modificatorias"
+    DEROGATORIAS = "disposiciones_derogatorias"
+    DISPOSICION = "disposicion"
+
+
+# Clauses carry text and are what members comment on, amend and take positions on.
+CLAUSE_KINDS = frozenset({Kind.ARTICULO, Kind.DISPOSICION})
+DISPOSITION_GROUPS = (Kind.FINALES, Kind.TRANSITORIAS, Kind.MODIFICATORIAS, Kind.DEROGATORIAS)
+# Which kinds may contain which; None stands for the top level of the law.
+ALLOWED_PARENTS: dict[Kind, frozenset[Kind | None]] = {
+    Kind.TITULO_PRELIMINAR: frozenset({None}),
+    Kind.TITULO: frozenset({None}),
+    Kind.CAPITULO: frozenset({None, Kind.TITULO}),
+    Kind.SUBCAPITULO: frozenset({Kind.CAPITULO}),
+    Kind.SECCION: frozenset({Kind.CAPITULO, Kind.SUBCAPITULO}),
+    Kind.ARTICULO: frozenset(
+        {None, Kind.TITULO_PRELIMINAR, Kind.TITULO, Kind.CAPITULO, Kind.SUBCAPITULO, Kind.SECCION}
+    ),
+    **{group: frozenset({None}) for group in DISPOSITION_GROUPS},
+    Kind.DISPOSICION: frozenset(DISPOSITION_GROUPS),
+}
+# Group headings: (plural, singular), the singular used when the group holds one disposition.
+GROUP_HEADINGS = {
+    Kind.FINALES: ("DISPOSICIONES COMPLEMENTARIAS FINALES", "DISPOSICIÓN COMPLEMENTARIA FINAL"),
+    Kind.TRANSITORIAS: (
+        "DISPOSICIONES COMPLEMENTARIAS TRANSITORIAS",
+        "DISPOSICIÓN COMPLEMENTARIA TRANSITORIA",
+    ),
+    Kind.MODIFICATORIAS: (
+        "DISPOSICIONES COMPLEMENTARIAS MODIFICATORIAS",
+        "DISPOSICIÓN COMPLEMENTARIA MODIFICATORIA",
+    ),
+    Kind.DEROGATORIAS: (
+        "DISPOSICIONES COMPLEMENTARIAS DEROGATORIAS",
+        "DISPOSICIÓN COMPLEMENTARIA DEROGATORIA",
+    ),
+}
+STRUCTURE_WORDS = {
+    Kind.TITULO: "TÍTULO",
+    Kind.CAPITULO: "CAPÍTULO",
+    Kind.SUBCAPITULO: "SUBCAPÍTULO",
+    Kind.SECCION: "SECCIÓN",
+}
+
+_ROMAN = (
+    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+)  # fmt: skip
+_UNITS = ("", "PRIMERA", "SEGUNDA", "TERCERA", "CUARTA", "QUINTA", "SEXTA", "SÉPTIMA",
+          "OCTAVA", "NOVENA")  # fmt: skip
+_TENS = ("", "DÉCIMA", "VIGÉSIMA", "TRIGÉSIMA", "CUADRAGÉSIMA", "QUINCUAGÉSIMA",
+         "SEXAGÉSIMA", "SEPTUAGÉSIMA", "OCTOGÉSIMA", "NONAGÉSIMA")  # fmt: skip
+MAX_ORDINAL = 99
+
+
+def to_roman(number: int) -> str:
+    if not 0 < number < 4000:
+        raise ValueError(f"no Roman numeral for {number}")
+    parts = []
+    for value, symbol in _ROMAN:
+        count, number = divmod(number, value)
+        parts.append(symbol * count)
+    return "".join(parts)
+
+
+def from_roman(text: str) -> int | None:
+    """The value of a well-formed Roman numeral, or None."""
+    text = text.upper()
+    if not text or set(text) - set("MDCLXVI"):
+        return None
+    total, rest = 0, text
+    for value, symbol in _ROMAN:
+        while rest.startswith(symbol):
+            total += value
+            rest = rest[len(symbol) :]
+    return total if not rest and to_roman(total) == text else None
+
+
+def ordinal(number: int) -> str:
+    """Feminine ordinal in capitals, as dispositions go: 1 → PRIMERA, 21 → VIGÉSIMA PRIMERA."""
+    if not 0 < number <= MAX_ORDINAL:
+        raise ValueError(f"no ordinal for {number}")
+    tens, units = divmod(number, 10)
+    return " ".join(word for word in (_TENS[tens], _UNITS[units]) if word)
+
+
+def _fold(text: str) -> str:
+    """Upper case without accents or spaces, to match ordinals however they were typed."""
+    decomposed = unicodedata.normalize("NFD", text.upper())
+    return "".join(c for c in decomposed if c.isalpha())
+
+
+def _ordinal_spellings() -> dict[str, int]:
+    spellings = {_fold(ordinal(n)): n for n in range(1, MAX_ORDINAL + 1)}
+    # Variants found in published Peruvian laws.
+    for n in range(11, 20):
+        spellings[_fold("DÉCIMO " + _UNITS[n - 10])] = n
+    spellings.update({_fold("SÉTIMA"): 7, _fold("UNDÉCIMA"): 11, _fold("DUODÉCIMA"): 12})
+    for tens in range(1, 10):
+        spellings[_fold(_TENS[tens] + " SÉTIMA")] = tens * 10 + 7
+    return spellings
+
+
+_ORDINAL_SPELLINGS = _ordinal_spellings()
+
+
+def parse_ordinal(text: str) -> int | None:
+    """1 for "PRIMERA", 0 for "ÚNICA" (a disposition alone in its group), None otherwise."""
+    folded = _fold(text)
+    if folded == "UNICA":
+        return 0
+    return _ORDINAL_SPELLINGS.get(folded)
+
+
+@dataclass(frozen=True)
+class Node:
+    """A provision as numbering sees it: its identity, kind and parent, in document order."""
+
+    key: object
+    kind: Kind
+    parent: object | None
+
+
+@dataclass(frozen=True)
+class Label:
+    text: str  # "Artículo 12.", "TÍTULO II", "TERCERA.", "DISPOSICIONES COMPLEMENTARIAS FINALES"
+    number: int | None  # 12 for "Artículo 12.", 2 for "TÍTULO II", None where there is no number
+
+
+def compute_labels(nodes: Sequence[Node]) -> dict[object, Label]:
+    """Labels for every node, given all the nodes of a law in document order."""
+    kinds = {node.key: node.kind for node in nodes}
+    children_of_kind = Counter((node.parent, node.kind) for node in nodes)
+    preliminary = {node.key for node in nodes if node.kind is Kind.TITULO_PRELIMINAR}
+    in_preliminary: set[object] = set()
+    seen: defaultdict[tuple[object, Kind], int] = defaultdict(int)
+    articles = 0
+    labels: dict[object, Label] = {}
+
+    for node in nodes:
+        if node.parent in preliminary or node.parent in in_preliminary:
+            in_preliminary.add(node.key)
+        seen[(node.parent, node.kind)] += 1
+        position = seen[(node.parent, node.kind)]
+
+        if node.kind is Kind.TITULO_PRELIMINAR:
+            labels[node.key] = Label("TÍTULO PRELIMINAR", None)
+        elif node.kind is Kind.ARTICULO and node.key in in_preliminary:
+            # Counted among the articles of the preliminary title only, wherever they sit in it.
+            number = sum(
+                1 for key in labels if key in in_preliminary and kinds[key] is Kind.ARTICULO
+            )
+            labels[node.key] = Label(f"Artículo {to_roman(number + 1)}.", number + 1)
+        elif node.kind is Kind.ARTICULO:
+            articles += 1
+            labels[node.key] = Label(f"Artículo {articles}.", articles)
+        elif node.kind in STRUCTURE_WORDS:
+            labels[node.key] = Label(f"{STRUCTURE_WORDS[node.kind]} {to_roman(position)}", position)
+        elif node.kind in GROUP_HEADINGS:
+            plural, singular = GROUP_HEADINGS[node.kind]
+            alone = children_of_kind[(node.key, Kind.DISPOSICION)] == 1
+            labels[node.key] = Label(singular if alone else plural, None)
+        elif node.kind is Kind.DISPOSICION:
+            alone = children_of_kind[(node.parent, Kind.DISPOSICION)] == 1
+            labels[node.key] = Label("ÚNICA." if alone else f"{ordinal(position)}.", position)
+    return labels

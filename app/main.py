@@ -1,0 +1,83 @@
+"""create_app(): routers, static files, middleware and the one error handler."""
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
+from starlette.exceptions import HTTPException
+from starlette.middleware.gzip import GZipMiddleware
+
+from app.core import router as core_router
+from app.core.config import ROOT, Settings, get_settings
+from app.core.db import create_db_engine
+from app.core.errors import DomainError
+from app.core.i18n import _
+from app.core.middleware import LanguageMiddleware, SecurityHeadersMiddleware
+from app.core.templating import render
+from app.drafts import router as drafts_router
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+
+
+def error_response(request: Request, status: int, code: str, message: str) -> Response:
+    if wants_json(request):
+        return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+    return render(
+        request, "error.html", {"status": status, "message": message}, status_code=status
+    )
+
+
+async def handle_domain_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, DomainError)
+    return error_response(request, error.status_code, error.code, error.message)
+
+
+async def handle_http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HTTPException)
+    if error.status_code == 404:
+        return error_response(request, 404, "not_found", _("This page does not exist."))
+    if error.status_code == 405:
+        return error_response(
+            request, 405, "method_not_allowed", _("This address does not accept that request.")
+        )
+    return error_response(request, error.status_code, "http_error", str(error.detail))
+
+
+async def handle_validation_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, RequestValidationError)
+    problems = []
+    for item in error.errors():
+        where = ".".join(str(part) for part in item["loc"] if part not in ("body", "query", "path"))
+        problems.append(f"{where}: {item['msg']}" if where else item["msg"])
+    message = _("The request is not valid: %(problems)s", problems="; ".join(problems))
+    return error_response(request, 422, "invalid_input", message)
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="Mesa",
+        version="0.1.0",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.engine = engine or create_db_engine(settings.database_url)
+
+    app.add_middleware(GZipMiddleware, minimum_size=500)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.production)
+    app.add_middleware(LanguageMiddleware)
+    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+
+    app.include_router(core_router.router)
+    app.include_router(drafts_router.api)
+    app.include_router(drafts_router.pages)
+
+    app.add_exception_handler(DomainError, handle_domain_error)
+    app.add_exception_handler(HTTPException, handle_http_error)
+    app.add_exception_handler(RequestValidationError, handle_validation_error)
+    return app
