@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export MESA_PORT ?= 8000
 
-.PHONY: run test lint format lock bench clean
+.PHONY: run test lint format lock bench messages clean
 
 $(STAMP): requirements.lock requirements-dev.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -32,6 +32,9 @@ test: lint
 format: $(STAMP)
 	$(BIN)/ruff check --fix app tests migrations benchmarks
 	$(BIN)/ruff format app tests migrations benchmarks
+
+messages: $(STAMP)
+	$(BIN)/python -m app.core.catalogs
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -25,9 +25,7 @@ def wants_json(request: Request) -> bool:
 def error_response(request: Request, status: int, code: str, message: str) -> Response:
     if wants_json(request):
         return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
-    return render(
-        request, "error.html", {"status": status, "message": message}, status_code=status
-    )
+    return render(request, "error.html", {"status": status, "message": message}, status_code=status)
 
 
 async def handle_domain_error(request: Request, error: Exception) -> Response:

@@ -38,7 +38,9 @@ def database_url(kind: str, folder: Path) -> str:
 
 
 @pytest.fixture(scope="session", params=ENGINES)
-def engine(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     url = database_url(request.param, tmp_path_factory.mktemp(request.param))
     migrate.upgrade(url)
     engine = create_db_engine(url)

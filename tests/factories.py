@@ -35,7 +35,8 @@ La presente Ley tiene por objeto promover la formalización.
 ## CAPÍTULO II. DEFINICIONES
 
 #### Artículo 3. Definiciones
-Para efectos de la presente Ley, conforme al artículo 1, se entiende por minero artesanal a quien trabaja en forma personal.
+Para efectos de la presente Ley, conforme al artículo 1, se entiende por minero artesanal\
+a quien trabaja en forma personal.
 
 # TÍTULO II. FORMALIZACIÓN
 
@@ -58,6 +59,8 @@ Se deroga toda norma que se oponga a la presente Ley.
 
 
 def make_draft(session: Session, slug: str = "ley-de-prueba") -> Draft:
-    draft = service.import_draft(session, parse_draft(SMALL_LAW.format(slug=slug).encode(), markdown=True))
+    draft = service.import_draft(
+        session, parse_draft(SMALL_LAW.format(slug=slug).encode(), markdown=True)
+    )
     session.commit()
     return draft

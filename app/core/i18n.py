@@ -13,6 +13,7 @@ from pathlib import Path
 
 from babel import Locale
 from babel.dates import format_datetime as babel_format_datetime
+from babel.dates import get_timezone
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -23,6 +24,8 @@ DEFAULT_LANGUAGE = "es"
 LANGUAGE_COOKIE = "mesa_lang"
 # Babel locales used to format dates and numbers for each interface language.
 BABEL_LOCALES = {"es": "es_PE", "en": "en"}
+# Dates are shown in Peru's time; they are stored in UTC.
+TIMEZONE = get_timezone("America/Lima")
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 
 current_language: ContextVar[str] = ContextVar("current_language", default=DEFAULT_LANGUAGE)
@@ -63,7 +66,7 @@ def babel_locale() -> Locale:
 
 
 def format_datetime(value: datetime, format: str = "medium") -> str:
-    return babel_format_datetime(value, format=format, locale=babel_locale(), tzinfo="America/Lima")
+    return babel_format_datetime(value, format=format, locale=babel_locale(), tzinfo=TIMEZONE)
 
 
 def format_number(value: float) -> str:

@@ -27,7 +27,8 @@ environment.install_gettext_callables(  # type: ignore[attr-defined]
 def url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> str:
     """A site-relative path, so pages never name a host (and work behind any proxy)."""
     request: Request = context["request"]
-    return request.scope.get("root_path", "") + str(request.app.url_path_for(name, **path_params))
+    root: str = request.scope.get("root_path", "")
+    return root + str(request.app.url_path_for(name, **path_params))
 
 
 environment.globals.update(

@@ -262,8 +262,8 @@ def parse_draft(raw: bytes, *, markdown: bool, default_slug: str | None = None) 
     try:
         content = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        raise ImportProblem(_("the file is not in UTF-8"), line) from None
+        bad_line = raw[: error.start].count(b"\n") + 1
+        raise ImportProblem(_("the file is not in UTF-8"), bad_line) from None
     lines = content.splitlines()
     if not any(line.strip() for line in lines):
         raise ImportProblem(_("the file is empty"))

@@ -35,7 +35,7 @@ def read_draft(draft: DraftDep, session: SessionDep) -> DraftDetail:
                 label=entry.label.text,
                 heading=entry.heading,
                 parent=entry.parent.uid if entry.parent else None,
-                version=entry.provision.current_version,
+                version=entry.version,
             )
             for entry in outline.entries
         ],
@@ -45,7 +45,7 @@ def read_draft(draft: DraftDep, session: SessionDep) -> DraftDetail:
 @api.get("/drafts/{slug}/provisions/{uid}")
 def read_provision(draft: DraftDep, uid: str, session: SessionDep) -> ProvisionDetail:
     entry = service.load_outline(session, draft).get(uid)
-    version = service.current_version(session, entry.provision)
+    version = service.current_version(session, entry)
     return ProvisionDetail(
         uid=entry.uid,
         kind=entry.kind,
@@ -70,10 +70,12 @@ def contents_page(request: Request, draft: DraftDep, session: SessionDep) -> HTM
 
 
 @pages.get("/drafts/{slug}/provisions/{uid}", response_class=HTMLResponse)
-def provision_page(request: Request, draft: DraftDep, uid: str, session: SessionDep) -> HTMLResponse:
+def provision_page(
+    request: Request, draft: DraftDep, uid: str, session: SessionDep
+) -> HTMLResponse:
     outline = service.load_outline(session, draft)
     entry = outline.get(uid)
-    version = service.current_version(session, entry.provision)
+    version = service.current_version(session, entry)
     previous, following = outline.neighbours(uid) if entry.is_clause else (None, None)
     return render(
         request,

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.core.errors import Conflict, NotFound
@@ -22,20 +23,16 @@ class SlugTaken(Conflict):
 class OutlineEntry:
     """A provision in document order, with its computed label and current heading."""
 
-    provision: Provision
+    id: int
+    uid: str
+    kind: Kind
+    position: int
+    version: int  # the current version's number
     heading: str
-    label: Label
     depth: int
     parent: "OutlineEntry | None"
+    label: Label = field(default_factory=lambda: Label("", None))
     children: list["OutlineEntry"] = field(default_factory=list)
-
-    @property
-    def kind(self) -> Kind:
-        return Kind(self.provision.kind)
-
-    @property
-    def uid(self) -> str:
-        return self.provision.uid
 
     @property
     def is_clause(self) -> bool:
@@ -84,28 +81,43 @@ def get_draft(session: Session, slug: str) -> Draft:
 
 
 def load_outline(session: Session, draft: Draft) -> Outline:
-    rows = session.exec(
-        select(Provision, ProvisionVersion.heading)
-        .join(
-            ProvisionVersion,
-            (col(ProvisionVersion.provision_id) == Provision.id)
-            & (col(ProvisionVersion.number) == Provision.current_version),
+    # Plain columns, not ORM objects: every page loads the outline, and it must stay cheap.
+    rows = (
+        session.connection()
+        .execute(
+            sa_select(
+                col(Provision.id),
+                col(Provision.uid),
+                col(Provision.parent_id),
+                col(Provision.kind),
+                col(Provision.position),
+                col(Provision.current_version),
+                col(ProvisionVersion.heading),
+            )
+            .join(
+                ProvisionVersion,
+                (col(ProvisionVersion.provision_id) == Provision.id)
+                & (col(ProvisionVersion.number) == Provision.current_version),
+            )
+            .where(col(Provision.draft_id) == draft.id, col(Provision.removed_at).is_(None))
+            .order_by(col(Provision.parent_id), col(Provision.position))
         )
-        .where(Provision.draft_id == draft.id, col(Provision.removed_at).is_(None))
-    ).all()
-    children: defaultdict[int | None, list[tuple[Provision, str]]] = defaultdict(list)
-    for provision, heading in rows:
-        children[provision.parent_id].append((provision, heading))
+        .all()
+    )
+    children: defaultdict[int | None, list[tuple[int, str, str, int, int, str]]] = defaultdict(list)
+    for id_, uid, parent_id, kind, position, version, heading in rows:
+        assert id_ is not None
+        children[parent_id].append((id_, uid, kind, position, version, heading))
 
     entries: list[OutlineEntry] = []
 
     def visit(parent_id: int | None, parent: OutlineEntry | None, depth: int) -> None:
-        for provision, heading in sorted(children[parent_id], key=lambda row: row[0].position):
-            entry = OutlineEntry(provision, heading, Label("", None), depth, parent)
+        for id_, uid, kind, position, version, heading in children[parent_id]:
+            entry = OutlineEntry(id_, uid, Kind(kind), position, version, heading, depth, parent)
             entries.append(entry)
             if parent:
                 parent.children.append(entry)
-            visit(provision.id, entry, depth + 1)
+            visit(id_, entry, depth + 1)
 
     visit(None, None, 0)
     labels = compute_labels(
@@ -116,14 +128,12 @@ def load_outline(session: Session, draft: Draft) -> Outline:
     return Outline(entries, {entry.uid: entry for entry in entries})
 
 
-def current_version(session: Session, provision: Provision) -> ProvisionVersion:
-    version = session.exec(
+def current_version(session: Session, entry: OutlineEntry) -> ProvisionVersion:
+    return session.exec(
         select(ProvisionVersion).where(
-            ProvisionVersion.provision_id == provision.id,
-            ProvisionVersion.number == provision.current_version,
+            ProvisionVersion.provision_id == entry.id, ProvisionVersion.number == entry.version
         )
     ).one()
-    return version
 
 
 def import_draft(session: Session, parsed: ParsedDraft, slug: str | None = None) -> Draft:
@@ -136,6 +146,7 @@ def import_draft(session: Session, parsed: ParsedDraft, slug: str | None = None)
     draft = Draft(slug=slug, title=parsed.title)
     session.add(draft)
     session.flush()
+    assert draft.id is not None
 
     # One flush per level of the tree: parents get their ids before their children are added.
     level: list[tuple[ParsedProvision, int | None, int]] = [

@@ -24,8 +24,13 @@ class TestDrafts:
         body = client.get("/api/v1/drafts/ley-de-prueba").json()
         provisions = body["provisions"]
         assert [p["label"] for p in provisions][:6] == [
-            "TÍTULO PRELIMINAR", "Artículo I.", "TÍTULO I", "CAPÍTULO I", "Artículo 1.", "Artículo 2.",
-        ]  # fmt: skip
+            "TÍTULO PRELIMINAR",
+            "Artículo I.",
+            "TÍTULO I",
+            "CAPÍTULO I",
+            "Artículo 1.",
+            "Artículo 2.",
+        ]
         by_label = {p["label"]: p for p in provisions if p["kind"] == "articulo"}
         capitulo = next(p for p in provisions if p["kind"] == "capitulo")
         assert by_label["Artículo 1."]["parent"] == capitulo["uid"]

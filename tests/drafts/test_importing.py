@@ -184,13 +184,23 @@ BAD_INPUT = {
         4,
         "no reconocido",
     ),
-    "an article without text": ("# Ley\n# Artículo 1. A\n# Artículo 2. B\nx\n".encode(), 2, "no tiene texto"),
-    "a bad slug": ("---\nslug: Mi Ley\ntitle: Ley\n---\n# Artículo 1. A\nx\n".encode(), None, "identificador"),
+    "an article without text": (
+        "# Ley\n# Artículo 1. A\n# Artículo 2. B\nx\n".encode(),
+        2,
+        "no tiene texto",
+    ),
+    "a bad slug": (
+        "---\nslug: Mi Ley\ntitle: Ley\n---\n# Artículo 1. A\nx\n".encode(),
+        None,
+        "identificador",
+    ),
 }
 
 
 @pytest.mark.parametrize(("raw", "line", "words"), BAD_INPUT.values(), ids=BAD_INPUT.keys())
-def test_bad_input_is_refused_with_a_clear_message(raw: bytes, line: int | None, words: str) -> None:
+def test_bad_input_is_refused_with_a_clear_message(
+    raw: bytes, line: int | None, words: str
+) -> None:
     with pytest.raises(ImportProblem) as problem:
         parse_draft(raw, markdown=True)
     assert problem.value.line == line

@@ -13,7 +13,16 @@ from app.drafts.numbering import (
 
 @pytest.mark.parametrize(
     ("number", "roman"),
-    [(1, "I"), (4, "IV"), (9, "IX"), (14, "XIV"), (40, "XL"), (49, "XLIX"), (90, "XC"), (2026, "MMXXVI")],
+    [
+        (1, "I"),
+        (4, "IV"),
+        (9, "IX"),
+        (14, "XIV"),
+        (40, "XL"),
+        (49, "XLIX"),
+        (90, "XC"),
+        (2026, "MMXXVI"),
+    ],
 )
 def test_roman_numerals_both_ways(number: int, roman: str) -> None:
     assert to_roman(number) == roman

@@ -43,7 +43,9 @@ class TestImportDraft:
         make_draft(db, slug="ley")
         before = db.exec(select(func.count()).select_from(Provision)).one()
         with pytest.raises(service.SlugTaken):
-            service.import_draft(db, parse_draft(SMALL_LAW.format(slug="ley").encode(), markdown=True))
+            service.import_draft(
+                db, parse_draft(SMALL_LAW.format(slug="ley").encode(), markdown=True)
+            )
         db.rollback()
         assert db.exec(select(func.count()).select_from(Draft)).one() == 1
         assert db.exec(select(func.count()).select_from(Provision)).one() == before
