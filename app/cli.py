@@ -4,12 +4,17 @@ import argparse
 import sys
 from pathlib import Path
 
+from app.audit import service as audit
 from app.core import migrate
 from app.core.config import get_settings
-from app.core.db import create_db_engine, write_session
+from app.core.db import create_db_engine, read_session, write_session
 from app.core.errors import DomainError
 from app.core.i18n import _
 from app.drafts import service as drafts
+from app.members import demo
+from app.members import service as members
+from app.members.models import Sector
+from app.members.permissions import Role
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -43,20 +48,68 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
-    """Loads the drafts in drafts/ into an empty database (what `make run` does first)."""
+    """What `make run` does before serving: loads drafts/ into an empty database and, in
+    development, creates the demo accounts and says how to sign in."""
     settings = get_settings()
     engine = create_db_engine(settings.database_url)
     with write_session(engine) as session:
         if drafts.has_drafts(session):
             print(_("The database already holds drafts; nothing imported."))
-            return 0
-        for path in sorted(settings.drafts_dir.glob("*.md")):
-            if path.name.lower() == "readme.md":
-                continue
-            draft = drafts.import_file(session, path)
-            print(_("Imported «%(title)s» (%(slug)s).", title=draft.title, slug=draft.slug))
+        else:
+            for path in sorted(settings.drafts_dir.glob("*.md")):
+                if path.name.lower() == "readme.md":
+                    continue
+                draft = drafts.import_file(session, path)
+                print(_("Imported «%(title)s» (%(slug)s).", title=draft.title, slug=draft.slug))
+        if not settings.production:
+            demo.create_demo_accounts(session)
         session.commit()
+        if not settings.production:
+            print(demo.sign_in_help(settings.port))
     return 0
+
+
+def cmd_member_add(args: argparse.Namespace) -> int:
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
+    details = members.MemberDetails(
+        email=args.email, name=args.name, role=args.role, organization=args.organization or "",
+        sector=args.sector or Sector.OTHER, region=args.region or "Lima Metropolitana",
+    )  # fmt: skip
+    engine = create_db_engine(get_settings().database_url)
+    with write_session(engine) as session:
+        member = members.add_member(session, None, details, password)
+        link = None
+        if password is None:
+            # No mail server is assumed: the link is printed for whoever runs the command.
+            token = members.new_invitation(session, None, member)
+            link = f"{get_settings().base_url.rstrip('/')}/invitations/{token}"
+        session.commit()
+    print(_("Member %(email)s added with the role %(role)s.", email=member.email, role=member.role))
+    if link:
+        print(_("Invitation link (single use, valid for 7 days): %(link)s", link=link))
+    return 0
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    engine = create_db_engine(get_settings().database_url)
+    with write_session(engine) as session:
+        member = members.get_member_by_email(session, args.email)
+        _token, raw = members.create_api_token(session, member, args.name)
+        session.commit()
+    print(raw)
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    engine = create_db_engine(get_settings().database_url)
+    with read_session(engine) as session:
+        result = audit.verify_chain(session)
+    if result.ok:
+        print(_("The record is intact: %(n)s events, last hash %(hash)s.", n=result.events,
+                hash=result.head_hash))  # fmt: skip
+        return 0
+    print(_("The record is broken at event %(seq)s.", seq=result.first_bad), file=sys.stderr)
+    return 1
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -92,6 +145,33 @@ def build_parser() -> argparse.ArgumentParser:
 
     seed = commands.add_parser("seed", help="load drafts/ into an empty database")
     seed.set_defaults(handler=cmd_seed)
+
+    member = commands.add_parser("member", help="members").add_subparsers(
+        dest="action", required=True
+    )
+    add = member.add_parser(
+        "add", help="add a member (prints an invitation link without a password)"
+    )
+    add.add_argument("--email", required=True)
+    add.add_argument("--name", required=True)
+    add.add_argument("--role", required=True, choices=[role.value for role in Role])
+    add.add_argument("--organization")
+    add.add_argument("--sector", choices=[sector.value for sector in Sector])
+    add.add_argument("--region")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    add.set_defaults(handler=cmd_member_add)
+
+    token = commands.add_parser("token", help="API tokens").add_subparsers(
+        dest="action", required=True
+    )
+    create = token.add_parser("create", help="print a new personal API token for a member")
+    create.add_argument("--email", required=True)
+    create.add_argument("--name", default="mesa token create")
+    create.set_defaults(handler=cmd_token_create)
+
+    audit_parser = commands.add_parser("audit", help="the record of changes")
+    audit_parser.add_argument("action", choices=["verify"])
+    audit_parser.set_defaults(handler=cmd_audit_verify)
 
     serve = commands.add_parser("serve", help="serve Mesa over HTTP")
     serve.add_argument("--host", default="127.0.0.1")

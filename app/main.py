@@ -1,6 +1,8 @@
 """create_app(): routers, static files, middleware and the one error handler."""
 
-from fastapi import FastAPI, Request
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -8,14 +10,19 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
+from app.audit import router as audit_router
 from app.core import router as core_router
 from app.core.config import ROOT, Settings, get_settings
+from app.core.csrf import CsrfCookieMiddleware, verify_csrf
 from app.core.db import create_db_engine
 from app.core.errors import DomainError
+from app.core.http import see_other
 from app.core.i18n import _
 from app.core.middleware import LanguageMiddleware, SecurityHeadersMiddleware
 from app.core.templating import render
 from app.drafts import router as drafts_router
+from app.members import router as members_router
+from app.members.deps import current_member
 
 
 def wants_json(request: Request) -> bool:
@@ -23,9 +30,17 @@ def wants_json(request: Request) -> bool:
 
 
 def error_response(request: Request, status: int, code: str, message: str) -> Response:
+    response: Response
     if wants_json(request):
-        return JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
-    return render(request, "error.html", {"status": status, "message": message}, status_code=status)
+        response = JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+    elif status == 401:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        response = see_other(f"{request.app.url_path_for('sign_in_page')}?next={quote(target)}")
+    else:
+        context = {"status": status, "message": message}
+        response = render(request, "error.html", context, status_code=status)
+    response.headers["X-Mesa-Error"] = code  # the same code the API gives, for pages too
+    return response
 
 
 async def handle_domain_error(request: Request, error: Exception) -> Response:
@@ -57,6 +72,8 @@ async def handle_validation_error(request: Request, error: Exception) -> Respons
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
+        # Every request: who is asking (for pages' headers and guards), and CSRF on writes.
+        dependencies=[Depends(verify_csrf), Depends(current_member)],
         title="Mesa",
         version="0.1.0",
         docs_url="/api/docs",
@@ -68,12 +85,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.production)
+    app.add_middleware(CsrfCookieMiddleware, secure=settings.production)
     app.add_middleware(LanguageMiddleware)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
 
     app.include_router(core_router.router)
     app.include_router(drafts_router.api)
     app.include_router(drafts_router.pages)
+    app.include_router(members_router.api)
+    app.include_router(members_router.pages)
+    app.include_router(audit_router.api)
+    app.include_router(audit_router.pages)
 
     app.add_exception_handler(DomainError, handle_domain_error)
     app.add_exception_handler(HTTPException, handle_http_error)

@@ -2,8 +2,29 @@
 
 from sqlmodel import SQLModel
 
+from app.audit.models import AuditEvent
 from app.drafts.models import Draft, Provision, ProvisionVersion
+from app.members.models import (
+    ApiToken,
+    Invitation,
+    Member,
+    MemberSession,
+    RecoveryCode,
+    SignInFailure,
+)
 
 metadata = SQLModel.metadata
 
-__all__ = ["Draft", "Provision", "ProvisionVersion", "metadata"]
+__all__ = [
+    "ApiToken",
+    "AuditEvent",
+    "Draft",
+    "Invitation",
+    "Member",
+    "MemberSession",
+    "Provision",
+    "ProvisionVersion",
+    "RecoveryCode",
+    "SignInFailure",
+    "metadata",
+]

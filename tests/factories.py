@@ -1,10 +1,19 @@
 """Small builders of test data, written through the same services the app uses."""
 
+import re
+import secrets
+from typing import Any
+
+from fastapi.testclient import TestClient
+from httpx2 import Response
 from sqlmodel import Session
 
 from app.drafts import service
 from app.drafts.importing import parse_draft
 from app.drafts.models import Draft
+from app.members import service as members
+from app.members.models import Member
+from app.members.service import MemberDetails
 
 SMALL_LAW = """---
 slug: {slug}
@@ -64,3 +73,44 @@ def make_draft(session: Session, slug: str = "ley-de-prueba") -> Draft:
     )
     session.commit()
     return draft
+
+
+PASSWORD = "contraseña-de-prueba"
+_CSRF_INPUT = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
+
+
+def make_member(
+    session: Session,
+    role: str = "member",
+    email: str | None = None,
+    name: str = "Integrante de prueba",
+    sector: str = "civil_society",
+    password: str | None = PASSWORD,
+    **fields: str,
+) -> Member:
+    email = email or f"{role}-{secrets.token_hex(3)}@mesa.example"
+    details = MemberDetails(email=email, name=name, role=role, sector=sector, **fields)
+    member = members.add_member(session, None, details, password)
+    session.commit()
+    return member
+
+
+def csrf_token(client: TestClient, page: str = "/sign-in") -> str:
+    """The CSRF token a form on `page` carries, read as a browser would."""
+    match = _CSRF_INPUT.search(client.get(page).text)
+    assert match, f"no CSRF token on {page}"
+    return match.group(1)
+
+
+def post_form(
+    client: TestClient, url: str, data: dict[str, str] | None = None, **kwargs: Any
+) -> Response:
+    """Submit a form as a browser would: with a page's CSRF token, not following redirects."""
+    fields = {"csrf_token": csrf_token(client), **(data or {})}
+    return client.post(url, data=fields, follow_redirects=False, **kwargs)
+
+
+def sign_in(client: TestClient, member: Member, password: str = PASSWORD) -> Response:
+    response = post_form(client, "/sign-in", {"email": member.email, "password": password})
+    assert response.status_code == 303, response.text
+    return response

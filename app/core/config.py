@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     port: int = 8000
     drafts_dir: Path = ROOT / "drafts"
     default_language: Literal["es", "en"] = "es"
+    # Where people reach Mesa; used in links printed by the command line.
+    base_url: str = "http://127.0.0.1:8000"
 
     @property
     def production(self) -> bool:

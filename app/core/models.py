@@ -19,5 +19,10 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def timestamp_field() -> datetime:
+    """A required time, stored with its zone (always UTC)."""
+    return Field(sa_type=DateTime(timezone=True), nullable=False)  # type: ignore[no-any-return]
+
+
 def created_at_field() -> datetime:
     return Field(default_factory=utcnow, sa_type=DateTime(timezone=True), nullable=False)  # type: ignore[no-any-return]

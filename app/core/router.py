@@ -1,13 +1,13 @@
 """Routes that belong to no domain: health and the language switch."""
 
 from typing import Literal
-from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from app.core import i18n
 from app.core.db import SessionDep, database_kind
+from app.core.http import local_path, see_other
 
 router = APIRouter()
 ONE_YEAR = 365 * 24 * 3600
@@ -23,11 +23,7 @@ def health(request: Request, session: SessionDep) -> dict[str, str]:
 def choose_language(
     request: Request, language: Literal["es", "en"], next: str = "/"
 ) -> RedirectResponse:
-    # Only local paths: an absolute URL here would make Mesa an open redirect.
-    target = urlsplit(next)
-    if target.scheme or target.netloc or not next.startswith("/") or "\\" in next:
-        next = "/"
-    response = RedirectResponse(next, status_code=303)
+    response = see_other(local_path(next))
     response.set_cookie(
         i18n.LANGUAGE_COOKIE,
         language,

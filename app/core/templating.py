@@ -9,6 +9,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 
 from app.core import i18n
 from app.core.config import ROOT
+from app.core.csrf import form_token
 from app.drafts.text import paragraphs
 
 environment = Environment(
@@ -44,5 +45,10 @@ templates = Jinja2Templates(env=environment)
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
-    context = {"lang": i18n.current_language.get(), **(context or {})}
+    context = {
+        "lang": i18n.current_language.get(),
+        "member": getattr(request.state, "member", None),
+        "csrf_token": form_token(request),
+        **(context or {}),
+    }
     return templates.TemplateResponse(request, name, context, status_code=status_code)

@@ -62,5 +62,6 @@ class ProvisionVersion(SQLModel, table=True):
     heading: str = Field(default="", max_length=500)
     text: str = Field(default="", sa_type=Text)
     source: str = Field(default=VersionSource.IMPORT, max_length=20)
+    author_id: int | None = Field(default=None, foreign_key="member.id")
     reason: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = created_at_field()

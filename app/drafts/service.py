@@ -8,6 +8,8 @@ from pathlib import Path
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
+from app.audit import service as audit
+from app.audit.service import SYSTEM, Actor
 from app.core.errors import Conflict, NotFound
 from app.core.i18n import _
 from app.drafts.importing import ParsedDraft, ParsedProvision, parse_draft
@@ -136,7 +138,9 @@ def current_version(session: Session, entry: OutlineEntry) -> ProvisionVersion:
     ).one()
 
 
-def import_draft(session: Session, parsed: ParsedDraft, slug: str | None = None) -> Draft:
+def import_draft(
+    session: Session, parsed: ParsedDraft, slug: str | None = None, actor: Actor = SYSTEM
+) -> Draft:
     """Write a parsed bill as a new draft: every provision at version 1."""
     slug = slug or parsed.slug
     if not slug:
@@ -175,6 +179,11 @@ def import_draft(session: Session, parsed: ParsedDraft, slug: str | None = None)
             level.extend((child, provision.id, pos) for pos, child in enumerate(node.children))
     session.add_all(versions)
     session.flush()
+    clauses = sum(1 for node in parsed.walk() if node.kind in CLAUSE_KINDS)
+    audit.record(
+        session, actor, "draft.imported", f"draft:{draft.slug}", draft_id=draft.id,
+        details={"title": draft.title, "provisions": len(versions), "clauses": clauses},
+    )  # fmt: skip
     return draft
 
 

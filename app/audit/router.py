@@ -1,0 +1,95 @@
+"""The public record ("Registro") and its verification."""
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel
+from sqlmodel import col, select
+
+from app.audit import service
+from app.audit.models import AuditEvent
+from app.core.db import SessionDep
+from app.core.templating import render
+from app.drafts.models import Draft
+from app.members.deps import OptionalMember
+from app.members.models import Member
+
+api = APIRouter(prefix="/api/v1", tags=["audit"])
+pages = APIRouter(include_in_schema=False)
+PAGE_SIZE = 50
+
+
+class EventPublic(BaseModel):
+    seq: int
+    at: str
+    actor: str
+    action: str
+    object: str
+    details: dict[str, Any]
+    hash: str
+    prev_hash: str
+
+
+class VerifyResult(BaseModel):
+    ok: bool
+    events: int | None = None
+    first_bad: int | None = None
+
+
+def readable_drafts(session: SessionDep, member: Member | None) -> list[int | None]:
+    """Events of private drafts are for members only."""
+    query = select(Draft.id)
+    if member is None:
+        query = query.where(col(Draft.is_public).is_(True))
+    return list(session.exec(query).all())
+
+
+@api.get("/audit")
+def audit_events(
+    session: SessionDep, member: OptionalMember, after: int = Query(0, ge=0)
+) -> list[EventPublic]:
+    events = service.list_events(
+        session, after=after, limit=500, draft_ids=readable_drafts(session, member)
+    )
+    return [
+        EventPublic(
+            seq=e.seq, at=service.utc_iso(e.at), actor=e.actor_name, action=e.action,
+            object=e.object, details=e.details, hash=e.hash, prev_hash=e.prev_hash,
+        )
+        for e in events
+    ]  # fmt: skip
+
+
+@api.get("/audit/verify", response_model_exclude_none=True)
+def verify(session: SessionDep) -> VerifyResult:
+    result = service.verify_chain(session)
+    if result.ok:
+        return VerifyResult(ok=True, events=result.events)
+    return VerifyResult(ok=False, first_bad=result.first_bad)
+
+
+@pages.get("/registro", response_class=HTMLResponse)
+def record_page(
+    request: Request,
+    session: SessionDep,
+    member: OptionalMember,
+    action: str = "",
+    object: str = "",
+    actor: int | None = None,
+    before: int | None = Query(None, ge=1),
+) -> HTMLResponse:
+    events = service.list_events(
+        session, before=before, limit=PAGE_SIZE + 1, newest_first=True, action=action or None,
+        object=object or None, actor_id=actor, draft_ids=readable_drafts(session, member),
+    )  # fmt: skip
+    more = len(events) > PAGE_SIZE
+    events = events[:PAGE_SIZE]
+    actions = session.exec(select(AuditEvent.action).distinct().order_by("action")).all()
+    context = {
+        "events": events,
+        "older": events[-1].seq if more else None,
+        "filters": {"action": action, "object": object, "actor": actor},
+        "actions": actions,
+    }
+    return render(request, "audit/record.html", context)

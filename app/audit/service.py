@@ -1,0 +1,157 @@
+"""The only writer of audit events, and the verification of the chain.
+
+Each event's hash is SHA-256 over a canonical JSON of its sequence number, time, actor, action,
+object, draft, details and the previous event's hash; so altering, removing or reordering any
+stored event breaks every hash after it. Appending takes a lock on the chain's head (on
+PostgreSQL an advisory lock held to the end of the transaction; on SQLite the write transaction
+itself), so concurrent writers queue instead of forking the chain.
+"""
+
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlmodel import Session, col, select
+
+from app.audit.models import AuditEvent
+from app.core.models import utcnow
+
+GENESIS_HASH = "0" * 64
+# Any constant will do: it names the lock that serializes appends to the chain.
+CHAIN_LOCK_KEY = 7_302_017
+
+
+def utc_iso(moment: datetime) -> str:
+    """The same text for the same instant, whatever time zone the database hands back."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def event_hash(event: AuditEvent) -> str:
+    payload = {
+        "seq": event.seq,
+        "at": utc_iso(event.at),
+        "actor_id": event.actor_id,
+        "actor_name": event.actor_name,
+        "action": event.action,
+        "object": event.object,
+        "draft_id": event.draft_id,
+        "details": event.details,
+        "prev_hash": event.prev_hash,
+    }
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something: a member, or the system (imports, the command line)."""
+
+    id: int | None
+    name: str
+
+
+SYSTEM = Actor(None, "Sistema")
+
+
+def record(
+    session: Session,
+    actor: Actor,
+    action: str,
+    object: str = "",
+    *,
+    draft_id: int | None = None,
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append an event in the caller's transaction (it is committed, or not, with the change)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection().execute(
+            text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHAIN_LOCK_KEY}
+        )
+    head = session.exec(select(AuditEvent).order_by(col(AuditEvent.seq).desc()).limit(1)).first()
+    event = AuditEvent(
+        seq=head.seq + 1 if head else 1,
+        at=utcnow(),
+        actor_id=actor.id,
+        actor_name=actor.name,
+        action=action,
+        object=object,
+        draft_id=draft_id,
+        details=details or {},
+        prev_hash=head.hash if head else GENESIS_HASH,
+        hash="",
+    )
+    event.hash = event_hash(event)
+    session.add(event)
+    session.flush()
+    return event
+
+
+@dataclass(frozen=True)
+class Verification:
+    ok: bool
+    events: int
+    first_bad: int | None = None
+    head_hash: str = GENESIS_HASH
+
+
+def verify_chain(session: Session, batch: int = 1000) -> Verification:
+    """Recompute every hash in order; name the first event that does not match."""
+    expected_seq, previous, count, after = 1, GENESIS_HASH, 0, 0
+    while True:
+        events = session.exec(
+            select(AuditEvent)
+            .where(AuditEvent.seq > after)
+            .order_by(col(AuditEvent.seq))
+            .limit(batch)
+        ).all()
+        if not events:
+            return Verification(True, count, None, previous)
+        for event in events:
+            # A gap, a broken link or a changed row: this event is where the chain stops holding.
+            if (
+                event.seq != expected_seq
+                or event.prev_hash != previous
+                or event_hash(event) != event.hash
+            ):
+                return Verification(False, count, event.seq, previous)
+            previous, expected_seq, count, after = (
+                event.hash,
+                expected_seq + 1,
+                count + 1,
+                event.seq,
+            )
+
+
+def list_events(
+    session: Session,
+    *,
+    after: int = 0,
+    before: int | None = None,
+    limit: int = 50,
+    newest_first: bool = False,
+    action: str | None = None,
+    object: str | None = None,
+    actor_id: int | None = None,
+    draft_ids: Sequence[int | None] | None = None,
+) -> Sequence[AuditEvent]:
+    query = select(AuditEvent).where(AuditEvent.seq > after)
+    if before is not None:
+        query = query.where(AuditEvent.seq < before)
+    if action:
+        query = query.where(AuditEvent.action == action)
+    if object:
+        query = query.where(AuditEvent.object == object)
+    if actor_id is not None:
+        query = query.where(AuditEvent.actor_id == actor_id)
+    if draft_ids is not None:
+        readable = [d for d in draft_ids if d is not None]
+        query = query.where(
+            col(AuditEvent.draft_id).is_(None) | col(AuditEvent.draft_id).in_(readable)
+        )
+    order = col(AuditEvent.seq).desc() if newest_first else col(AuditEvent.seq)
+    return session.exec(query.order_by(order).limit(limit)).all()

@@ -1,0 +1,77 @@
+"""Who is asking, and whether they may: one guard per permission, used at the route."""
+
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from app.core.db import SessionDep
+from app.core.errors import Forbidden
+from app.core.i18n import _
+from app.core.security import SESSION_COOKIE
+from app.members import service
+from app.members.models import Member
+from app.members.permissions import SECOND_FACTOR_REQUIRED, Permission, can
+
+BEARER = "bearer "
+
+
+def current_member(request: Request, session: SessionDep) -> Member | None:
+    """The signed-in member, from a Bearer token or the session cookie; None if anonymous.
+
+    Runs for every request (it is an app-wide dependency), so pages can show who is signed in.
+    """
+    request.state.member = None
+    request.state.member_session = None
+    authorization = request.headers.get("authorization", "")
+    if authorization.lower().startswith(BEARER):
+        member = service.authenticate_api_token(session, authorization[len(BEARER) :].strip())
+        if member is None:
+            raise service.NotAuthenticated(_("The API token is not valid or has been revoked."))
+        request.state.member = member
+        request.state.via_token = True
+        return member
+    found = service.authenticate_session(session, request.cookies.get(SESSION_COOKIE))
+    if found is None:
+        return None
+    member, member_session = found
+    request.state.member_session = member_session
+    if member_session.awaiting_second_factor:
+        return None  # half signed in: only the code page knows about this session
+    request.state.member = member
+    return member
+
+
+OptionalMember = Annotated[Member | None, Depends(current_member)]
+
+
+def needs_second_factor_setup(request: Request, member: Member) -> bool:
+    """Secretariat and admin accounts must turn on two-factor sign-in in production."""
+    return (
+        request.app.state.settings.production
+        and member.role in SECOND_FACTOR_REQUIRED
+        and not member.totp_enabled
+    )
+
+
+def signed_in(request: Request, member: OptionalMember) -> Member:
+    if member is None:
+        raise service.NotAuthenticated(_("Sign in to continue."))
+    return member
+
+
+SignedInMember = Annotated[Member, Depends(signed_in)]
+
+
+def require(permission: Permission) -> Callable[..., Member]:
+    """A route guard: the member must be signed in and their role must hold `permission`."""
+
+    def guard(request: Request, member: SignedInMember) -> Member:
+        if needs_second_factor_setup(request, member):
+            raise Forbidden(_("Turn on two-factor sign-in in your account before you continue."))
+        if not can(member.role, permission):
+            raise Forbidden(_("Your role does not allow this."))
+        return member
+
+    guard.permission = permission  # type: ignore[attr-defined]  # read by the permission-matrix test
+    return guard

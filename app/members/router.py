@@ -1,0 +1,324 @@
+"""Sign-in, the member's own account, and member management. HTTP only; rules in service.py."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from app.core.csrf import rotate_csrf_cookie
+from app.core.db import SessionDep
+from app.core.errors import DomainError, InvalidInput
+from app.core.http import client_address, local_path, see_other
+from app.core.i18n import _
+from app.core.security import SESSION_COOKIE, totp_uri
+from app.core.templating import render
+from app.members import service
+from app.members.deps import OptionalMember, SignedInMember, needs_second_factor_setup, require
+from app.members.models import REGIONS, Gender, Member, Sector
+from app.members.permissions import Permission, Role
+from app.members.schemas import (
+    CodeForm,
+    InviteForm,
+    MemberPublic,
+    PasswordForm,
+    RoleForm,
+    SignInForm,
+    TokenForm,
+)
+
+api = APIRouter(prefix="/api/v1", tags=["members"])
+pages = APIRouter(include_in_schema=False)
+Admin = Annotated[Member, Depends(require(Permission.MANAGE_MEMBERS))]
+
+
+def _session_cookie(request: Request, response: Response, token: str | None) -> None:
+    if token is None:
+        response.delete_cookie(SESSION_COOKIE, path="/")
+        return
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=int(service.SESSION_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="lax",
+        secure=request.app.state.settings.production,
+        path="/",
+    )
+
+
+@api.get("/me")
+def me(member: SignedInMember) -> MemberPublic:
+    assert member.id is not None
+    return MemberPublic(
+        id=member.id,
+        name=member.name,
+        organization=member.organization,
+        sector=member.sector,
+        region=member.region,
+        role=member.role,
+    )
+
+
+# Signing in and out ----------------------------------------------------------------------
+
+
+@pages.get("/sign-in", response_class=HTMLResponse)
+def sign_in_page(request: Request, next: str = "/") -> HTMLResponse:
+    return render(request, "members/sign_in.html", {"next": local_path(next), "email": ""})
+
+
+@pages.post("/sign-in", response_model=None)
+def sign_in(request: Request, form: Annotated[SignInForm, Form()], session: SessionDep) -> Response:
+    target = local_path(form.next)
+    try:
+        signed = service.sign_in(
+            session,
+            form.email,
+            form.password,
+            client_address(request),
+            request.headers.get("user-agent", ""),
+        )
+    except DomainError as error:
+        session.commit()  # the failure itself is recorded: it is what slows guessing down
+        context = {"next": target, "email": form.email, "error": error.message}
+        return render(request, "members/sign_in.html", context, status_code=error.status_code)
+    session.commit()
+    if signed.awaiting_second_factor:
+        response = see_other(request.app.url_path_for("second_factor_page") + f"?next={target}")
+    else:
+        response = see_other(target)
+    rotate_csrf_cookie(request)
+    _session_cookie(request, response, signed.token)
+    return response
+
+
+@pages.get("/sign-in/code", response_class=HTMLResponse)
+def second_factor_page(request: Request, next: str = "/") -> HTMLResponse:
+    return render(request, "members/second_factor.html", {"next": local_path(next)})
+
+
+@pages.post("/sign-in/code", response_model=None)
+def second_factor(
+    request: Request,
+    form: Annotated[CodeForm, Form()],
+    session: SessionDep,
+    _member: OptionalMember,
+    next: str = "/",
+) -> Response:
+    pending = request.state.member_session
+    if pending is None or not pending.awaiting_second_factor:
+        return see_other(request.app.url_path_for("sign_in_page"))
+    member = service.get_member(session, pending.member_id)
+    try:
+        service.complete_second_factor(session, member, pending, form.code)
+    except DomainError as error:
+        session.commit()
+        context = {"next": local_path(next), "error": error.message}
+        return render(request, "members/second_factor.html", context, status_code=error.status_code)
+    session.commit()
+    return see_other(local_path(next))
+
+
+@pages.post("/sign-out")
+def sign_out(request: Request, member: SignedInMember, session: SessionDep) -> RedirectResponse:
+    service.sign_out(session, member, request.state.member_session)
+    session.commit()
+    response = see_other("/")
+    rotate_csrf_cookie(request)
+    _session_cookie(request, response, None)
+    return response
+
+
+# The member's own account ------------------------------------------------------------------
+
+
+def _account(request: Request, session: SessionDep, member: Member, **extra: Any) -> HTMLResponse:
+    context = {
+        "sessions": service.list_sessions(session, member),
+        "tokens": service.list_api_tokens(session, member),
+        "must_enable_second_factor": needs_second_factor_setup(request, member),
+        **extra,
+    }
+    return render(request, "members/account.html", context, status_code=extra.pop("status", 200))
+
+
+@pages.get("/account", response_class=HTMLResponse)
+def account_page(request: Request, member: SignedInMember, session: SessionDep) -> HTMLResponse:
+    return _account(request, session, member, notice=request.query_params.get("notice"))
+
+
+@pages.post("/account/sign-out-everywhere")
+def sign_out_everywhere(
+    request: Request, member: SignedInMember, session: SessionDep
+) -> RedirectResponse:
+    service.sign_out_everywhere(session, member)
+    session.commit()
+    response = see_other("/")
+    _session_cookie(request, response, None)
+    return response
+
+
+@pages.post("/account/tokens", response_class=HTMLResponse)
+def create_token(
+    request: Request,
+    form: Annotated[TokenForm, Form()],
+    member: SignedInMember,
+    session: SessionDep,
+) -> HTMLResponse:
+    try:
+        _token, raw = service.create_api_token(session, member, form.name)
+    except InvalidInput as error:
+        return _account(request, session, member, token_error=error.message, status=422)
+    session.commit()
+    # Shown once, here: only its hash is kept.
+    return _account(request, session, member, new_token=raw)
+
+
+@pages.post("/account/tokens/{token_id}/revoke")
+def revoke_token(
+    request: Request, token_id: int, member: SignedInMember, session: SessionDep
+) -> RedirectResponse:
+    service.revoke_api_token(session, member, token_id)
+    session.commit()
+    return see_other(request.app.url_path_for("account_page") + "?notice=token_revoked")
+
+
+@pages.post("/account/second-factor/start", response_class=HTMLResponse)
+def start_second_factor(
+    request: Request, member: SignedInMember, session: SessionDep
+) -> HTMLResponse:
+    secret = service.start_second_factor(session, member)
+    session.commit()
+    return _account(
+        request, session, member, totp_secret=secret, totp_uri=totp_uri(secret, member.email)
+    )
+
+
+@pages.post("/account/second-factor/enable", response_class=HTMLResponse)
+def enable_second_factor(
+    request: Request, form: Annotated[CodeForm, Form()], member: SignedInMember, session: SessionDep
+) -> HTMLResponse:
+    try:
+        codes = service.enable_second_factor(session, member, form.code)
+    except InvalidInput as error:
+        secret = member.totp_secret or ""
+        return _account(
+            request, session, member, totp_secret=secret, totp_uri=totp_uri(secret, member.email),
+            code_error=error.message, status=422,
+        )  # fmt: skip
+    session.commit()
+    return _account(request, session, member, recovery_codes=codes)
+
+
+@pages.post("/account/second-factor/disable")
+def disable_second_factor(
+    request: Request, member: SignedInMember, session: SessionDep
+) -> RedirectResponse:
+    service.disable_second_factor(session, member)
+    session.commit()
+    return see_other(request.app.url_path_for("account_page") + "?notice=second_factor_off")
+
+
+# Members, for admins -----------------------------------------------------------------------
+
+
+def _members(request: Request, session: SessionDep, **extra: Any) -> HTMLResponse:
+    context = {
+        "members": service.list_members(session),
+        "roles": list(Role),
+        "sectors": list(Sector),
+        "regions": REGIONS,
+        "genders": list(Gender),
+        "form": extra.pop("form", InviteForm()),
+        **extra,
+    }
+    return render(request, "members/list.html", context, status_code=extra.pop("status", 200))
+
+
+@pages.get("/members", response_class=HTMLResponse)
+def members_page(request: Request, _admin: Admin, session: SessionDep) -> HTMLResponse:
+    return _members(request, session, notice=request.query_params.get("notice"))
+
+
+@pages.post("/members/invite", response_class=HTMLResponse)
+def invite_member(
+    request: Request, form: Annotated[InviteForm, Form()], admin: Admin, session: SessionDep
+) -> HTMLResponse:
+    details = service.MemberDetails(
+        email=form.email, name=form.name, role=form.role, organization=form.organization,
+        sector=form.sector, region=form.region, gender=form.gender or None,
+    )  # fmt: skip
+    try:
+        member, token = service.invite(session, admin, details)
+    except DomainError as error:
+        return _members(request, session, form=form, error=error.message, status=error.status_code)
+    session.commit()
+    link = str(request.url_for("invitation_page", token=token))
+    return _members(request, session, invited=member, invitation_link=link)
+
+
+@pages.post("/members/{member_id}/reinvite", response_class=HTMLResponse)
+def reinvite_member(
+    request: Request, member_id: int, admin: Admin, session: SessionDep
+) -> HTMLResponse:
+    member = service.get_member(session, member_id)
+    token = service.reinvite(session, admin, member)
+    session.commit()
+    link = str(request.url_for("invitation_page", token=token))
+    return _members(request, session, invited=member, invitation_link=link)
+
+
+@pages.post("/members/{member_id}/role")
+def change_role(
+    request: Request,
+    member_id: int,
+    form: Annotated[RoleForm, Form()],
+    admin: Admin,
+    session: SessionDep,
+) -> RedirectResponse:
+    service.change_role(session, admin, service.get_member(session, member_id), form.role)
+    session.commit()
+    return see_other(request.app.url_path_for("members_page") + "?notice=role_changed")
+
+
+@pages.post("/members/{member_id}/deactivate")
+def deactivate_member(
+    request: Request, member_id: int, admin: Admin, session: SessionDep
+) -> RedirectResponse:
+    service.set_active(session, admin, service.get_member(session, member_id), False)
+    session.commit()
+    return see_other(request.app.url_path_for("members_page") + "?notice=deactivated")
+
+
+@pages.post("/members/{member_id}/activate")
+def activate_member(
+    request: Request, member_id: int, admin: Admin, session: SessionDep
+) -> RedirectResponse:
+    service.set_active(session, admin, service.get_member(session, member_id), True)
+    session.commit()
+    return see_other(request.app.url_path_for("members_page") + "?notice=activated")
+
+
+# Invitations -------------------------------------------------------------------------------
+
+
+@pages.get("/invitations/{token}", response_class=HTMLResponse)
+def invitation_page(request: Request, token: str, session: SessionDep) -> HTMLResponse:
+    _invitation, member = service.open_invitation(session, token)
+    return render(request, "members/invitation.html", {"invitee": member, "token": token})
+
+
+@pages.post("/invitations/{token}", response_model=None)
+def accept_invitation(
+    request: Request, token: str, form: Annotated[PasswordForm, Form()], session: SessionDep
+) -> Response:
+    _invitation, invitee = service.open_invitation(session, token)
+    try:
+        if form.password != form.password_again:
+            raise InvalidInput(_("The two passwords are not the same."), field="password_again")
+        service.accept_invitation(session, token, form.password)
+    except InvalidInput as error:
+        context = {"invitee": invitee, "token": token, "error": error.message}
+        return render(request, "members/invitation.html", context, status_code=422)
+    session.commit()
+    return see_other(request.app.url_path_for("sign_in_page") + "?joined=1")

@@ -1,0 +1,356 @@
+"""Signing in and out, lockout, sessions, CSRF, second factor, invitations and API tokens."""
+
+import re
+from datetime import timedelta
+
+import pyotp
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, func, select
+
+from app.audit.models import AuditEvent
+from app.core.models import utcnow
+from app.members import service
+from app.members.models import Invitation, Member, SignInFailure
+from tests.factories import PASSWORD, csrf_token, make_member, post_form, sign_in
+
+
+def actions(db: Session) -> list[str]:
+    return list(db.exec(select(AuditEvent.action).order_by(col(AuditEvent.seq))).all())
+
+
+class TestSignIn:
+    def test_right_password_signs_in_and_is_recorded(self, client: TestClient, db: Session) -> None:
+        member = make_member(db, name="Juana Mamani")
+        response = sign_in(client, member)
+        cookie = response.headers["set-cookie"]
+        assert (
+            "mesa_session=" in cookie and "HttpOnly" in cookie and "samesite=lax" in cookie.lower()
+        )
+        assert "Juana Mamani" in client.get("/account").text
+        assert actions(db)[-1] == "sign_in"
+
+    def test_wrong_password_and_unknown_email_get_the_same_message(
+        self, client: TestClient, db: Session
+    ) -> None:
+        member = make_member(db)
+        wrong_password = post_form(
+            client, "/sign-in", {"email": member.email, "password": "x" * 12}
+        )
+        unknown = post_form(
+            client, "/sign-in", {"email": "nadie@mesa.example", "password": "x" * 12}
+        )
+        assert wrong_password.status_code == unknown.status_code == 401
+        message = "El correo electrónico o la contraseña no son correctos."
+        assert message in wrong_password.text and message in unknown.text
+        assert "mesa_session" not in client.cookies
+        assert actions(db)[-2:] == ["sign_in.failed", "sign_in.failed"]
+
+    def test_repeated_failures_slow_down_then_lock_the_account(
+        self, client: TestClient, db: Session
+    ) -> None:
+        member = make_member(db)
+        for _ in range(service.SLOW_AFTER):
+            post_form(client, "/sign-in", {"email": member.email, "password": "equivocada!"})
+        slowed = post_form(client, "/sign-in", {"email": member.email, "password": PASSWORD})
+        assert slowed.status_code == 429
+        assert "Inténtelo de nuevo en" in slowed.text
+
+        # Failures spread over minutes (each after its wait) reach the lock.
+        earlier = utcnow() - timedelta(minutes=5)
+        for _ in range(service.LOCK_AFTER - service.SLOW_AFTER):
+            db.add(SignInFailure(email=member.email, address="203.0.113.9", at=earlier))
+        db.commit()
+        locked = post_form(client, "/sign-in", {"email": member.email, "password": PASSWORD})
+        assert locked.status_code == 429
+        assert "El inicio de sesión está bloqueado" in locked.text
+
+    def test_the_lock_ends_after_the_window(self, client: TestClient, db: Session) -> None:
+        member = make_member(db)
+        long_ago = utcnow() - service.FAILURE_WINDOW - timedelta(minutes=1)
+        for _ in range(service.LOCK_AFTER):
+            db.add(SignInFailure(email=member.email, address="testclient", at=long_ago))
+        db.commit()
+        sign_in(client, member)
+
+    def test_one_address_guessing_many_accounts_is_locked(
+        self, client: TestClient, db: Session
+    ) -> None:
+        member = make_member(db)
+        recent = utcnow() - timedelta(minutes=10)
+        for n in range(service.LOCK_AFTER * service.ADDRESS_FACTOR):
+            db.add(SignInFailure(email=f"otro{n}@mesa.example", address="testclient", at=recent))
+        db.commit()
+        response = post_form(client, "/sign-in", {"email": member.email, "password": PASSWORD})
+        assert response.status_code == 429
+
+    def test_next_is_followed_only_within_mesa(self, client: TestClient, db: Session) -> None:
+        member = make_member(db)
+        data = {"email": member.email, "password": PASSWORD, "next": "https://evil.example/"}
+        assert post_form(client, "/sign-in", data).headers["location"] == "/"
+
+
+class TestSessions:
+    def test_sign_out_ends_the_session(self, client: TestClient, db: Session) -> None:
+        member = make_member(db)
+        sign_in(client, member)
+        session_cookie = client.cookies["mesa_session"]
+        response = client.post(
+            "/sign-out", data={"csrf_token": csrf_token(client, "/account")}, follow_redirects=False
+        )
+        assert response.status_code == 303
+        client.cookies.set("mesa_session", session_cookie)  # a copy of the old cookie is useless
+        assert client.get("/account", follow_redirects=False).status_code == 303
+        assert actions(db)[-1] == "sign_out"
+
+    def test_sign_out_everywhere_ends_every_session(self, app: object, db: Session) -> None:
+        member = make_member(db)
+        with TestClient(app) as phone, TestClient(app) as desktop:  # type: ignore[arg-type]
+            sign_in(phone, member)
+            sign_in(desktop, member)
+            response = desktop.post(
+                "/account/sign-out-everywhere",
+                data={"csrf_token": csrf_token(desktop, "/account")},
+                follow_redirects=False,
+            )
+            assert response.status_code == 303
+            assert phone.get("/account", follow_redirects=False).status_code == 303
+
+    def test_deactivation_ends_sessions_and_tokens(
+        self, client: TestClient, app: object, db: Session
+    ) -> None:
+        admin = make_member(db, role="admin")
+        member = make_member(db)
+        _token, raw = service.create_api_token(db, member, "script")
+        db.commit()
+        with TestClient(app) as theirs:  # type: ignore[arg-type]
+            sign_in(theirs, member)
+            sign_in(client, admin)
+            response = client.post(
+                f"/members/{member.id}/deactivate",
+                data={"csrf_token": csrf_token(client, "/members")},
+                follow_redirects=False,
+            )
+            assert response.status_code == 303
+            assert theirs.get("/account", follow_redirects=False).status_code == 303
+        response = client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
+        assert response.status_code == 401
+        assert response.json()["error"]["code"] == "not_authenticated"
+
+
+class TestCsrf:
+    def test_a_form_without_the_token_is_refused_and_changes_nothing(
+        self, client: TestClient, db: Session
+    ) -> None:
+        member = make_member(db)
+        sign_in(client, member)
+        response = client.post("/sign-out", follow_redirects=False)
+        assert response.status_code == 403
+        assert "no proviene de Mesa" in response.text
+        assert client.get("/account").status_code == 200  # still signed in
+
+    def test_a_forged_token_is_refused(self, client: TestClient, db: Session) -> None:
+        member = make_member(db)
+        sign_in(client, member)
+        response = client.post("/account/tokens", data={"csrf_token": "0" * 64, "name": "x"})
+        assert response.status_code == 403
+        assert service.list_api_tokens(db, member) == []
+
+    def test_a_token_from_another_browser_is_refused(self, app: object, db: Session) -> None:
+        member = make_member(db)
+        with TestClient(app) as attacker, TestClient(app) as victim:  # type: ignore[arg-type]
+            stolen_token = csrf_token(attacker)
+            sign_in(victim, member)
+            response = victim.post(
+                "/account/tokens", data={"csrf_token": stolen_token, "name": "x"}
+            )
+            assert response.status_code == 403
+
+
+class TestSecondFactor:
+    def enable(self, client: TestClient, db: Session, member: Member) -> list[str]:
+        page = client.post(
+            "/account/second-factor/start", data={"csrf_token": csrf_token(client, "/account")}
+        )
+        secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page.text)
+        assert secret
+        code = pyotp.TOTP(secret.group(1)).now()
+        page = client.post(
+            "/account/second-factor/enable",
+            data={"csrf_token": csrf_token(client, "/account"), "code": code},
+        )
+        assert page.status_code == 200
+        return re.findall(r"<li><code>([0-9a-f-]+)</code></li>", page.text)
+
+    def test_sign_in_asks_for_the_code_once_it_is_on(
+        self, client: TestClient, app: object, db: Session
+    ) -> None:
+        member = make_member(db)
+        sign_in(client, member)
+        recovery = self.enable(client, db, member)
+        assert len(recovery) == 10
+        db.refresh(member)
+        with TestClient(app) as other:  # type: ignore[arg-type]
+            response = sign_in(other, member)
+            assert response.headers["location"].startswith("/sign-in/code")
+            assert other.get("/account", follow_redirects=False).status_code == 303  # not yet in
+            wrong = other.post(
+                "/sign-in/code", data={"csrf_token": csrf_token(other), "code": "000000"}
+            )
+            assert wrong.status_code == 401
+            assert member.totp_secret
+            good = other.post(
+                "/sign-in/code",
+                data={
+                    "csrf_token": csrf_token(other),
+                    "code": pyotp.TOTP(member.totp_secret).now(),
+                },
+                follow_redirects=False,
+            )
+            assert good.status_code == 303
+            assert other.get("/account").status_code == 200
+
+    def test_a_recovery_code_works_once(self, client: TestClient, app: object, db: Session) -> None:
+        member = make_member(db)
+        sign_in(client, member)
+        recovery = self.enable(client, db, member)
+        for attempt, expected in ((1, 303), (2, 401)):
+            with TestClient(app) as other:  # type: ignore[arg-type]
+                sign_in(other, member)
+                response = other.post(
+                    "/sign-in/code",
+                    data={"csrf_token": csrf_token(other), "code": recovery[0]},
+                    follow_redirects=False,
+                )
+                assert response.status_code == expected, attempt
+
+
+class TestInvitations:
+    def invite(self, client: TestClient, db: Session) -> str:
+        admin = make_member(db, role="admin")
+        sign_in(client, admin)
+        page = client.post(
+            "/members/invite",
+            data={
+                "csrf_token": csrf_token(client, "/members"), "email": "Nueva@Mesa.example",
+                "name": "Nueva Integrante", "role": "member", "sector": "labour", "region": "Cusco",
+            },
+        )  # fmt: skip
+        assert page.status_code == 200, page.text
+        link = re.search(
+            r'<code class="secret">http://testserver(/invitations/[^<]+)</code>', page.text
+        )
+        assert link
+        post_form(client, "/sign-out")
+        return link.group(1)
+
+    def test_the_invitee_sets_a_password_and_signs_in(
+        self, client: TestClient, db: Session
+    ) -> None:
+        link = self.invite(client, db)
+        assert "Nueva Integrante" in client.get(link).text
+        token = csrf_token(client, link)
+        response = client.post(
+            link, data={"csrf_token": token, "password": PASSWORD, "password_again": PASSWORD},
+            follow_redirects=False,
+        )  # fmt: skip
+        assert response.status_code == 303
+        member = service.get_member_by_email(db, "nueva@mesa.example")
+        sign_in(client, member)
+
+    def test_a_used_link_gets_a_clear_page(self, client: TestClient, db: Session) -> None:
+        link = self.invite(client, db)
+        data = {
+            "csrf_token": csrf_token(client, link),
+            "password": PASSWORD,
+            "password_again": PASSWORD,
+        }
+        client.post(link, data=data)
+        again = client.get(link)
+        assert again.status_code == 410
+        assert "Este enlace de invitación no es válido o ya fue utilizado." in again.text
+
+    def test_an_expired_link_gets_a_clear_page(self, client: TestClient, db: Session) -> None:
+        link = self.invite(client, db)
+        for invitation in db.exec(select(Invitation)).all():
+            invitation.expires_at = utcnow() - timedelta(minutes=1)
+            db.add(invitation)
+        db.commit()
+        response = client.get(link)
+        assert response.status_code == 410
+        assert "Este enlace de invitación ha vencido. Solicite uno nuevo." in response.text
+
+    def test_short_password_is_a_form_error(self, client: TestClient, db: Session) -> None:
+        link = self.invite(client, db)
+        data = {
+            "csrf_token": csrf_token(client, link),
+            "password": "corta",
+            "password_again": "corta",
+        }
+        response = client.post(link, data=data)
+        assert response.status_code == 422
+        assert 'role="alert"' in response.text
+
+
+class TestApiTokens:
+    def test_create_use_and_revoke(self, client: TestClient, db: Session) -> None:
+        member = make_member(db, name="Script Runner")
+        sign_in(client, member)
+        page = client.post(
+            "/account/tokens", data={"csrf_token": csrf_token(client, "/account"), "name": "cargas"}
+        )
+        raw = re.search(r'<code class="secret">(mesa_[^<]+)</code>', page.text)
+        assert raw
+        headers = {"Authorization": f"Bearer {raw.group(1)}"}
+        assert client.get("/api/v1/me", headers=headers).json()["name"] == "Script Runner"
+        [token] = service.list_api_tokens(db, member)
+        assert token.token_hash != raw.group(1)  # only the hash is stored
+        client.post(
+            f"/account/tokens/{token.id}/revoke",
+            data={"csrf_token": csrf_token(client, "/account")},
+        )
+        assert client.get("/api/v1/me", headers=headers).status_code == 401
+
+    def test_nobody_revokes_anothers_token(self, client: TestClient, db: Session) -> None:
+        owner = make_member(db)
+        token, _raw = service.create_api_token(db, owner, "mío")
+        db.commit()
+        sign_in(client, make_member(db))
+        response = client.post(
+            f"/account/tokens/{token.id}/revoke",
+            data={"csrf_token": csrf_token(client, "/account")},
+        )
+        assert response.status_code == 404
+        assert service.list_api_tokens(db, owner) != []
+
+    def test_oversized_name_is_a_form_error(self, client: TestClient, db: Session) -> None:
+        sign_in(client, make_member(db))
+        response = client.post(
+            "/account/tokens",
+            data={"csrf_token": csrf_token(client, "/account"), "name": "x" * 500},
+        )
+        assert response.status_code == 422
+        assert 'role="alert"' in response.text
+
+
+def test_failed_sign_ins_never_name_the_account_in_the_record(
+    client: TestClient, db: Session
+) -> None:
+    member = make_member(db)
+    post_form(client, "/sign-in", {"email": member.email, "password": "incorrecta!"})
+    event = db.exec(select(AuditEvent).order_by(col(AuditEvent.seq).desc())).first()
+    assert event is not None and event.action == "sign_in.failed"
+    assert event.object == "" and member.email not in str(event.details)
+    assert db.exec(select(func.count()).select_from(SignInFailure)).one() == 1
+
+
+@pytest.mark.parametrize(
+    "secret", ["", "corta", "development-only-secret-do-not-use-in-production"]
+)
+def test_production_refuses_a_weak_secret(secret: str) -> None:
+    from pydantic import ValidationError
+
+    from app.core.config import Settings
+
+    with pytest.raises(ValidationError, match="MESA_SECRET_KEY"):
+        Settings(env="production", secret_key=secret)
