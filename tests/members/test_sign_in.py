@@ -354,3 +354,32 @@ def test_production_refuses_a_weak_secret(secret: str) -> None:
 
     with pytest.raises(ValidationError, match="MESA_SECRET_KEY"):
         Settings(env="production", secret_key=secret)
+
+
+def test_production_requires_a_second_factor_for_admins(engine: object, db: Session) -> None:
+    from app.core.config import Settings
+    from app.core.db import get_session
+    from app.main import create_app
+
+    settings = Settings(env="production", secret_key="s" * 40, database_url="sqlite://")
+    app = create_app(settings, engine=engine)  # type: ignore[arg-type]
+
+    def test_session() -> object:
+        try:
+            yield db
+        finally:
+            db.rollback()
+
+    app.dependency_overrides[get_session] = test_session
+    admin = make_member(db, role="admin")
+    with TestClient(app, base_url="https://testserver") as client:
+        response = sign_in(client, admin)
+        assert "secure" in response.headers["set-cookie"].lower()
+        refused = client.get("/members", follow_redirects=False)
+        assert refused.status_code == 403
+        assert "Active la verificación en dos pasos" in refused.text
+        assert "Su rol requiere verificación en dos pasos" in client.get("/account").text
+        assert client.get("/").headers["strict-transport-security"].startswith("max-age=")
+
+        TestSecondFactor().enable(client, db, admin)
+        assert client.get("/members").status_code == 200
