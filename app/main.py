@@ -1,5 +1,6 @@
 """create_app(): routers, static files, middleware and the one error handler."""
 
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
@@ -29,10 +30,13 @@ def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/healthz"
 
 
-def error_response(request: Request, status: int, code: str, message: str) -> Response:
+def error_response(
+    request: Request, status: int, code: str, message: str, details: dict[str, Any] | None = None
+) -> Response:
     response: Response
     if wants_json(request):
-        response = JSONResponse({"error": {"code": code, "message": message}}, status_code=status)
+        body = {"error": {"code": code, "message": message, **(details or {})}}
+        response = JSONResponse(body, status_code=status)
     elif status == 401:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         response = see_other(f"{request.app.url_path_for('sign_in_page')}?next={quote(target)}")
@@ -45,7 +49,7 @@ def error_response(request: Request, status: int, code: str, message: str) -> Re
 
 async def handle_domain_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, DomainError)
-    return error_response(request, error.status_code, error.code, error.message)
+    return error_response(request, error.status_code, error.code, error.message, error.details)
 
 
 async def handle_http_error(request: Request, error: Exception) -> Response:

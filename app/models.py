@@ -3,7 +3,7 @@
 from sqlmodel import SQLModel
 
 from app.audit.models import AuditEvent
-from app.drafts.models import Draft, Provision, ProvisionVersion
+from app.drafts.models import Draft, Provision, ProvisionVersion, Snapshot, SnapshotEntry
 from app.members.models import (
     ApiToken,
     Invitation,
@@ -26,5 +26,7 @@ __all__ = [
     "ProvisionVersion",
     "RecoveryCode",
     "SignInFailure",
+    "Snapshot",
+    "SnapshotEntry",
     "metadata",
 ]

@@ -37,8 +37,10 @@ def main() -> int:
     with open(po_path("en"), "rb") as po_file:
         english = read_po(po_file, locale="en")
     for message in english:
-        if message.id and not message.string:
-            message.string = message.id
+        string = message.string
+        translated = string if isinstance(string, str) else string and all(string)
+        if message.id and not translated:
+            message.string = message.id  # a plural's (singular, plural) ids are its two forms
     with open(po_path("en"), "wb") as po_file:
         write_po(po_file, english, omit_header=False, sort_output=True, width=100)
     return 0

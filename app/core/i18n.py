@@ -57,6 +57,15 @@ def ngettext(singular: str, plural: str, n: int, /, **variables: object) -> str:
 _ = gettext
 
 
+def template_gettext(message: str) -> str:
+    """For Jinja, whose new-style gettext fills in the variables itself."""
+    return translations(current_language.get()).gettext(message)
+
+
+def template_ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(current_language.get()).ngettext(singular, plural, n)
+
+
 def choose_language(cookie_value: str | None) -> str:
     return cookie_value if cookie_value in LANGUAGES else DEFAULT_LANGUAGE
 

@@ -10,7 +10,9 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from app.core import i18n
 from app.core.config import ROOT
 from app.core.csrf import form_token
-from app.drafts.text import paragraphs
+from app.drafts.diffing import side_by_side
+from app.drafts.text import diff_paragraphs, paragraphs
+from app.members.permissions import can
 
 environment = Environment(
     loader=FileSystemLoader(ROOT / "templates"),
@@ -20,7 +22,7 @@ environment = Environment(
     lstrip_blocks=True,
 )
 environment.install_gettext_callables(  # type: ignore[attr-defined]
-    i18n.gettext, i18n.ngettext, newstyle=True
+    i18n.template_gettext, i18n.template_ngettext, newstyle=True
 )
 
 
@@ -37,6 +39,9 @@ environment.globals.update(
     format_datetime=i18n.format_datetime,
     format_number=i18n.format_number,
     paragraphs=paragraphs,
+    diff_paragraphs=diff_paragraphs,
+    side_by_side_columns=side_by_side,
+    can=can,
     languages=i18n.LANGUAGES,
 )
 templates = Jinja2Templates(env=environment)

@@ -65,3 +65,30 @@ class ProvisionVersion(SQLModel, table=True):
     author_id: int | None = Field(default=None, foreign_key="member.id")
     reason: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = created_at_field()
+
+
+class Snapshot(SQLModel, table=True):
+    """A named, frozen state of the whole draft ("Borrador 2 — presentado en la 3.ª sesión")."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    label: str = Field(max_length=200)
+    created_at: datetime = created_at_field()
+    created_by_id: int | None = Field(default=None, foreign_key="member.id")
+
+
+class SnapshotEntry(SQLModel, table=True):
+    """One provision as it stood in a snapshot: its version, label and place. Never changes."""
+
+    __tablename__ = "snapshot_entry"
+    __table_args__ = (UniqueConstraint("snapshot_id", "provision_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    snapshot_id: int = Field(foreign_key="snapshot.id", index=True)
+    provision_id: int = Field(foreign_key="provision.id")
+    parent_provision_id: int | None = Field(default=None, foreign_key="provision.id")
+    kind: str = Field(max_length=40)
+    version: int
+    label: str = Field(max_length=100)
+    order: int  # place in document order, from 0
+    depth: int

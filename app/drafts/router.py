@@ -1,23 +1,62 @@
-"""Drafts over HTTP: the JSON API and the reading pages. HTTP only; rules live in service.py."""
+"""Drafts over HTTP: the JSON API and the pages. HTTP only; rules live in the service modules."""
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from typing import Annotated, Any
 
+from fastapi import APIRouter, Depends, Form, Query, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from app.audit.service import utc_iso
 from app.core.db import SessionDep
+from app.core.errors import DomainError
+from app.core.http import see_other
 from app.core.templating import render
-from app.drafts import service
+from app.drafts import diffing, editing, service, snapshots
 from app.drafts.deps import DraftDep
-from app.drafts.schemas import DraftDetail, DraftSummary, ProvisionDetail, ProvisionSummary
+from app.drafts.schemas import (
+    ChangePublic,
+    ComparePublic,
+    DiffPublic,
+    DraftDetail,
+    DraftSummary,
+    InsertBody,
+    MoveBody,
+    ProvisionDetail,
+    ProvisionSummary,
+    ReviseBody,
+    SnapshotBody,
+    SnapshotPublic,
+    StructuralPublic,
+    VersionPublic,
+)
+from app.members.deps import OptionalMember, require
+from app.members.models import Member
+from app.members.permissions import Permission, can
 
 api = APIRouter(prefix="/api/v1", tags=["drafts"])
 pages = APIRouter(include_in_schema=False)
+Editor = Annotated[Member, Depends(require(Permission.EDIT))]
+Freezer = Annotated[Member, Depends(require(Permission.SNAPSHOT))]
+
+
+def _snapshot_public(snapshot: Any) -> SnapshotPublic:
+    return SnapshotPublic(
+        id=snapshot.id, label=snapshot.label, created_at=utc_iso(snapshot.created_at)
+    )
+
+
+def _structural_public(result: editing.StructuralResult) -> StructuralPublic:
+    return StructuralPublic.model_validate(result, from_attributes=True)
+
+
+# API: reading -------------------------------------------------------------------------------
 
 
 @api.get("/drafts")
-def list_drafts(session: SessionDep) -> list[DraftSummary]:
+def list_drafts(session: SessionDep, member: OptionalMember) -> list[DraftSummary]:
     return [
         DraftSummary(slug=d.slug, title=d.title, phase=d.phase)
         for d in service.list_drafts(session)
+        if d.is_public or can(member.role if member else None, Permission.READ)
     ]
 
 
@@ -57,16 +96,157 @@ def read_provision(draft: DraftDep, uid: str, session: SessionDep) -> ProvisionD
     )
 
 
+@api.get("/drafts/{slug}/provisions/{uid}/versions")
+def list_versions(draft: DraftDep, uid: str, session: SessionDep) -> list[VersionPublic]:
+    entry = service.load_outline(session, draft).get(uid)
+    return [
+        VersionPublic(
+            version=v.number,
+            text=v.text,
+            heading=v.heading,
+            author=v.author,
+            created_at=utc_iso(v.created_at),
+            amendment=v.amendment_id,
+            source=v.source,
+            reason=v.reason,
+        )
+        for v in editing.versions(session, entry)
+    ]
+
+
+@api.get("/drafts/{slug}/provisions/{uid}/diff", response_model_by_alias=True)
+def diff_versions(
+    draft: DraftDep,
+    uid: str,
+    session: SessionDep,
+    from_: Annotated[int, Query(alias="from", ge=1)],
+    to: Annotated[int, Query(ge=1)],
+) -> DiffPublic:
+    entry = service.load_outline(session, draft).get(uid)
+    old, new = editing.version(session, entry, from_), editing.version(session, entry, to)
+    return DiffPublic(
+        from_=from_,
+        to=to,
+        ops=diffing.word_diff(old.text, new.text),
+        heading_ops=diffing.word_diff(old.heading, new.heading),
+    )
+
+
+# API: secretariat edits ---------------------------------------------------------------------
+
+
+@api.post("/drafts/{slug}/provisions/{uid}/revise")
+def revise(
+    draft: DraftDep, uid: str, body: ReviseBody, editor: Editor, session: SessionDep
+) -> dict[str, int]:
+    version = editing.revise(
+        session, editor, draft, uid, body.expected_version, body.text, body.heading, body.reason
+    )
+    session.commit()
+    return {"version": version.number}
+
+
+@api.post("/drafts/{slug}/provisions", status_code=201)
+def insert_provision(
+    draft: DraftDep, body: InsertBody, editor: Editor, session: SessionDep
+) -> StructuralPublic:
+    result = editing.insert_provision(
+        session, editor, draft, body.kind, body.after, body.heading, body.text, body.reason
+    )
+    session.commit()
+    return _structural_public(result)
+
+
+@api.delete("/drafts/{slug}/provisions/{uid}")
+def delete_provision(
+    draft: DraftDep, uid: str, editor: Editor, session: SessionDep, reason: str = ""
+) -> StructuralPublic:
+    result = editing.delete_provision(session, editor, draft, uid, reason)
+    session.commit()
+    return _structural_public(result)
+
+
+@api.post("/drafts/{slug}/provisions/{uid}/move")
+def move_provision(
+    draft: DraftDep, uid: str, body: MoveBody, editor: Editor, session: SessionDep
+) -> StructuralPublic:
+    result = editing.move_provision(session, editor, draft, uid, body.after, body.reason)
+    session.commit()
+    return _structural_public(result)
+
+
+# API: snapshots -----------------------------------------------------------------------------
+
+
+@api.post("/drafts/{slug}/snapshots", status_code=201)
+def freeze_snapshot(
+    draft: DraftDep, body: SnapshotBody, member: Freezer, session: SessionDep
+) -> SnapshotPublic:
+    snapshot = snapshots.freeze_snapshot(session, member, draft, body.label)
+    session.commit()
+    return _snapshot_public(snapshot)
+
+
+@api.get("/drafts/{slug}/snapshots")
+def list_snapshots(draft: DraftDep, session: SessionDep) -> list[SnapshotPublic]:
+    return [_snapshot_public(s) for s in snapshots.list_snapshots(session, draft)]
+
+
+@api.get("/drafts/{slug}/compare", response_model_exclude_none=True)
+def compare(
+    draft: DraftDep,
+    session: SessionDep,
+    from_: Annotated[str, Query(alias="from")],
+    to: str = "current",
+) -> ComparePublic:
+    _first, _second, changes = snapshots.compare(session, draft, from_, to)
+    return ComparePublic(
+        changes=[
+            ChangePublic(
+                uid=c.uid,
+                change=c.change,
+                from_label=c.from_label,
+                to_label=c.to_label,
+                ops=c.ops if c.change == "modified" else None,
+            )
+            for c in changes
+        ]
+    )
+
+
+# Pages: reading ------------------------------------------------------------------------------
+
+
 @pages.get("/", response_class=HTMLResponse)
-def drafts_page(request: Request, session: SessionDep) -> HTMLResponse:
+def drafts_page(request: Request, session: SessionDep, member: OptionalMember) -> HTMLResponse:
     # templates/drafts/list.html: drafts
-    return render(request, "drafts/list.html", {"drafts": service.list_drafts(session)})
+    readable = [
+        d
+        for d in service.list_drafts(session)
+        if d.is_public or can(member.role if member else None, Permission.READ)
+    ]
+    return render(request, "drafts/list.html", {"drafts": readable})
 
 
 @pages.get("/drafts/{slug}", response_class=HTMLResponse)
-def contents_page(request: Request, draft: DraftDep, session: SessionDep) -> HTMLResponse:
+def contents_page(
+    request: Request, draft: DraftDep, session: SessionDep, since: str = ""
+) -> HTMLResponse:
     outline = service.load_outline(session, draft)
-    return render(request, "drafts/contents.html", {"draft": draft, "outline": outline})
+    all_snapshots = snapshots.list_snapshots(session, draft)
+    changed: dict[str, str] | None = None
+    since_snapshot = None
+    if since:
+        since_snapshot, _to, changes = snapshots.compare(session, draft, since, "current")
+        changed = {c.uid: c.change for c in changes if c.change in ("added", "modified")}
+    context = {
+        "draft": draft,
+        "outline": outline,
+        "snapshots": all_snapshots,
+        "since": since_snapshot,
+        "changed": changed,
+    }
+    return render(request, "drafts/contents.html", context)
 
 
 @pages.get("/drafts/{slug}/provisions/{uid}", response_class=HTMLResponse)
@@ -77,14 +257,265 @@ def provision_page(
     entry = outline.get(uid)
     version = service.current_version(session, entry)
     previous, following = outline.neighbours(uid) if entry.is_clause else (None, None)
-    return render(
-        request,
-        "drafts/provision.html",
-        {
-            "draft": draft,
-            "entry": entry,
-            "version": version,
-            "previous": previous,
-            "following": following,
-        },
-    )
+    latest = snapshots.latest_snapshot_version(session, draft, entry)
+    context = {
+        "draft": draft,
+        "entry": entry,
+        "version": version,
+        "previous": previous,
+        "following": following,
+        "latest_snapshot": latest,
+    }
+    return render(request, "drafts/provision.html", context)
+
+
+@pages.get("/drafts/{slug}/provisions/{uid}/history", response_class=HTMLResponse)
+def history_page(request: Request, draft: DraftDep, uid: str, session: SessionDep) -> HTMLResponse:
+    entry = service.load_outline(session, draft).get(uid)
+    context = {"draft": draft, "entry": entry, "versions": editing.versions(session, entry)}
+    return render(request, "drafts/history.html", context)
+
+
+@pages.get("/drafts/{slug}/provisions/{uid}/diff", response_class=HTMLResponse)
+def diff_page(
+    request: Request,
+    draft: DraftDep,
+    uid: str,
+    session: SessionDep,
+    from_: Annotated[int, Query(alias="from", ge=1)],
+    to: Annotated[int, Query(ge=1)],
+    view: str = "inline",
+) -> HTMLResponse:
+    entry = service.load_outline(session, draft).get(uid)
+    old, new = editing.version(session, entry, from_), editing.version(session, entry, to)
+    context = {
+        "draft": draft,
+        "entry": entry,
+        "old": old,
+        "new": new,
+        "ops": diffing.word_diff(old.text, new.text),
+        "heading_ops": diffing.word_diff(old.heading, new.heading),
+        "view": "side" if view == "side" else "inline",
+        "versions": editing.versions(session, entry),
+    }
+    return render(request, "drafts/diff.html", context)
+
+
+# Pages: secretariat edits --------------------------------------------------------------------
+
+
+def _edit_form(
+    request: Request, session: SessionDep, draft: Any, uid: str, status: int = 200, **extra: Any
+) -> HTMLResponse:
+    outline = service.load_outline(session, draft)
+    entry = outline.get(uid)
+    current = service.current_version(session, entry)
+    context = {
+        "draft": draft,
+        "entry": entry,
+        "current": current,
+        "outline": outline,
+        "form": {"text": current.text, "heading": current.heading, "reason": ""},
+        **extra,
+    }
+    return render(request, "drafts/edit.html", context, status_code=status)
+
+
+@pages.get("/drafts/{slug}/provisions/{uid}/edit", response_class=HTMLResponse)
+def edit_page(
+    request: Request, draft: DraftDep, uid: str, _editor: Editor, session: SessionDep
+) -> HTMLResponse:
+    return _edit_form(request, session, draft, uid)
+
+
+@pages.post("/drafts/{slug}/provisions/{uid}/edit", response_model=None)
+def edit_submit(
+    request: Request,
+    draft: DraftDep,
+    uid: str,
+    editor: Editor,
+    session: SessionDep,
+    expected_version: Annotated[int, Form()],
+    text: Annotated[str, Form()] = "",
+    heading: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        editing.revise(session, editor, draft, uid, expected_version, text, heading, reason)
+    except DomainError as error:
+        session.rollback()
+        form = {"text": text, "heading": heading, "reason": reason}
+        return _edit_form(
+            request,
+            session,
+            draft,
+            uid,
+            status=error.status_code,
+            error=error.message,
+            form=form,
+            submitted_version=expected_version,
+        )
+    session.commit()
+    url = request.app.url_path_for("provision_page", slug=draft.slug, uid=uid)
+    return see_other(url + "?notice=revised")
+
+
+def _structure_result(
+    request: Request, draft: Any, result: editing.StructuralResult, action: str
+) -> HTMLResponse:
+    context = {"draft": draft, "result": result, "action": action}
+    return render(request, "drafts/structure_done.html", context)
+
+
+@pages.post("/drafts/{slug}/provisions/{uid}/insert", response_model=None)
+def insert_submit(
+    request: Request,
+    draft: DraftDep,
+    uid: str,
+    editor: Editor,
+    session: SessionDep,
+    kind: Annotated[str, Form()] = "articulo",
+    text: Annotated[str, Form()] = "",
+    heading: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        result = editing.insert_provision(session, editor, draft, kind, uid, heading, text, reason)
+    except DomainError as error:
+        session.rollback()
+        return _edit_form(
+            request,
+            session,
+            draft,
+            uid,
+            status=error.status_code,
+            insert_error=error.message,
+            insert_form={"text": text, "heading": heading, "reason": reason, "kind": kind},
+        )
+    session.commit()
+    return _structure_result(request, draft, result, "inserted")
+
+
+@pages.post("/drafts/{slug}/provisions/{uid}/delete", response_model=None)
+def delete_submit(
+    request: Request,
+    draft: DraftDep,
+    uid: str,
+    editor: Editor,
+    session: SessionDep,
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        result = editing.delete_provision(session, editor, draft, uid, reason)
+    except DomainError as error:
+        session.rollback()
+        return _edit_form(
+            request, session, draft, uid, status=error.status_code, delete_error=error.message
+        )
+    session.commit()
+    return _structure_result(request, draft, result, "deleted")
+
+
+@pages.post("/drafts/{slug}/provisions/{uid}/move", response_model=None)
+def move_submit(
+    request: Request,
+    draft: DraftDep,
+    uid: str,
+    editor: Editor,
+    session: SessionDep,
+    after: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        result = editing.move_provision(session, editor, draft, uid, after, reason)
+    except DomainError as error:
+        session.rollback()
+        return _edit_form(
+            request, session, draft, uid, status=error.status_code, move_error=error.message
+        )
+    session.commit()
+    return _structure_result(request, draft, result, "moved")
+
+
+# Pages: snapshots ----------------------------------------------------------------------------
+
+
+def _snapshots_page(
+    request: Request, session: SessionDep, draft: Any, status: int = 200, **extra: Any
+) -> HTMLResponse:
+    context = {"draft": draft, "snapshots": snapshots.list_snapshots(session, draft), **extra}
+    return render(request, "drafts/snapshots.html", context, status_code=status)
+
+
+@pages.get("/drafts/{slug}/snapshots", response_class=HTMLResponse)
+def snapshots_page(request: Request, draft: DraftDep, session: SessionDep) -> HTMLResponse:
+    return _snapshots_page(request, session, draft)
+
+
+@pages.post("/drafts/{slug}/snapshots", response_model=None)
+def freeze_submit(
+    request: Request,
+    draft: DraftDep,
+    member: Freezer,
+    session: SessionDep,
+    label: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        snapshot = snapshots.freeze_snapshot(session, member, draft, label)
+    except DomainError as error:
+        session.rollback()
+        return _snapshots_page(request, session, draft, error.status_code, error=error.message)
+    session.commit()
+    url = request.app.url_path_for("snapshot_page", slug=draft.slug, snapshot_id=snapshot.id)
+    return see_other(url)
+
+
+@pages.get("/drafts/{slug}/snapshots/{snapshot_id}", response_class=HTMLResponse)
+def snapshot_page(
+    request: Request, draft: DraftDep, snapshot_id: str, session: SessionDep
+) -> HTMLResponse:
+    snapshot = snapshots.get_snapshot(session, draft, snapshot_id)
+    context = {
+        "draft": draft,
+        "snapshot": snapshot,
+        "entries": snapshots.snapshot_state(session, snapshot),
+    }
+    return render(request, "drafts/snapshot.html", context)
+
+
+@pages.get("/drafts/{slug}/snapshots/{snapshot_id}/provisions/{uid}", response_class=HTMLResponse)
+def snapshot_provision_page(
+    request: Request, draft: DraftDep, snapshot_id: str, uid: str, session: SessionDep
+) -> HTMLResponse:
+    snapshot = snapshots.get_snapshot(session, draft, snapshot_id)
+    entry, version = snapshots.snapshot_provision(session, snapshot, uid)
+    context = {"draft": draft, "snapshot": snapshot, "entry": entry, "version": version}
+    return render(request, "drafts/snapshot_provision.html", context)
+
+
+@pages.get("/drafts/{slug}/compare", response_model=None)
+def compare_page(
+    request: Request,
+    draft: DraftDep,
+    session: SessionDep,
+    from_: Annotated[str, Query(alias="from")] = "",
+    to: str = "current",
+    show: str = "changed",
+) -> HTMLResponse | RedirectResponse:
+    if not from_:
+        return see_other(request.app.url_path_for("snapshots_page", slug=draft.slug))
+    first, second, changes = snapshots.compare(session, draft, from_, to)
+    counts: dict[str, int] = {}
+    for change in changes:
+        counts[change.change] = counts.get(change.change, 0) + 1
+    visible = changes if show == "all" else [c for c in changes if c.change != "unchanged"]
+    context = {
+        "draft": draft,
+        "first": first,
+        "second": second,
+        "changes": visible,
+        "counts": counts,
+        "show": show,
+        "snapshots": snapshots.list_snapshots(session, draft),
+    }
+    return render(request, "drafts/compare.html", context)

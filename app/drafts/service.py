@@ -181,9 +181,13 @@ def import_draft(
     session.flush()
     clauses = sum(1 for node in parsed.walk() if node.kind in CLAUSE_KINDS)
     audit.record(
-        session, actor, "draft.imported", f"draft:{draft.slug}", draft_id=draft.id,
+        session,
+        actor,
+        "draft.imported",
+        f"draft:{draft.slug}",
+        draft_id=draft.id,
         details={"title": draft.title, "provisions": len(versions), "clauses": clauses},
-    )  # fmt: skip
+    )
     return draft
 
 

@@ -26,3 +26,15 @@ def paragraphs(text: str) -> list[Paragraph]:
             kind = "paragraph"
         blocks.append(Paragraph(kind, line))
     return blocks
+
+
+def diff_paragraphs(ops: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """A diff laid out as paragraphs (the text's lines), each a list of (op, text) pieces."""
+    result: list[list[tuple[str, str]]] = [[]]
+    for op, text in ops:
+        for index, piece in enumerate(text.split("\n")):
+            if index:
+                result.append([])
+            if piece:
+                result[-1].append((op, piece))
+    return [paragraph for paragraph in result if paragraph]

@@ -36,9 +36,16 @@ def test_malformed_roman_numerals_are_refused(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("number", "word"),
-    [(1, "PRIMERA"), (7, "SÉPTIMA"), (10, "DÉCIMA"), (11, "DÉCIMA PRIMERA"), (20, "VIGÉSIMA"),
-     (23, "VIGÉSIMA TERCERA"), (99, "NONAGÉSIMA NOVENA")],
-)  # fmt: skip
+    [
+        (1, "PRIMERA"),
+        (7, "SÉPTIMA"),
+        (10, "DÉCIMA"),
+        (11, "DÉCIMA PRIMERA"),
+        (20, "VIGÉSIMA"),
+        (23, "VIGÉSIMA TERCERA"),
+        (99, "NONAGÉSIMA NOVENA"),
+    ],
+)
 def test_dispositions_are_numbered_with_feminine_ordinals(number: int, word: str) -> None:
     assert ordinal(number) == word
     assert parse_ordinal(word) == number
@@ -46,9 +53,19 @@ def test_dispositions_are_numbered_with_feminine_ordinals(number: int, word: str
 
 @pytest.mark.parametrize(
     ("written", "number"),
-    [("Primera", 1), ("SETIMA", 7), ("SÉTIMA", 7), ("DÉCIMO PRIMERA", 11), ("UNDÉCIMA", 11),
-     ("DECIMOSEGUNDA", 12), ("ÚNICA", 0), ("UNICA", 0), ("PRIMERO", None), ("TITULO", None)],
-)  # fmt: skip
+    [
+        ("Primera", 1),
+        ("SETIMA", 7),
+        ("SÉTIMA", 7),
+        ("DÉCIMO PRIMERA", 11),
+        ("UNDÉCIMA", 11),
+        ("DECIMOSEGUNDA", 12),
+        ("ÚNICA", 0),
+        ("UNICA", 0),
+        ("PRIMERO", None),
+        ("TITULO", None),
+    ],
+)
 def test_ordinals_as_published_laws_spell_them(written: str, number: int | None) -> None:
     assert parse_ordinal(written) == number
 
@@ -60,42 +77,96 @@ def labels_of(*nodes: tuple[str, Kind, str | None]) -> list[str]:
 
 LABEL_CASES = {
     "articles run on across títulos and capítulos": (
-        [("t1", Kind.TITULO, None), ("c1", Kind.CAPITULO, "t1"), ("a1", Kind.ARTICULO, "c1"),
-         ("a2", Kind.ARTICULO, "c1"), ("c2", Kind.CAPITULO, "t1"), ("a3", Kind.ARTICULO, "c2"),
-         ("t2", Kind.TITULO, None), ("c3", Kind.CAPITULO, "t2"), ("a4", Kind.ARTICULO, "c3")],
-        ["TÍTULO I", "CAPÍTULO I", "Artículo 1.", "Artículo 2.", "CAPÍTULO II", "Artículo 3.",
-         "TÍTULO II", "CAPÍTULO I", "Artículo 4."],
+        [
+            ("t1", Kind.TITULO, None),
+            ("c1", Kind.CAPITULO, "t1"),
+            ("a1", Kind.ARTICULO, "c1"),
+            ("a2", Kind.ARTICULO, "c1"),
+            ("c2", Kind.CAPITULO, "t1"),
+            ("a3", Kind.ARTICULO, "c2"),
+            ("t2", Kind.TITULO, None),
+            ("c3", Kind.CAPITULO, "t2"),
+            ("a4", Kind.ARTICULO, "c3"),
+        ],
+        [
+            "TÍTULO I",
+            "CAPÍTULO I",
+            "Artículo 1.",
+            "Artículo 2.",
+            "CAPÍTULO II",
+            "Artículo 3.",
+            "TÍTULO II",
+            "CAPÍTULO I",
+            "Artículo 4.",
+        ],
     ),
     "the título preliminar has its own Roman count and does not count as a título": (
-        [("tp", Kind.TITULO_PRELIMINAR, None), ("p1", Kind.ARTICULO, "tp"),
-         ("p2", Kind.ARTICULO, "tp"), ("p3", Kind.ARTICULO, "tp"), ("t1", Kind.TITULO, None),
-         ("a1", Kind.ARTICULO, "t1")],
-        ["TÍTULO PRELIMINAR", "Artículo I.", "Artículo II.", "Artículo III.", "TÍTULO I",
-         "Artículo 1."],
+        [
+            ("tp", Kind.TITULO_PRELIMINAR, None),
+            ("p1", Kind.ARTICULO, "tp"),
+            ("p2", Kind.ARTICULO, "tp"),
+            ("p3", Kind.ARTICULO, "tp"),
+            ("t1", Kind.TITULO, None),
+            ("a1", Kind.ARTICULO, "t1"),
+        ],
+        [
+            "TÍTULO PRELIMINAR",
+            "Artículo I.",
+            "Artículo II.",
+            "Artículo III.",
+            "TÍTULO I",
+            "Artículo 1.",
+        ],
     ),
     "a lone disposition is ÚNICA and its group singular": (
         [("g", Kind.DEROGATORIAS, None), ("d", Kind.DISPOSICION, "g")],
         ["DISPOSICIÓN COMPLEMENTARIA DEROGATORIA", "ÚNICA."],
     ),
     "dispositions restart in each group": (
-        [("f", Kind.FINALES, None), ("f1", Kind.DISPOSICION, "f"), ("f2", Kind.DISPOSICION, "f"),
-         ("t", Kind.TRANSITORIAS, None), ("t1", Kind.DISPOSICION, "t"),
-         ("t2", Kind.DISPOSICION, "t"), ("t3", Kind.DISPOSICION, "t")],
-        ["DISPOSICIONES COMPLEMENTARIAS FINALES", "PRIMERA.", "SEGUNDA.",
-         "DISPOSICIONES COMPLEMENTARIAS TRANSITORIAS", "PRIMERA.", "SEGUNDA.", "TERCERA."],
+        [
+            ("f", Kind.FINALES, None),
+            ("f1", Kind.DISPOSICION, "f"),
+            ("f2", Kind.DISPOSICION, "f"),
+            ("t", Kind.TRANSITORIAS, None),
+            ("t1", Kind.DISPOSICION, "t"),
+            ("t2", Kind.DISPOSICION, "t"),
+            ("t3", Kind.DISPOSICION, "t"),
+        ],
+        [
+            "DISPOSICIONES COMPLEMENTARIAS FINALES",
+            "PRIMERA.",
+            "SEGUNDA.",
+            "DISPOSICIONES COMPLEMENTARIAS TRANSITORIAS",
+            "PRIMERA.",
+            "SEGUNDA.",
+            "TERCERA.",
+        ],
     ),
     "subcapítulos and secciones count within their parent": (
-        [("c1", Kind.CAPITULO, None), ("s1", Kind.SUBCAPITULO, "c1"), ("x1", Kind.SECCION, "s1"),
-         ("x2", Kind.SECCION, "s1"), ("s2", Kind.SUBCAPITULO, "c1"), ("x3", Kind.SECCION, "s2"),
-         ("a1", Kind.ARTICULO, "x3")],
-        ["CAPÍTULO I", "SUBCAPÍTULO I", "SECCIÓN I", "SECCIÓN II", "SUBCAPÍTULO II",
-         "SECCIÓN I", "Artículo 1."],
+        [
+            ("c1", Kind.CAPITULO, None),
+            ("s1", Kind.SUBCAPITULO, "c1"),
+            ("x1", Kind.SECCION, "s1"),
+            ("x2", Kind.SECCION, "s1"),
+            ("s2", Kind.SUBCAPITULO, "c1"),
+            ("x3", Kind.SECCION, "s2"),
+            ("a1", Kind.ARTICULO, "x3"),
+        ],
+        [
+            "CAPÍTULO I",
+            "SUBCAPÍTULO I",
+            "SECCIÓN I",
+            "SECCIÓN II",
+            "SUBCAPÍTULO II",
+            "SECCIÓN I",
+            "Artículo 1.",
+        ],
     ),
     "a law without títulos numbers its articles from 1": (
         [("a1", Kind.ARTICULO, None), ("a2", Kind.ARTICULO, None)],
         ["Artículo 1.", "Artículo 2."],
     ),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize(("nodes", "expected"), LABEL_CASES.values(), ids=LABEL_CASES.keys())

@@ -35,9 +35,19 @@ def test_has_the_structure_of_a_peruvian_bill(law: ParsedDraft) -> None:
 
 @pytest.mark.parametrize(
     "subject",
-    ["REINFO", "Defensoría del Pueblo", "mercurio", "trabajo infantil", "mujeres", "trazabilidad",
-     "gobiernos regionales", "remediación", "seguridad social", "debido procedimiento"],
-)  # fmt: skip
+    [
+        "REINFO",
+        "Defensoría del Pueblo",
+        "mercurio",
+        "trabajo infantil",
+        "mujeres",
+        "trazabilidad",
+        "gobiernos regionales",
+        "remediación",
+        "seguridad social",
+        "debido procedimiento",
+    ],
+)
 def test_covers_the_working_groups_subjects(law: ParsedDraft, subject: str) -> None:
     assert subject.lower() in " ".join(p.text for p in law.walk()).lower()
 

@@ -34,6 +34,27 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/api/v1/audit"): PUBLIC,
     ("GET", "/api/v1/audit/verify"): PUBLIC,
     ("GET", "/registro"): PUBLIC,
+    ("GET", "/api/v1/drafts/{slug}/provisions/{uid}/versions"): PUBLIC,
+    ("GET", "/api/v1/drafts/{slug}/provisions/{uid}/diff"): PUBLIC,
+    ("GET", "/api/v1/drafts/{slug}/snapshots"): PUBLIC,
+    ("GET", "/api/v1/drafts/{slug}/compare"): PUBLIC,
+    ("GET", "/drafts/{slug}/provisions/{uid}/history"): PUBLIC,
+    ("GET", "/drafts/{slug}/provisions/{uid}/diff"): PUBLIC,
+    ("GET", "/drafts/{slug}/snapshots"): PUBLIC,
+    ("GET", "/drafts/{slug}/snapshots/{snapshot_id}"): PUBLIC,
+    ("GET", "/drafts/{slug}/snapshots/{snapshot_id}/provisions/{uid}"): PUBLIC,
+    ("GET", "/drafts/{slug}/compare"): PUBLIC,
+    ("POST", "/api/v1/drafts/{slug}/provisions/{uid}/revise"): Permission.EDIT,
+    ("POST", "/api/v1/drafts/{slug}/provisions"): Permission.EDIT,
+    ("DELETE", "/api/v1/drafts/{slug}/provisions/{uid}"): Permission.EDIT,
+    ("POST", "/api/v1/drafts/{slug}/provisions/{uid}/move"): Permission.EDIT,
+    ("GET", "/drafts/{slug}/provisions/{uid}/edit"): Permission.EDIT,
+    ("POST", "/drafts/{slug}/provisions/{uid}/edit"): Permission.EDIT,
+    ("POST", "/drafts/{slug}/provisions/{uid}/insert"): Permission.EDIT,
+    ("POST", "/drafts/{slug}/provisions/{uid}/delete"): Permission.EDIT,
+    ("POST", "/drafts/{slug}/provisions/{uid}/move"): Permission.EDIT,
+    ("POST", "/api/v1/drafts/{slug}/snapshots"): Permission.SNAPSHOT,
+    ("POST", "/drafts/{slug}/snapshots"): Permission.SNAPSHOT,
     ("GET", "/api/v1/me"): SIGNED_IN,
     ("POST", "/sign-out"): SIGNED_IN,
     ("GET", "/account"): SIGNED_IN,
@@ -105,8 +126,8 @@ def test_each_role_reaches_exactly_what_the_table_allows(
             if path in ("/sign-out", "/account/sign-out-everywhere"):
                 continue  # they end the session the rest of the walk needs; tested elsewhere
             url = concrete(path, values)
-            data = {"csrf_token": csrf_token(client)} if method == "POST" else None
-            response = client.request(method, url, data=data, follow_redirects=False)
+            headers = {"X-CSRF-Token": csrf_token(client)} if method != "GET" else {}
+            response = client.request(method, url, headers=headers, follow_redirects=False)
             refused = response.headers.get("x-mesa-error") in ("not_authenticated", "forbidden")
             assert refused != allowed(requirement, who), (
                 f"{who} {method} {path}: {response.status_code}"

@@ -232,10 +232,14 @@ class TestInvitations:
         page = client.post(
             "/members/invite",
             data={
-                "csrf_token": csrf_token(client, "/members"), "email": "Nueva@Mesa.example",
-                "name": "Nueva Integrante", "role": "member", "sector": "labour", "region": "Cusco",
+                "csrf_token": csrf_token(client, "/members"),
+                "email": "Nueva@Mesa.example",
+                "name": "Nueva Integrante",
+                "role": "member",
+                "sector": "labour",
+                "region": "Cusco",
             },
-        )  # fmt: skip
+        )
         assert page.status_code == 200, page.text
         link = re.search(
             r'<code class="secret">http://testserver(/invitations/[^<]+)</code>', page.text
@@ -251,9 +255,10 @@ class TestInvitations:
         assert "Nueva Integrante" in client.get(link).text
         token = csrf_token(client, link)
         response = client.post(
-            link, data={"csrf_token": token, "password": PASSWORD, "password_again": PASSWORD},
+            link,
+            data={"csrf_token": token, "password": PASSWORD, "password_again": PASSWORD},
             follow_redirects=False,
-        )  # fmt: skip
+        )
         assert response.status_code == 303
         member = service.get_member_by_email(db, "nueva@mesa.example")
         sign_in(client, member)

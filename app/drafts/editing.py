@@ -1,0 +1,432 @@
+"""Versions of a clause and the secretariat's edits: revise, insert, delete, move.
+
+Every edit names the version (or, for structure, the provision) it acts on, writes a new
+version or moves provisions without ever changing a uid, renumbers by position, and records an
+audit event, all in the caller's transaction.
+"""
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, col, select, update
+
+from app.audit import service as audit
+from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.i18n import _
+from app.core.models import utcnow
+from app.drafts import service
+from app.drafts.importing import normalize_text
+from app.drafts.models import Draft, Provision, ProvisionVersion, VersionSource
+from app.drafts.numbering import ALLOWED_PARENTS, CLAUSE_KINDS, Kind
+from app.members.models import Member
+
+MAX_TEXT_LENGTH = 20_000
+MAX_HEADING_LENGTH = 500
+MAX_REASON_LENGTH = 2_000
+
+
+class StaleVersion(Conflict):
+    code = "stale_version"
+
+
+class HasChildren(Conflict):
+    code = "has_children"
+
+
+@dataclass
+class VersionView:
+    number: int
+    heading: str
+    text: str
+    source: str
+    reason: str | None
+    author: str | None
+    created_at: datetime
+    amendment_id: int | None = None
+
+
+def versions(session: Session, entry: service.OutlineEntry) -> list[VersionView]:
+    rows = session.exec(
+        select(ProvisionVersion, Member.name)
+        .join(Member, col(Member.id) == ProvisionVersion.author_id, isouter=True)
+        .where(ProvisionVersion.provision_id == entry.id)
+        .order_by(col(ProvisionVersion.number))
+    ).all()
+    return [
+        VersionView(v.number, v.heading, v.text, v.source, v.reason, name, v.created_at)
+        for v, name in rows
+    ]
+
+
+def version(session: Session, entry: service.OutlineEntry, number: int) -> ProvisionVersion:
+    found = session.exec(
+        select(ProvisionVersion).where(
+            ProvisionVersion.provision_id == entry.id, ProvisionVersion.number == number
+        )
+    ).first()
+    if found is None:
+        raise NotFound(
+            _("%(label)s has no version %(number)s.", label=entry.label.text, number=number)
+        )
+    return found
+
+
+def clean_text(text: str, heading: str | None, reason: str) -> tuple[str, str | None, str]:
+    """Normalized text, heading and reason, or a form error saying what is wrong."""
+    lines = [normalize_text(line) for line in text.replace("\r\n", "\n").split("\n")]
+    text = "\n".join(line for line in lines if line)
+    heading = normalize_text(heading) if heading is not None else None
+    reason = normalize_text(reason)
+    if not text:
+        raise InvalidInput(_("The text cannot be empty."), field="text")
+    if len(text) > MAX_TEXT_LENGTH:
+        raise InvalidInput(
+            _("The text has more than %(n)s characters.", n=MAX_TEXT_LENGTH), field="text"
+        )
+    if heading is not None and len(heading) > MAX_HEADING_LENGTH:
+        raise InvalidInput(
+            _("The heading has more than %(n)s characters.", n=MAX_HEADING_LENGTH), field="heading"
+        )
+    if not reason:
+        raise InvalidInput(_("Say why: the reason is required."), field="reason")
+    if len(reason) > MAX_REASON_LENGTH:
+        raise InvalidInput(
+            _("The reason has more than %(n)s characters.", n=MAX_REASON_LENGTH), field="reason"
+        )
+    return text, heading, reason
+
+
+def add_version(
+    session: Session,
+    entry: service.OutlineEntry,
+    expected_version: int,
+    text: str,
+    heading: str,
+    *,
+    source: VersionSource,
+    author: Member | None,
+    reason: str | None = None,
+    amendment_id: int | None = None,
+) -> ProvisionVersion:
+    """Writes version expected+1, or raises StaleVersion if another change got there first.
+
+    The conditional UPDATE is the lock: of two concurrent writers expecting the same version,
+    exactly one matches the row; the unique (provision, number) constraint stands behind it.
+    """
+    moved = session.exec(
+        update(Provision)
+        .where(col(Provision.id) == entry.id, col(Provision.current_version) == expected_version)
+        .values(current_version=expected_version + 1)
+    )
+    if moved.rowcount != 1:
+        current = session.exec(
+            select(Provision.current_version).where(Provision.id == entry.id)
+        ).one()
+        raise StaleVersion(
+            _(
+                "%(label)s changed meanwhile: it is now at version %(current)s, not %(expected)s. "
+                "Reload it and apply your change to the current text.",
+                label=entry.label.text,
+                current=current,
+                expected=expected_version,
+            ),
+            current_version=current,
+        )
+    new = ProvisionVersion(
+        provision_id=entry.id,
+        number=expected_version + 1,
+        heading=heading,
+        text=text,
+        source=source,
+        reason=reason,
+        author_id=author.id if author else None,
+    )
+    session.add(new)
+    session.flush()
+    entry.version = new.number
+    return new
+
+
+def revise(
+    session: Session,
+    actor: Member,
+    draft: Draft,
+    uid: str,
+    expected_version: int,
+    text: str,
+    heading: str | None,
+    reason: str,
+) -> ProvisionVersion:
+    entry = service.load_outline(session, draft).get(uid)
+    if not entry.is_clause:
+        raise InvalidInput(_("Only articles and dispositions have text to revise."))
+    text, heading, reason = clean_text(text, heading, reason)
+    current = version(session, entry, entry.version)
+    heading = current.heading if heading is None else heading
+    if expected_version == current.number and (text, heading) == (current.text, current.heading):
+        raise InvalidInput(_("Nothing changed: the text and heading are the same."), field="text")
+    new = add_version(
+        session,
+        entry,
+        expected_version,
+        text,
+        heading,
+        source=VersionSource.EDIT,
+        author=actor,
+        reason=reason,
+    )
+    audit.record(
+        session,
+        audit.Actor(actor.id, actor.name),
+        "provision.revised",
+        f"provision:{uid}",
+        draft_id=draft.id,
+        details={"label": entry.label.text, "version": new.number, "reason": reason},
+    )
+    return new
+
+
+# Structure -------------------------------------------------------------------------------
+
+
+@dataclass
+class CrossReference:
+    """A clause whose text mentions an article number that a structural change moved."""
+
+    uid: str
+    label: str
+    mentions: list[str]
+
+
+@dataclass
+class StructuralResult:
+    uid: str
+    label: str
+    references_to_check: list[CrossReference]
+
+
+_ARTICLE_MENTION = re.compile(r"\bart[íi]culos?\s+((?:\d+(?:\s*(?:,|y|e|o|al|a)\s*)?)+)", re.I)
+
+
+def _mentions_of(text: str, numbers: set[int]) -> list[str]:
+    """The passages of `text` ("conforme al artículo 12") that name one of `numbers`."""
+    return [
+        match.group(0).strip(" ,")
+        for match in _ARTICLE_MENTION.finditer(text)
+        if {int(n) for n in re.findall(r"\d+", match.group(1))} & numbers
+    ]
+
+
+def _references_to_check(
+    session: Session, before: service.Outline, after: service.Outline
+) -> list[CrossReference]:
+    """Clauses mentioning a number whose article is now a different one (or gone)."""
+    old_numbers = {
+        e.label.number: e.uid for e in before.entries if e.kind is Kind.ARTICULO and e.label.number
+    }
+    new_numbers = {
+        e.label.number: e.uid for e in after.entries if e.kind is Kind.ARTICULO and e.label.number
+    }
+    moved = {n for n, uid in old_numbers.items() if new_numbers.get(n) != uid}
+    if not moved:
+        return []
+    clauses = {e.id: e for e in after.clauses}
+    texts = session.exec(
+        select(ProvisionVersion.provision_id, ProvisionVersion.text)
+        .join(Provision, col(Provision.id) == ProvisionVersion.provision_id)
+        .where(
+            col(ProvisionVersion.provision_id).in_(clauses),
+            col(ProvisionVersion.number) == Provision.current_version,
+        )
+    ).all()
+    found = []
+    for provision_id, text in texts:
+        if mentions := _mentions_of(text, moved):
+            entry = clauses[provision_id]
+            found.append(CrossReference(entry.uid, entry.label.text, mentions))
+    order = {e.uid: i for i, e in enumerate(after.entries)}
+    return sorted(found, key=lambda ref: order[ref.uid])
+
+
+def _siblings(session: Session, draft: Draft, parent_id: int | None) -> Sequence[Provision]:
+    return session.exec(
+        select(Provision)
+        .where(
+            Provision.draft_id == draft.id,
+            Provision.parent_id == parent_id,
+            col(Provision.removed_at).is_(None),
+        )
+        .order_by(col(Provision.position))
+    ).all()
+
+
+def _place(
+    session: Session, draft: Draft, outline: service.Outline, kind: Kind, after_uid: str
+) -> tuple[int | None, int]:
+    """Where a new `kind` goes when placed "after" a provision: (parent id, position).
+
+    After a container that may hold it (a capítulo, a group of dispositions), it becomes the
+    first child; otherwise it follows the provision among its siblings.
+    """
+    after = outline.get(after_uid)
+    if after.kind in ALLOWED_PARENTS[kind]:
+        return after.id, 0
+    parent = after.parent
+    if (parent.kind if parent else None) not in ALLOWED_PARENTS[kind]:
+        raise InvalidInput(
+            _("A provision of this kind cannot go after %(label)s.", label=after.label.text),
+            field="after",
+        )
+    return (parent.id if parent else None), after.position + 1
+
+
+def _open_gap(session: Session, draft: Draft, parent_id: int | None, position: int) -> None:
+    for sibling in reversed(_siblings(session, draft, parent_id)):
+        if sibling.position >= position:
+            sibling.position += 1
+            session.add(sibling)
+    session.flush()
+
+
+def _close_gap(session: Session, draft: Draft, parent_id: int | None) -> None:
+    for index, sibling in enumerate(_siblings(session, draft, parent_id)):
+        if sibling.position != index:
+            sibling.position = index
+            session.add(sibling)
+    session.flush()
+
+
+def insert_provision(
+    session: Session,
+    actor: Member | None,
+    draft: Draft,
+    kind: str,
+    after_uid: str,
+    heading: str,
+    text: str,
+    reason: str,
+    *,
+    source: VersionSource = VersionSource.EDIT,
+    amendment_id: int | None = None,
+) -> StructuralResult:
+    if kind not in CLAUSE_KINDS:
+        raise InvalidInput(_("Only an article or a disposition can be inserted."), field="kind")
+    text, clean_heading, reason = clean_text(text, heading, reason)
+    before = service.load_outline(session, draft)
+    parent_id, position = _place(session, draft, before, Kind(kind), after_uid)
+    _open_gap(session, draft, parent_id, position)
+    assert draft.id is not None
+    provision = Provision(draft_id=draft.id, parent_id=parent_id, kind=kind, position=position)
+    session.add(provision)
+    session.flush()
+    assert provision.id is not None
+    session.add(
+        ProvisionVersion(
+            provision_id=provision.id,
+            number=1,
+            heading=clean_heading or "",
+            text=text,
+            source=source,
+            reason=reason,
+            author_id=actor.id if actor else None,
+        )
+    )
+    session.flush()
+    after = service.load_outline(session, draft)
+    label = after.get(provision.uid).label.text
+    audit.record(
+        session,
+        _actor(actor),
+        "provision.inserted",
+        f"provision:{provision.uid}",
+        draft_id=draft.id,
+        details={"label": label, "after": after_uid, "reason": reason},
+    )
+    return StructuralResult(provision.uid, label, _references_to_check(session, before, after))
+
+
+def delete_provision(
+    session: Session, actor: Member | None, draft: Draft, uid: str, reason: str
+) -> StructuralResult:
+    reason = normalize_text(reason)
+    if not reason:
+        raise InvalidInput(_("Say why: the reason is required."), field="reason")
+    before = service.load_outline(session, draft)
+    entry = before.get(uid)
+    if entry.children:
+        raise HasChildren(
+            _(
+                "%(label)s still contains other provisions: move or delete them first.",
+                label=entry.label.text,
+            )
+        )
+    provision = session.get(Provision, entry.id)
+    assert provision is not None
+    provision.removed_at = utcnow()
+    session.add(provision)
+    session.flush()
+    _close_gap(session, draft, provision.parent_id)
+    after = service.load_outline(session, draft)
+    audit.record(
+        session,
+        _actor(actor),
+        "provision.deleted",
+        f"provision:{uid}",
+        draft_id=draft.id,
+        details={"label": entry.label.text, "reason": reason},
+    )
+    return StructuralResult(uid, entry.label.text, _references_to_check(session, before, after))
+
+
+def move_provision(
+    session: Session, actor: Member, draft: Draft, uid: str, after_uid: str, reason: str
+) -> StructuralResult:
+    reason = normalize_text(reason)
+    if not reason:
+        raise InvalidInput(_("Say why: the reason is required."), field="reason")
+    before = service.load_outline(session, draft)
+    entry = before.get(uid)
+    if after_uid == uid or _is_inside(before.get(after_uid), uid):
+        raise InvalidInput(_("A provision cannot be moved after itself."), field="after")
+    provision = session.get(Provision, entry.id)
+    assert provision is not None
+    old_parent = provision.parent_id
+    provision.position = -1  # out of the way while its old siblings close ranks
+    session.add(provision)
+    session.flush()
+    remaining = [s for s in _siblings(session, draft, old_parent) if s.id != provision.id]
+    for index, sibling in enumerate(remaining):
+        sibling.position = index
+        session.add(sibling)
+    session.flush()
+    detached = service.load_outline(session, draft)
+    parent_id, position = _place(session, draft, detached, entry.kind, after_uid)
+    _open_gap(session, draft, parent_id, position)
+    provision.parent_id, provision.position = parent_id, position
+    session.add(provision)
+    session.flush()
+    after = service.load_outline(session, draft)
+    label = after.get(uid).label.text
+    audit.record(
+        session,
+        _actor(actor),
+        "provision.moved",
+        f"provision:{uid}",
+        draft_id=draft.id,
+        details={"from": entry.label.text, "to": label, "after": after_uid, "reason": reason},
+    )
+    return StructuralResult(uid, label, _references_to_check(session, before, after))
+
+
+def _is_inside(entry: service.OutlineEntry, uid: str) -> bool:
+    while entry.parent is not None:
+        if entry.parent.uid == uid:
+            return True
+        entry = entry.parent
+    return False
+
+
+def _actor(member: Member | None) -> audit.Actor:
+    return audit.Actor(member.id, member.name) if member else audit.SYSTEM
