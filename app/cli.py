@@ -72,9 +72,13 @@ def cmd_seed(args: argparse.Namespace) -> int:
 def cmd_member_add(args: argparse.Namespace) -> int:
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else None
     details = members.MemberDetails(
-        email=args.email, name=args.name, role=args.role, organization=args.organization or "",
-        sector=args.sector or Sector.OTHER, region=args.region or "Lima Metropolitana",
-    )  # fmt: skip
+        email=args.email,
+        name=args.name,
+        role=args.role,
+        organization=args.organization or "",
+        sector=args.sector or Sector.OTHER,
+        region=args.region or "Lima Metropolitana",
+    )
     engine = create_db_engine(get_settings().database_url)
     with write_session(engine) as session:
         member = members.add_member(session, None, details, password)
@@ -105,8 +109,13 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     with read_session(engine) as session:
         result = audit.verify_chain(session)
     if result.ok:
-        print(_("The record is intact: %(n)s events, last hash %(hash)s.", n=result.events,
-                hash=result.head_hash))  # fmt: skip
+        print(
+            _(
+                "The record is intact: %(n)s events, last hash %(hash)s.",
+                n=result.events,
+                hash=result.head_hash,
+            )
+        )
         return 0
     print(_("The record is broken at event %(seq)s.", seq=result.first_bad), file=sys.stderr)
     return 1

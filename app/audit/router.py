@@ -54,11 +54,17 @@ def audit_events(
     )
     return [
         EventPublic(
-            seq=e.seq, at=service.utc_iso(e.at), actor=e.actor_name, action=e.action,
-            object=e.object, details=e.details, hash=e.hash, prev_hash=e.prev_hash,
+            seq=e.seq,
+            at=service.utc_iso(e.at),
+            actor=e.actor_name,
+            action=e.action,
+            object=e.object,
+            details=e.details,
+            hash=e.hash,
+            prev_hash=e.prev_hash,
         )
         for e in events
-    ]  # fmt: skip
+    ]
 
 
 @api.get("/audit/verify", response_model_exclude_none=True)
@@ -80,9 +86,15 @@ def record_page(
     before: int | None = Query(None, ge=1),
 ) -> HTMLResponse:
     events = service.list_events(
-        session, before=before, limit=PAGE_SIZE + 1, newest_first=True, action=action or None,
-        object=object or None, actor_id=actor, draft_ids=readable_drafts(session, member),
-    )  # fmt: skip
+        session,
+        before=before,
+        limit=PAGE_SIZE + 1,
+        newest_first=True,
+        action=action or None,
+        object=object or None,
+        actor_id=actor,
+        draft_ids=readable_drafts(session, member),
+    )
     more = len(events) > PAGE_SIZE
     events = events[:PAGE_SIZE]
     actions = session.exec(select(AuditEvent.action).distinct().order_by("action")).all()

@@ -203,9 +203,14 @@ def enable_second_factor(
     except InvalidInput as error:
         secret = member.totp_secret or ""
         return _account(
-            request, session, member, totp_secret=secret, totp_uri=totp_uri(secret, member.email),
-            code_error=error.message, status=422,
-        )  # fmt: skip
+            request,
+            session,
+            member,
+            totp_secret=secret,
+            totp_uri=totp_uri(secret, member.email),
+            code_error=error.message,
+            status=422,
+        )
     session.commit()
     return _account(request, session, member, recovery_codes=codes)
 
@@ -245,9 +250,14 @@ def invite_member(
     request: Request, form: Annotated[InviteForm, Form()], admin: Admin, session: SessionDep
 ) -> HTMLResponse:
     details = service.MemberDetails(
-        email=form.email, name=form.name, role=form.role, organization=form.organization,
-        sector=form.sector, region=form.region, gender=form.gender or None,
-    )  # fmt: skip
+        email=form.email,
+        name=form.name,
+        role=form.role,
+        organization=form.organization,
+        sector=form.sector,
+        region=form.region,
+        gender=form.gender or None,
+    )
     try:
         member, token = service.invite(session, admin, details)
     except DomainError as error:

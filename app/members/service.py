@@ -235,9 +235,12 @@ def change_role(session: Session, actor: Member, member: Member, role: str) -> N
     session.add(member)
     session.flush()
     audit.record(
-        session, actor_of(actor), "member.role_changed", f"member:{member.id}",
+        session,
+        actor_of(actor),
+        "member.role_changed",
+        f"member:{member.id}",
         details={"before": before, "after": role},
-    )  # fmt: skip
+    )
 
 
 def set_active(session: Session, actor: Member, member: Member, active: bool) -> None:
@@ -283,19 +286,23 @@ def _throttle(session: Session, email: str, address: str) -> None:
         if count >= LOCK_AFTER * factor:
             wait = _aware(last) + FAILURE_WINDOW - utcnow()
             raise TooManyAttempts(
-                _("Too many failed attempts. Sign-in is locked for %(minutes)s minutes.",
-                  minutes=max(1, round(wait.total_seconds() / 60))),
+                _(
+                    "Too many failed attempts. Sign-in is locked for %(minutes)s minutes.",
+                    minutes=max(1, round(wait.total_seconds() / 60)),
+                ),
                 retry_after=int(wait.total_seconds()) + 1,
-            )  # fmt: skip
+            )
         if count >= SLOW_AFTER * factor:
             delay = timedelta(seconds=2 ** min(count - SLOW_AFTER * factor + 1, 6))
             wait = _aware(last) + delay - utcnow()
             if wait.total_seconds() > 0:
                 raise TooManyAttempts(
-                    _("Too many failed attempts. Try again in %(seconds)s seconds.",
-                      seconds=int(wait.total_seconds()) + 1),
+                    _(
+                        "Too many failed attempts. Try again in %(seconds)s seconds.",
+                        seconds=int(wait.total_seconds()) + 1,
+                    ),
                     retry_after=int(wait.total_seconds()) + 1,
-                )  # fmt: skip
+                )
 
 
 def sign_in(
