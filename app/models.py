@@ -2,7 +2,9 @@
 
 from sqlmodel import SQLModel
 
+from app.amendments.models import Amendment, AmendmentSource
 from app.audit.models import AuditEvent
+from app.comments.models import Comment, CommentRevision
 from app.drafts.models import Draft, Provision, ProvisionVersion, Snapshot, SnapshotEntry
 from app.members.models import (
     ApiToken,
@@ -16,8 +18,12 @@ from app.members.models import (
 metadata = SQLModel.metadata
 
 __all__ = [
+    "Amendment",
+    "AmendmentSource",
     "ApiToken",
     "AuditEvent",
+    "Comment",
+    "CommentRevision",
     "Draft",
     "Invitation",
     "Member",

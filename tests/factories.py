@@ -114,3 +114,13 @@ def sign_in(client: TestClient, member: Member, password: str = PASSWORD) -> Res
     response = post_form(client, "/sign-in", {"email": member.email, "password": password})
     assert response.status_code == 303, response.text
     return response
+
+
+def uid_of(session: Session, draft: Draft, label: str) -> str:
+    """The uid of the provision labelled `label` now."""
+    entries = service.load_outline(session, draft).entries
+    return next(entry.uid for entry in entries if entry.label.text == label)
+
+
+def entry_of(session: Session, draft: Draft, label: str) -> service.OutlineEntry:
+    return service.load_outline(session, draft).get(uid_of(session, draft, label))

@@ -7,10 +7,11 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 
+from app.comments.service import can_edit
 from app.core import i18n
 from app.core.config import ROOT
 from app.core.csrf import form_token
-from app.drafts.diffing import side_by_side
+from app.drafts.diffing import side_by_side, word_diff
 from app.drafts.text import diff_paragraphs, paragraphs
 from app.members.permissions import can
 
@@ -41,6 +42,8 @@ environment.globals.update(
     paragraphs=paragraphs,
     diff_paragraphs=diff_paragraphs,
     side_by_side_columns=side_by_side,
+    diff_ops=word_diff,
+    can_edit_comment=can_edit,
     can=can,
     languages=i18n.LANGUAGES,
 )

@@ -55,7 +55,9 @@ def versions(session: Session, entry: service.OutlineEntry) -> list[VersionView]
         .order_by(col(ProvisionVersion.number))
     ).all()
     return [
-        VersionView(v.number, v.heading, v.text, v.source, v.reason, name, v.created_at)
+        VersionView(
+            v.number, v.heading, v.text, v.source, v.reason, name, v.created_at, v.amendment_id
+        )
         for v, name in rows
     ]
 
@@ -142,6 +144,7 @@ def add_version(
         source=source,
         reason=reason,
         author_id=author.id if author else None,
+        amendment_id=amendment_id,
     )
     session.add(new)
     session.flush()
@@ -331,6 +334,7 @@ def insert_provision(
             source=source,
             reason=reason,
             author_id=actor.id if actor else None,
+            amendment_id=amendment_id,
         )
     )
     session.flush()

@@ -63,6 +63,7 @@ class ProvisionVersion(SQLModel, table=True):
     text: str = Field(default="", sa_type=Text)
     source: str = Field(default=VersionSource.IMPORT, max_length=20)
     author_id: int | None = Field(default=None, foreign_key="member.id")
+    amendment_id: int | None = Field(default=None, foreign_key="amendment.id")
     reason: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = created_at_field()
 

@@ -5,13 +5,17 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from app.amendments import service as amendments
 from app.audit.service import utc_iso
+from app.comments import service as comments
+from app.comments.anchoring import passages
 from app.core.db import SessionDep
 from app.core.errors import DomainError
 from app.core.http import see_other
 from app.core.templating import render
 from app.drafts import diffing, editing, service, snapshots
 from app.drafts.deps import DraftDep
+from app.drafts.models import Draft
 from app.drafts.schemas import (
     ChangePublic,
     ComparePublic,
@@ -251,22 +255,42 @@ def contents_page(
 
 @pages.get("/drafts/{slug}/provisions/{uid}", response_class=HTMLResponse)
 def provision_page(
-    request: Request, draft: DraftDep, uid: str, session: SessionDep
+    request: Request, draft: DraftDep, uid: str, session: SessionDep, page: int = Query(1, ge=1)
 ) -> HTMLResponse:
+    return render_provision_page(request, draft, uid, session, page=page)
+
+
+def render_provision_page(
+    request: Request,
+    draft: Draft,
+    uid: str,
+    session: SessionDep,
+    *,
+    page: int = 1,
+    status: int = 200,
+    comment_form: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """The article page: its text, where it stands, its comments and amendments. A fixed
+    number of queries whatever the size of the draft or of the thread."""
     outline = service.load_outline(session, draft)
     entry = outline.get(uid)
     version = service.current_version(session, entry)
     previous, following = outline.neighbours(uid) if entry.is_clause else (None, None)
-    latest = snapshots.latest_snapshot_version(session, draft, entry)
     context = {
         "draft": draft,
         "entry": entry,
         "version": version,
         "previous": previous,
         "following": following,
-        "latest_snapshot": latest,
+        "latest_snapshot": snapshots.latest_snapshot_version(session, draft, entry),
+        "thread": comments.thread(session, entry, page) if entry.is_clause else None,
+        "passages": passages(version.text),
+        "amendments": amendments.list_amendments(
+            session, draft, provision_id=entry.id, page_size=10
+        ),
+        "comment_form": comment_form or {"body": "", "quote": "", "error": ""},
     }
-    return render(request, "drafts/provision.html", context)
+    return render(request, "drafts/provision.html", context, status_code=status)
 
 
 @pages.get("/drafts/{slug}/provisions/{uid}/history", response_class=HTMLResponse)

@@ -10,15 +10,42 @@ from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.audit.service import SYSTEM, Actor
-from app.core.errors import Conflict, NotFound
+from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.i18n import _
 from app.drafts.importing import ParsedDraft, ParsedProvision, parse_draft
-from app.drafts.models import Draft, Provision, ProvisionVersion, VersionSource
+from app.drafts.models import Draft, Phase, Provision, ProvisionVersion, VersionSource
 from app.drafts.numbering import CLAUSE_KINDS, Kind, Label, Node, compute_labels
 
 
 class SlugTaken(Conflict):
     code = "slug_taken"
+
+
+class PhaseClosed(Forbidden):
+    code = "phase_closed"
+
+
+def require_phase(draft: Draft, allowed: set[Phase], refusal: str) -> None:
+    """Refuses, saying why, what the draft's current phase does not allow."""
+    if draft.phase not in allowed:
+        raise PhaseClosed(refusal, phase=draft.phase)
+
+
+def set_phase(session: Session, actor: Actor, draft: Draft, phase: str) -> None:
+    if phase not in set(Phase):
+        raise InvalidInput(_("Unknown phase: %(phase)s", phase=phase), field="phase")
+    before = draft.phase
+    draft.phase = phase
+    session.add(draft)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "draft.phase_changed",
+        f"draft:{draft.slug}",
+        draft_id=draft.id,
+        details={"before": before, "after": phase},
+    )
 
 
 @dataclass

@@ -1,0 +1,179 @@
+"""How an amendment written against an old version of a clause can be merged into the current one.
+
+Pure: no database, no HTTP, no translated strings. The amendment's word edits are placed on the
+current text through the edits made since its base; diff-match-patch's fuzzy patch must agree,
+and any doubt is a conflict for the secretariat, never a guess.
+"""
+
+from dataclasses import dataclass
+from typing import Literal
+
+from diff_match_patch import diff_match_patch as DiffMatchPatch
+
+from app.drafts.diffing import Op, normalize, word_diff
+
+Outcome = Literal["fast_forward", "clean", "conflict", "obsolete"]
+# overlap: both sides edited the passage; patch_failed: a hunk of the fuzzy patch found no place;
+# patch_misplaced: the fuzzy patch applied but changed another passage than the amendment did.
+Reason = Literal["overlap", "patch_failed", "patch_misplaced"]
+
+# Set up as diffing's: the default 1 s time-out gives a coarser result when the machine is busy.
+# Not diffing._DMP itself: its diff_bisect needs the step budget that patch_apply does not pass.
+_PATCHER = DiffMatchPatch()
+_PATCHER.Diff_Timeout = 0
+_PATCH_OPS: dict[Op, int] = {
+    "=": DiffMatchPatch.DIFF_EQUAL,
+    "-": DiffMatchPatch.DIFF_DELETE,
+    "+": DiffMatchPatch.DIFF_INSERT,
+}
+
+
+@dataclass(frozen=True)
+class Edit:
+    """`text` replaces the normalized old text's [start, end); start == end is an insertion."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A passage of the base, as the amendment wanted it and as the current text has it; when
+    the fuzzy patch is at fault the passage is the whole clause, as it cannot say where."""
+
+    reason: Reason
+    base: str
+    proposed: str
+    current: str
+
+
+@dataclass(frozen=True)
+class Rebase:
+    """`text` is what the clause would become, None when the secretariat must write it."""
+
+    outcome: Outcome
+    text: str | None
+    conflicts: list[Conflict]
+
+
+def edits(old: str, new: str) -> list[Edit]:
+    """The word edits turning `old` into `new`, on offsets of normalize(old), in order."""
+    return _edits(word_diff(old, new))
+
+
+def _edits(ops: list[tuple[Op, str]]) -> list[Edit]:
+    result: list[Edit] = []
+    position = 0
+    pending: Edit | None = None
+    for op, text in ops:
+        if op == "=":
+            if pending is not None:
+                result.append(pending)
+                pending = None
+            position += len(text)
+            continue
+        if pending is None:
+            pending = Edit(position, position, "")
+        if op == "-":
+            position += len(text)
+            pending = Edit(pending.start, position, pending.text)
+        else:
+            pending = Edit(pending.start, pending.end, pending.text + text)
+    if pending is not None:
+        result.append(pending)
+    return result
+
+
+def _collides(a: Edit, b: Edit) -> bool:
+    # Overlapping ranges; with an empty range, an insertion strictly inside the other's range.
+    if a.start < b.end and b.start < a.end:
+        return True
+    # Two insertions at one point: which goes first is anyone's guess.
+    return a.start == a.end == b.start == b.end
+
+
+def collide(a: list[Edit], b: list[Edit]) -> bool:
+    """Whether two sets of edits of the same text touch the same passage."""
+    return any(_collides(x, y) for x in a for y in b)
+
+
+def _render(base: str, changes: list[Edit], start: int, end: int) -> str:
+    """base[start:end] with those of `changes` that lie inside it applied."""
+    pieces: list[str] = []
+    position = start
+    for edit in changes:
+        if start <= edit.start and edit.end <= end:
+            pieces += [base[position : edit.start], edit.text]
+            position = edit.end
+    return "".join(pieces) + base[position:end]
+
+
+def _conflicts(base: str, amendment: list[Edit], meanwhile: list[Edit]) -> list[Conflict]:
+    """One conflict per group of edits chained by collisions, with the amendment in it."""
+    groups: list[tuple[list[Edit], list[Edit]]] = []
+    for edit in amendment:
+        hits = [other for other in meanwhile if _collides(edit, other)]
+        if not hits:
+            continue
+        # An edit made meanwhile can span two amendment edits: they share one passage.
+        if groups and set(hits) & set(groups[-1][1]):
+            groups[-1][0].append(edit)
+            groups[-1][1].extend(hit for hit in hits if hit not in groups[-1][1])
+        else:
+            groups.append(([edit], hits))
+    conflicts = []
+    for ours, theirs in groups:
+        start = min(edit.start for edit in ours + theirs)
+        end = max(edit.end for edit in ours + theirs)
+        conflicts.append(
+            Conflict(
+                reason="overlap",
+                base=base[start:end],
+                proposed=_render(base, ours, start, end),
+                current=_render(base, theirs, start, end),
+            )
+        )
+    return conflicts
+
+
+def _mapped(current: str, amendment: list[Edit], meanwhile: list[Edit]) -> str:
+    """The amendment's edits placed on `current`, each base offset shifted by the edits before."""
+    pieces: list[str] = []
+    position = 0
+    for edit in amendment:
+        # An insertion made meanwhile at this very point stays before the amendment's edit.
+        shift = sum(
+            len(other.text) - (other.end - other.start)
+            for other in meanwhile
+            if other.end <= edit.start
+        )
+        start = edit.start + shift
+        pieces += [current[position:start], edit.text]
+        position = start + edit.end - edit.start
+    return "".join(pieces) + current[position:]
+
+
+def rebase(base: str, proposed: str, current: str) -> Rebase:
+    """Merge the amendment base → proposed into `current`, or say why it cannot be done safely."""
+    base, proposed, current = normalize(base), normalize(proposed), normalize(current)
+    if current == base:
+        return Rebase("fast_forward", proposed, [])
+    if current == proposed:
+        return Rebase("obsolete", current, [])
+    amendment_ops = word_diff(base, proposed)
+    amendment, meanwhile = _edits(amendment_ops), edits(base, current)
+    if collide(amendment, meanwhile):
+        return Rebase("conflict", None, _conflicts(base, amendment, meanwhile))
+    merged = _mapped(current, amendment, meanwhile)
+    # The DESIGN's rule: merge only when every hunk of the fuzzy patch applied and it agrees with
+    # the mapping. A failed hunk is a conflict even though the mapping is clean; a hunk applied
+    # elsewhere is the known failure: among similar passages the fuzzy match picks the nearest.
+    # The patch is made from the word diff: a character diff without time-out of a long rewritten
+    # clause takes close to a minute, and words are what the DESIGN diffs on.
+    patch = _PATCHER.patch_make(base, [(_PATCH_OPS[op], text) for op, text in amendment_ops])
+    patched, applied = _PATCHER.patch_apply(patch, current)
+    if not all(applied) or patched != merged:
+        reason: Reason = "patch_failed" if not all(applied) else "patch_misplaced"
+        return Rebase("conflict", None, [Conflict(reason, base, proposed, current)])
+    return Rebase("clean", merged, [])

@@ -1,0 +1,460 @@
+"""Amendments over HTTP: the API, the proposal form, the merge queue and the decisions."""
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlmodel import Session, select
+
+from app.amendments import service
+from app.amendments.models import Amendment, AmendmentKind, AmendmentSource, AmendmentStatus
+from app.amendments.schemas import (
+    AcceptBody,
+    AcceptResult,
+    AmendmentBody,
+    AmendmentPublic,
+    AmendmentSummary,
+    Decision,
+    RejectBody,
+)
+from app.comments import service as comments
+from app.core.db import SessionDep
+from app.core.errors import DomainError
+from app.core.http import see_other
+from app.core.templating import render
+from app.drafts import diffing, editing
+from app.drafts import service as drafts
+from app.drafts.deps import DraftDep, load_draft
+from app.drafts.models import Draft, Phase, Provision
+from app.members.deps import OptionalMember, SignedInMember, require
+from app.members.models import Member, Sector
+from app.members.permissions import Permission
+from app.members.service import actor_of
+
+api = APIRouter(prefix="/api/v1", tags=["amendments"])
+pages = APIRouter(include_in_schema=False)
+Amender = Annotated[Member, Depends(require(Permission.AMEND))]
+Merger = Annotated[Member, Depends(require(Permission.MERGE))]
+QUEUE_CLAUSES_PER_PAGE = 10
+
+
+def _amendment_and_draft(
+    session: Session, amendment_id: int, member: Member | None
+) -> tuple[Amendment, Draft]:
+    amendment = service.get_amendment(session, amendment_id)
+    draft = session.get(Draft, amendment.draft_id)
+    assert draft is not None
+    return amendment, load_draft(draft.slug, session, member)  # private drafts need sign-in
+
+
+def _uid(session: Session, provision_id: int) -> str:
+    provision = session.get(Provision, provision_id)
+    assert provision is not None
+    return provision.uid
+
+
+def _public(session: Session, amendment: Amendment) -> AmendmentPublic:
+    author = session.get(Member, amendment.author_id)
+    decider = session.get(Member, amendment.decided_by_id) if amendment.decided_by_id else None
+    assert amendment.id is not None and author is not None
+    decided = amendment.status != AmendmentStatus.SUBMITTED
+    return AmendmentPublic(
+        id=amendment.id,
+        kind=amendment.kind,
+        target=_uid(session, amendment.provision_id),
+        status=amendment.status,
+        author=author.name,
+        base_version=amendment.base_version,
+        text=amendment.text,
+        heading=amendment.heading,
+        rationale=amendment.rationale,
+        decision=Decision(
+            reason=amendment.decision_reason,
+            by=decider.name if decider else None,
+            version=amendment.result_version,
+        )
+        if decided
+        else None,
+    )
+
+
+# API -----------------------------------------------------------------------------------------
+
+
+@api.post("/drafts/{slug}/amendments", status_code=201)
+def submit(
+    draft: DraftDep, body: AmendmentBody, author: Amender, session: SessionDep
+) -> AmendmentPublic:
+    target = body.after if body.kind == AmendmentKind.INSERT and body.after else body.target
+    amendment = service.submit_amendment(
+        session,
+        author,
+        draft,
+        body.kind,
+        target,
+        body.rationale,
+        base_version=body.base_version,
+        text=body.text,
+        heading=body.heading,
+    )
+    session.commit()
+    return _public(session, amendment)
+
+
+@api.get("/drafts/{slug}/amendments")
+def list_amendments(
+    draft: DraftDep,
+    session: SessionDep,
+    status: str = "",
+    target: str = "",
+    page: int = Query(1, ge=1),
+) -> list[AmendmentSummary]:
+    provision_id = drafts.load_outline(session, draft).get(target).id if target else None
+    listing = service.list_amendments(
+        session, draft, status=status or None, provision_id=provision_id, page=page, page_size=100
+    )
+    return [
+        AmendmentSummary(
+            id=row.amendment.id or 0,
+            kind=row.amendment.kind,
+            target=row.uid,
+            status=row.amendment.status,
+            author=row.author,
+            base_version=row.amendment.base_version,
+        )
+        for row in listing.rows
+    ]
+
+
+@api.get("/amendments/{amendment_id}")
+def read_amendment(
+    amendment_id: int, session: SessionDep, member: OptionalMember
+) -> AmendmentPublic:
+    amendment, _draft = _amendment_and_draft(session, amendment_id, member)
+    return _public(session, amendment)
+
+
+@api.post("/amendments/{amendment_id}/withdraw")
+def withdraw(amendment_id: int, author: Amender, session: SessionDep) -> AmendmentPublic:
+    amendment, _draft = _amendment_and_draft(session, amendment_id, author)
+    service.withdraw(session, author, amendment)
+    session.commit()
+    return _public(session, amendment)
+
+
+@api.post("/amendments/{amendment_id}/accept")
+def accept(
+    amendment_id: int, body: AcceptBody, merger: Merger, session: SessionDep
+) -> AcceptResult:
+    amendment, draft = _amendment_and_draft(session, amendment_id, merger)
+    result = service.accept(
+        session,
+        merger,
+        draft,
+        amendment,
+        body.expected_version,
+        body.reason,
+        body.text,
+        body.sources,
+    )
+    session.commit()
+    return AcceptResult(
+        status=result.status,
+        version=result.version,
+        affected=[{"id": other.id, "state": state} for other, state in result.affected],
+    )
+
+
+@api.post("/amendments/{amendment_id}/reject")
+def reject(
+    amendment_id: int, body: RejectBody, merger: Merger, session: SessionDep
+) -> AmendmentPublic:
+    amendment, _draft = _amendment_and_draft(session, amendment_id, merger)
+    service.reject(session, merger, amendment, body.reason)
+    session.commit()
+    return _public(session, amendment)
+
+
+# Pages: proposing ------------------------------------------------------------------------------
+
+
+def _proposal_form(
+    request: Request,
+    session: Session,
+    draft: Draft,
+    uid: str,
+    kind: str,
+    status: int = 200,
+    **form: Any,
+) -> HTMLResponse:
+    entry = drafts.load_outline(session, draft).get(uid)
+    current = drafts.current_version(session, entry)
+    values = {
+        "kind": kind if kind in set(AmendmentKind) else AmendmentKind.MODIFY,
+        "text": current.text if kind == AmendmentKind.MODIFY else "",
+        "heading": current.heading if kind == AmendmentKind.MODIFY else "",
+        "rationale": "",
+        "base_version": current.number,
+        **form,
+    }
+    preview = None
+    if values["kind"] == AmendmentKind.MODIFY and form:
+        base = editing.version(session, entry, int(values["base_version"]))
+        preview = diffing.word_diff(base.text, str(values["text"]))
+    context = {
+        "draft": draft,
+        "entry": entry,
+        "current": current,
+        "form": values,
+        "preview": preview,
+    }
+    return render(request, "amendments/propose.html", context, status_code=status)
+
+
+@pages.get("/drafts/{slug}/provisions/{uid}/amend", response_class=HTMLResponse)
+def propose_page(
+    request: Request,
+    draft: DraftDep,
+    uid: str,
+    _author: Amender,
+    session: SessionDep,
+    kind: str = AmendmentKind.MODIFY,
+) -> HTMLResponse:
+    return _proposal_form(request, session, draft, uid, kind)
+
+
+@pages.post("/drafts/{slug}/provisions/{uid}/amend", response_model=None)
+def propose_submit(
+    request: Request,
+    draft: DraftDep,
+    uid: str,
+    author: Amender,
+    session: SessionDep,
+    kind: Annotated[str, Form()] = AmendmentKind.MODIFY,
+    base_version: Annotated[int, Form()] = 1,
+    text: Annotated[str, Form()] = "",
+    heading: Annotated[str, Form()] = "",
+    rationale: Annotated[str, Form()] = "",
+    action: Annotated[str, Form()] = "preview",
+) -> Response:
+    form: dict[str, Any] = {
+        "text": text,
+        "heading": heading,
+        "rationale": rationale,
+        "base_version": base_version,
+    }
+    if action != "submit":  # the preview button: show the word diff, change nothing
+        return _proposal_form(request, session, draft, uid, kind, **form)
+    try:
+        amendment = service.submit_amendment(
+            session,
+            author,
+            draft,
+            kind,
+            uid,
+            rationale,
+            base_version=base_version,
+            text=text,
+            heading=heading if kind != AmendmentKind.INSERT or heading else None,
+        )
+    except DomainError as error:
+        session.rollback()
+        return _proposal_form(
+            request,
+            session,
+            draft,
+            uid,
+            kind,
+            status=error.status_code,
+            error=error.message,
+            **form,
+        )
+    session.commit()
+    return see_other(request.app.url_path_for("amendment_page", amendment_id=amendment.id))
+
+
+# Pages: one amendment, and deciding it -----------------------------------------------------------
+
+
+def _amendment_page(
+    request: Request,
+    session: Session,
+    amendment: Amendment,
+    draft: Draft,
+    status: int = 200,
+    **extra: Any,
+) -> HTMLResponse:
+    outline = drafts.load_outline(session, draft)
+    entry = next((e for e in outline.entries if e.id == amendment.provision_id), None)
+    author = session.get(Member, amendment.author_id)
+    decider = session.get(Member, amendment.decided_by_id) if amendment.decided_by_id else None
+    plan = None
+    proposed_ops = None
+    if amendment.kind == AmendmentKind.MODIFY and entry is not None:
+        assert amendment.base_version is not None and amendment.text is not None
+        base = editing.version(session, entry, amendment.base_version)
+        proposed_ops = diffing.word_diff(base.text, amendment.text)
+        if amendment.status == AmendmentStatus.SUBMITTED:
+            plan = service.merge_plan(session, draft, amendment)
+    sources = session.exec(
+        select(AmendmentSource.source_id).where(AmendmentSource.amendment_id == amendment.id)
+    ).all()
+    context = {
+        "draft": draft,
+        "amendment": amendment,
+        "entry": entry,
+        "author": author,
+        "decider": decider,
+        "plan": plan,
+        "proposed_ops": proposed_ops,
+        "rebased_ops": diffing.word_diff(plan.current.text, plan.text)
+        if plan and plan.text
+        else None,
+        "others": service.pending_for(session, amendment) if plan else [],
+        "sources": sources,
+        **extra,
+    }
+    return render(request, "amendments/amendment.html", context, status_code=status)
+
+
+@pages.get("/amendments/{amendment_id}", response_class=HTMLResponse)
+def amendment_page(
+    request: Request, amendment_id: int, session: SessionDep, member: OptionalMember
+) -> HTMLResponse:
+    amendment, draft = _amendment_and_draft(session, amendment_id, member)
+    return _amendment_page(request, session, amendment, draft)
+
+
+@pages.post("/amendments/{amendment_id}/accept", response_model=None)
+def accept_submit(
+    request: Request,
+    amendment_id: int,
+    merger: Merger,
+    session: SessionDep,
+    expected_version: Annotated[int | None, Form()] = None,
+    reason: Annotated[str, Form()] = "",
+    text: Annotated[str | None, Form()] = None,
+    sources: Annotated[list[int] | None, Form()] = None,
+) -> Response:
+    amendment, draft = _amendment_and_draft(session, amendment_id, merger)
+    try:
+        result = service.accept(
+            session, merger, draft, amendment, expected_version, reason, text, sources or []
+        )
+    except DomainError as error:
+        session.rollback()
+        session.refresh(amendment)
+        return _amendment_page(
+            request,
+            session,
+            amendment,
+            draft,
+            status=error.status_code,
+            decision_error=error.message,
+            typed_text=text,
+            typed_reason=reason,
+        )
+    session.commit()
+    url = request.app.url_path_for("queue_page", slug=draft.slug)
+    return see_other(f"{url}?accepted={amendment.id}#clause-{result.uid}")
+
+
+@pages.post("/amendments/{amendment_id}/reject", response_model=None)
+def reject_submit(
+    request: Request,
+    amendment_id: int,
+    merger: Merger,
+    session: SessionDep,
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    amendment, draft = _amendment_and_draft(session, amendment_id, merger)
+    try:
+        service.reject(session, merger, amendment, reason)
+    except DomainError as error:
+        session.rollback()
+        session.refresh(amendment)
+        return _amendment_page(
+            request, session, amendment, draft, status=error.status_code, reject_error=error.message
+        )
+    session.commit()
+    return see_other(request.app.url_path_for("amendment_page", amendment_id=amendment_id))
+
+
+@pages.post("/amendments/{amendment_id}/withdraw")
+def withdraw_submit(
+    request: Request, amendment_id: int, author: Amender, session: SessionDep
+) -> RedirectResponse:
+    amendment, _draft = _amendment_and_draft(session, amendment_id, author)
+    service.withdraw(session, author, amendment)
+    session.commit()
+    return see_other(request.app.url_path_for("amendment_page", amendment_id=amendment_id))
+
+
+# Pages: lists, queue, contributions, phase ------------------------------------------------------
+
+
+@pages.get("/drafts/{slug}/amendments", response_class=HTMLResponse)
+def amendments_page(
+    request: Request,
+    draft: DraftDep,
+    session: SessionDep,
+    status: str = "",
+    sector: str = "",
+    author: int | None = None,
+    page: int = Query(1, ge=1),
+) -> HTMLResponse:
+    listing = service.list_amendments(
+        session, draft, status=status or None, sector=sector or None, author_id=author, page=page
+    )
+    labels = {e.uid: e.label.text for e in drafts.load_outline(session, draft).entries}
+    context = {
+        "draft": draft,
+        "listing": listing,
+        "labels": labels,
+        "filters": {"status": status, "sector": sector, "author": author},
+        "statuses": list(AmendmentStatus),
+        "sectors": list(Sector),
+    }
+    return render(request, "amendments/list.html", context)
+
+
+@pages.get("/drafts/{slug}/queue", response_class=HTMLResponse)
+def queue_page(
+    request: Request,
+    draft: DraftDep,
+    _merger: Merger,
+    session: SessionDep,
+    page: int = Query(1, ge=1),
+) -> HTMLResponse:
+    queue = service.merge_queue(session, draft, page, QUEUE_CLAUSES_PER_PAGE)
+    accepted = request.query_params.get("accepted")
+    context = {
+        "draft": draft,
+        "queue": queue,
+        "accepted": int(accepted) if accepted and accepted.isdigit() else None,
+    }
+    return render(request, "amendments/queue.html", context)
+
+
+@pages.get("/me/contributions", response_class=HTMLResponse)
+def contributions_page(
+    request: Request, member: SignedInMember, session: SessionDep, page: int = Query(1, ge=1)
+) -> HTMLResponse:
+    context = {
+        "amendments": service.contributions(session, member, page),
+        "comments": comments.contributions(session, member),
+    }
+    return render(request, "amendments/contributions.html", context)
+
+
+@pages.post("/drafts/{slug}/phase")
+def change_phase(
+    request: Request,
+    draft: DraftDep,
+    merger: Merger,
+    session: SessionDep,
+    phase: Annotated[str, Form()] = Phase.OPEN,
+) -> RedirectResponse:
+    drafts.set_phase(session, actor_of(merger), draft, phase)
+    session.commit()
+    return see_other(request.app.url_path_for("contents_page", slug=draft.slug))

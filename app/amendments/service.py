@@ -1,0 +1,640 @@
+"""Amendments: submit, withdraw, accept, reject. Each decision is its own operation that checks
+its rules, writes the version (or structural change) and the audit event in one transaction.
+
+Every accept names the version it expects to replace. Two accepts racing on one clause both
+try the same conditional update; exactly one matches, the other gets 409 stale_version and
+writes nothing. The amendment's own status changes the same way, so it is decided once.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import tuple_
+from sqlmodel import Session, col, func, select, update
+
+from app.amendments import merging
+from app.amendments.models import (
+    Amendment,
+    AmendmentKind,
+    AmendmentSource,
+    AmendmentStatus,
+)
+from app.audit import service as audit
+from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.core.i18n import _
+from app.core.models import utcnow
+from app.drafts import editing
+from app.drafts import service as drafts
+from app.drafts.models import Draft, Phase, Provision, ProvisionVersion, VersionSource
+from app.drafts.numbering import Kind
+from app.members.models import Member
+
+MAX_RATIONALE_LENGTH = 5_000
+PAGE_SIZE = 25
+
+
+class MergeConflict(Conflict):
+    code = "merge_conflict"
+
+
+class AlreadyDecided(Conflict):
+    code = "already_decided"
+
+
+def _actor(member: Member) -> audit.Actor:
+    return audit.Actor(member.id, member.name)
+
+
+def _rationale(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise InvalidInput(
+            _("Explain the amendment: the rationale is required."), field="rationale"
+        )
+    if len(text) > MAX_RATIONALE_LENGTH:
+        raise InvalidInput(
+            _("The rationale has more than %(n)s characters.", n=MAX_RATIONALE_LENGTH),
+            field="rationale",
+        )
+    return text
+
+
+def submit_amendment(
+    session: Session,
+    author: Member,
+    draft: Draft,
+    kind: str,
+    target_uid: str,
+    rationale: str,
+    *,
+    base_version: int | None = None,
+    text: str | None = None,
+    heading: str | None = None,
+) -> Amendment:
+    """`target_uid` is the clause amended, or for an insert the provision the new clause follows."""
+    drafts.require_phase(
+        draft,
+        {Phase.OPEN},
+        _("New amendments are closed: the draft is in consolidation or closed."),
+    )
+    if kind not in set(AmendmentKind):
+        raise InvalidInput(_("Unknown kind of amendment: %(kind)s", kind=kind), field="kind")
+    outline = drafts.load_outline(session, draft)
+    entry = outline.get(target_uid)  # 404 if the uid is not a provision of this draft
+    rationale = _rationale(rationale)
+    insert_kind = None
+    if kind == AmendmentKind.INSERT:
+        insert_kind = (
+            Kind.DISPOSICION
+            if entry.kind is Kind.DISPOSICION or entry.kind.value.startswith("disposiciones")
+            else Kind.ARTICULO
+        )
+        text, heading, _reason = editing.clean_text(text or "", heading, rationale)
+        base_version = None
+    else:
+        if not entry.is_clause:
+            raise InvalidInput(_("Only articles and dispositions can be amended."), field="target")
+        if base_version is None or not 1 <= base_version <= entry.version:
+            raise InvalidInput(
+                _("%(label)s has no version %(n)s.", label=entry.label.text, n=base_version),
+                field="base_version",
+            )
+        if kind == AmendmentKind.DELETE:
+            text = heading = None
+        else:
+            text, heading, _reason = editing.clean_text(text or "", heading, rationale)
+            base = editing.version(session, entry, base_version)
+            if (text, heading if heading is not None else base.heading) == (
+                base.text,
+                base.heading,
+            ):
+                raise InvalidInput(
+                    _("The proposed text is the same as the text it amends."), field="text"
+                )
+    assert draft.id is not None and author.id is not None
+    amendment = Amendment(
+        draft_id=draft.id,
+        kind=kind,
+        provision_id=entry.id,
+        base_version=base_version,
+        heading=heading,
+        text=text,
+        insert_kind=insert_kind,
+        rationale=rationale,
+        author_id=author.id,
+    )
+    session.add(amendment)
+    session.flush()
+    audit.record(
+        session,
+        _actor(author),
+        "amendment.submitted",
+        f"amendment:{amendment.id}",
+        draft_id=draft.id,
+        details={"kind": kind, "target": target_uid, "label": entry.label.text},
+    )
+    return amendment
+
+
+def get_amendment(session: Session, amendment_id: int) -> Amendment:
+    amendment = session.get(Amendment, amendment_id)
+    if amendment is None:
+        raise NotFound(_("There is no amendment %(id)s.", id=amendment_id))
+    return amendment
+
+
+def _decide(
+    session: Session, amendment: Amendment, status: AmendmentStatus, **values: object
+) -> None:
+    """Moves a submitted amendment to `status`, once: a concurrent decision gets a conflict."""
+    changed = session.exec(
+        update(Amendment)
+        .where(
+            col(Amendment.id) == amendment.id, col(Amendment.status) == AmendmentStatus.SUBMITTED
+        )
+        .values(status=status, decided_at=utcnow(), **values)
+    )
+    if changed.rowcount != 1:
+        raise AlreadyDecided(_("This amendment has already been decided or withdrawn."))
+    session.refresh(amendment)
+
+
+def withdraw(session: Session, author: Member, amendment: Amendment) -> None:
+    if amendment.author_id != author.id:
+        raise Forbidden(_("Only its author can withdraw an amendment."))
+    _decide(session, amendment, AmendmentStatus.WITHDRAWN)
+    audit.record(
+        session,
+        _actor(author),
+        "amendment.withdrawn",
+        f"amendment:{amendment.id}",
+        draft_id=amendment.draft_id,
+    )
+
+
+def reject(session: Session, secretariat: Member, amendment: Amendment, reason: str) -> None:
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(_("Say why: the reason is required."), field="reason")
+    _decide(
+        session,
+        amendment,
+        AmendmentStatus.REJECTED,
+        decided_by_id=secretariat.id,
+        decision_reason=reason,
+    )
+    audit.record(
+        session,
+        _actor(secretariat),
+        "amendment.rejected",
+        f"amendment:{amendment.id}",
+        draft_id=amendment.draft_id,
+        details={"reason": reason},
+    )
+
+
+@dataclass
+class MergePlan:
+    """What accepting a modify amendment would do to the clause's current text."""
+
+    outcome: str  # fast_forward, clean, obsolete or conflict (merging.Rebase.outcome)
+    base: ProvisionVersion
+    current: ProvisionVersion
+    proposed_text: str
+    proposed_heading: str
+    text: str | None  # the merged text, unless conflict
+    conflicts: list[merging.Conflict]
+
+
+def merge_plan(session: Session, draft: Draft, amendment: Amendment) -> MergePlan:
+    entry = _entry(session, draft, amendment)
+    assert amendment.base_version is not None and amendment.text is not None
+    base = editing.version(session, entry, amendment.base_version)
+    current = editing.version(session, entry, entry.version)
+    heading = amendment.heading if amendment.heading is not None else base.heading
+    result = merging.rebase(base.text, amendment.text, current.text)
+    if heading != base.heading and current.heading not in (base.heading, heading):
+        # The heading was changed both ways: that is a conflict too, shown with the text.
+        conflict = merging.Conflict("overlap", base.heading, heading, current.heading)
+        return MergePlan("conflict", base, current, amendment.text, heading, None, [conflict])
+    return MergePlan(
+        result.outcome, base, current, amendment.text, heading, result.text, list(result.conflicts)
+    )
+
+
+def _entry(session: Session, draft: Draft, amendment: Amendment) -> drafts.OutlineEntry:
+    outline = drafts.load_outline(session, draft)
+    for entry in outline.entries:
+        if entry.id == amendment.provision_id:
+            return entry
+    raise MergeConflict(
+        _("The provision this amendment refers to has been deleted from the draft.")
+    )
+
+
+@dataclass
+class Accepted:
+    status: str
+    version: int | None
+    uid: str
+    label: str
+    affected: list[tuple[Amendment, str]]  # other pending amendments of the clause, and their state
+
+
+def accept(
+    session: Session,
+    secretariat: Member,
+    draft: Draft,
+    amendment: Amendment,
+    expected_version: int | None,
+    reason: str,
+    text: str | None = None,
+    sources: Sequence[int] = (),
+) -> Accepted:
+    """Accepts an amendment into the text.
+
+    A modify amendment is fast-forwarded when its base is current, rebased when the clause
+    moved on and the rebase is verified clean, and otherwise refused as a merge conflict unless
+    the secretariat writes the merged `text` itself (then it is accepted_modified, citing
+    `sources`). A `text` equal to what Mesa would produce is a plain accept.
+    """
+    drafts.require_phase(
+        draft, {Phase.OPEN, Phase.CONSOLIDATION}, _("This draft is closed: nothing more is merged.")
+    )
+    if amendment.status != AmendmentStatus.SUBMITTED:
+        raise AlreadyDecided(_("This amendment has already been decided or withdrawn."))
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(_("Say why: the reason is required."), field="reason")
+    if amendment.kind == AmendmentKind.INSERT:
+        return _accept_insert(session, secretariat, draft, amendment, reason)
+    entry = _entry(session, draft, amendment)
+    if expected_version is None or expected_version != entry.version:
+        raise editing.StaleVersion(
+            _(
+                "%(label)s is at version %(current)s, not %(expected)s: look at it again.",
+                label=entry.label.text,
+                current=entry.version,
+                expected=expected_version,
+            ),
+            current_version=entry.version,
+        )
+    if amendment.kind == AmendmentKind.DELETE:
+        editing.delete_provision(session, secretariat, draft, entry.uid, reason)
+        _decide(
+            session,
+            amendment,
+            AmendmentStatus.ACCEPTED,
+            decided_by_id=secretariat.id,
+            decision_reason=reason,
+        )
+        _record_accept(session, secretariat, amendment, entry.label.text, None)
+        return Accepted(amendment.status, None, entry.uid, entry.label.text, [])
+
+    plan = merge_plan(session, draft, amendment)
+    status = AmendmentStatus.ACCEPTED
+    if text is None:
+        if plan.outcome == "conflict" or plan.text is None:
+            raise MergeConflict(
+                _(
+                    "%(label)s changed since this amendment was written, in the same place: "
+                    "write the merged text.",
+                    label=entry.label.text,
+                ),
+                base=plan.base.text,
+                current=plan.current.text,
+                proposed=plan.proposed_text,
+            )
+        merged = plan.text
+    else:
+        merged, _heading, _reason = editing.clean_text(text, None, reason)
+        if merged != plan.text:
+            status = AmendmentStatus.ACCEPTED_MODIFIED
+    heading = plan.proposed_heading
+    version_number = entry.version
+    if (merged, heading) != (plan.current.text, plan.current.heading):
+        version = editing.add_version(
+            session,
+            entry,
+            expected_version,
+            merged,
+            heading,
+            source=VersionSource.AMENDMENT,
+            author=secretariat,
+            reason=reason,
+            amendment_id=amendment.id,
+        )
+        version_number = version.number
+    _decide(
+        session,
+        amendment,
+        status,
+        decided_by_id=secretariat.id,
+        decision_reason=reason,
+        result_version=version_number,
+    )
+    if status == AmendmentStatus.ACCEPTED_MODIFIED:
+        _cite_sources(session, draft, amendment, sources)
+    _record_accept(session, secretariat, amendment, entry.label.text, version_number)
+    affected = [
+        (other, merge_plan(session, draft, other).outcome)
+        for other in pending_for(session, amendment)
+    ]
+    return Accepted(amendment.status, version_number, entry.uid, entry.label.text, affected)
+
+
+def _accept_insert(
+    session: Session, secretariat: Member, draft: Draft, amendment: Amendment, reason: str
+) -> Accepted:
+    after = _entry(session, draft, amendment)
+    assert amendment.text is not None
+    result = editing.insert_provision(
+        session,
+        secretariat,
+        draft,
+        amendment.insert_kind or Kind.ARTICULO,
+        after.uid,
+        amendment.heading or "",
+        amendment.text,
+        reason,
+        source=VersionSource.AMENDMENT,
+        amendment_id=amendment.id,
+    )
+    provision = drafts.load_outline(session, draft).get(result.uid)
+    _decide(
+        session,
+        amendment,
+        AmendmentStatus.ACCEPTED,
+        decided_by_id=secretariat.id,
+        decision_reason=reason,
+        result_version=1,
+        result_provision_id=provision.id,
+    )
+    _record_accept(session, secretariat, amendment, result.label, 1)
+    return Accepted(amendment.status, 1, result.uid, result.label, [])
+
+
+def _cite_sources(
+    session: Session, draft: Draft, amendment: Amendment, sources: Sequence[int]
+) -> None:
+    for source_id in {s for s in sources if s != amendment.id}:
+        source = session.get(Amendment, source_id)
+        if source is None or source.draft_id != draft.id:
+            raise InvalidInput(_("Amendment %(id)s is not one of this draft's.", id=source_id))
+        assert amendment.id is not None
+        session.add(AmendmentSource(amendment_id=amendment.id, source_id=source_id))
+    session.flush()
+
+
+def _record_accept(
+    session: Session, secretariat: Member, amendment: Amendment, label: str, version: int | None
+) -> None:
+    audit.record(
+        session,
+        _actor(secretariat),
+        "amendment.accepted",
+        f"amendment:{amendment.id}",
+        draft_id=amendment.draft_id,
+        details={
+            "status": amendment.status,
+            "label": label,
+            "version": version,
+            "reason": amendment.decision_reason,
+        },
+    )
+
+
+def pending_for(session: Session, amendment: Amendment) -> Sequence[Amendment]:
+    """The other submitted modify amendments of the same clause."""
+    return session.exec(
+        select(Amendment)
+        .where(
+            Amendment.provision_id == amendment.provision_id,
+            Amendment.status == AmendmentStatus.SUBMITTED,
+            Amendment.kind == AmendmentKind.MODIFY,
+            Amendment.id != amendment.id,
+        )
+        .order_by(col(Amendment.id))
+    ).all()
+
+
+# Lists ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class AmendmentRow:
+    amendment: Amendment
+    author: str
+    organization: str
+    sector: str
+    uid: str
+
+
+@dataclass
+class AmendmentPage:
+    rows: list[AmendmentRow]
+    page: int
+    pages: int
+    total: int
+
+
+def list_amendments(
+    session: Session,
+    draft: Draft,
+    *,
+    status: str | None = None,
+    provision_id: int | None = None,
+    author_id: int | None = None,
+    sector: str | None = None,
+    page: int = 1,
+    page_size: int = PAGE_SIZE,
+) -> AmendmentPage:
+    conditions = [Amendment.draft_id == draft.id]
+    if status:
+        conditions.append(Amendment.status == status)
+    if provision_id is not None:
+        conditions.append(Amendment.provision_id == provision_id)
+    if author_id is not None:
+        conditions.append(Amendment.author_id == author_id)
+    if sector:
+        conditions.append(Member.sector == sector)
+    base = (
+        select(Amendment, Member, Provision.uid)
+        .join(Member, col(Member.id) == Amendment.author_id)
+        .join(Provision, col(Provision.id) == Amendment.provision_id)
+        .where(*conditions)
+    )
+    total = session.exec(
+        select(func.count())
+        .select_from(Amendment)
+        .join(Member, col(Member.id) == Amendment.author_id)
+        .where(*conditions)
+    ).one()
+    pages = max(1, -(-total // page_size))
+    page = min(max(1, page), pages)
+    rows = session.exec(
+        base.order_by(col(Amendment.id).desc()).offset((page - 1) * page_size).limit(page_size)
+    ).all()
+    return AmendmentPage(
+        [AmendmentRow(a, m.name, m.organization, m.sector, uid) for a, m, uid in rows],
+        page,
+        pages,
+        total,
+    )
+
+
+# The merge queue --------------------------------------------------------------------------------
+
+
+@dataclass
+class QueueItem:
+    amendment: Amendment
+    author: str
+    organization: str
+    sector: str
+    outcome: str  # fast_forward, clean, obsolete, conflict; "insert" / "delete" for those kinds
+    base_text: str
+    proposed_text: str
+    merged_text: str | None
+    competes_with: list[int]  # other pending amendments editing the same passage
+
+
+@dataclass
+class QueueGroup:
+    entry: drafts.OutlineEntry
+    current_text: str
+    items: list[QueueItem]
+
+
+@dataclass
+class Queue:
+    groups: list[QueueGroup]
+    page: int
+    pages: int
+    clauses: int
+    pending: int
+
+
+def merge_queue(session: Session, draft: Draft, page: int, per_page: int) -> Queue:
+    """Pending amendments grouped by clause in document order, each with what accepting it
+    would do now. A fixed number of queries per page, whatever the number of amendments."""
+    outline = drafts.load_outline(session, draft)
+    order = {entry.id: index for index, entry in enumerate(outline.entries)}
+    counts = dict(
+        session.exec(
+            select(Amendment.provision_id, func.count())
+            .where(Amendment.draft_id == draft.id, Amendment.status == AmendmentStatus.SUBMITTED)
+            .group_by(col(Amendment.provision_id))
+        ).all()
+    )
+    clause_ids = sorted((pid for pid in counts if pid in order), key=order.__getitem__)
+    pages = max(1, -(-len(clause_ids) // per_page))
+    page = min(max(1, page), pages)
+    shown = clause_ids[(page - 1) * per_page : page * per_page]
+    rows = session.exec(
+        select(Amendment, Member)
+        .join(Member, col(Member.id) == Amendment.author_id)
+        .where(
+            col(Amendment.provision_id).in_(shown), Amendment.status == AmendmentStatus.SUBMITTED
+        )
+        .order_by(col(Amendment.id))
+    ).all()
+    entries = {entry.id: entry for entry in outline.entries if entry.id in set(shown)}
+    wanted = {(e.id, e.version) for e in entries.values()} | {
+        (a.provision_id, a.base_version) for a, _m in rows if a.base_version is not None
+    }
+    texts = dict(
+        ((pid, number), text)
+        for pid, number, text in session.exec(
+            select(
+                ProvisionVersion.provision_id, ProvisionVersion.number, ProvisionVersion.text
+            ).where(
+                tuple_(col(ProvisionVersion.provision_id), col(ProvisionVersion.number)).in_(
+                    sorted(wanted)
+                )
+            )
+        ).all()
+    )
+    groups: dict[int, QueueGroup] = {
+        pid: QueueGroup(entries[pid], texts[(pid, entries[pid].version)], []) for pid in shown
+    }
+    for amendment, author in rows:
+        group = groups[amendment.provision_id]
+        base_text = texts.get((amendment.provision_id, amendment.base_version or 0), "")
+        outcome, merged = amendment.kind, None
+        if amendment.kind == AmendmentKind.MODIFY and amendment.text is not None:
+            result = merging.rebase(base_text, amendment.text, group.current_text)
+            outcome, merged = result.outcome, result.text
+        group.items.append(
+            QueueItem(
+                amendment,
+                author.name,
+                author.organization,
+                author.sector,
+                outcome,
+                base_text,
+                amendment.text or "",
+                merged,
+                [],
+            )
+        )
+    for group in groups.values():
+        _mark_competing(group.items)
+    return Queue(list(groups.values()), page, pages, len(clause_ids), sum(counts.values()))
+
+
+def _mark_competing(items: list[QueueItem]) -> None:
+    """Notes, for each pending amendment of a clause, the others it competes with."""
+    edits = {
+        id(item): merging.edits(item.base_text, item.proposed_text)
+        for item in items
+        if item.amendment.kind == AmendmentKind.MODIFY
+    }
+    for item in items:
+        item.competes_with = [
+            other.amendment.id
+            for other in items
+            if other is not item and other.amendment.id and _compete(item, other, edits)
+        ]
+
+
+def _compete(a: QueueItem, b: QueueItem, edits: dict[int, list[merging.Edit]]) -> bool:
+    """Deleting a clause competes with any other change to it; two modifications compete when
+    their edits of the same base touch one passage."""
+    kinds = {a.amendment.kind, b.amendment.kind}
+    if AmendmentKind.DELETE in kinds:
+        return AmendmentKind.INSERT not in kinds
+    if kinds != {AmendmentKind.MODIFY} or a.amendment.base_version != b.amendment.base_version:
+        return False
+    return merging.collide(edits[id(a)], edits[id(b)])
+
+
+# A member's own contributions -------------------------------------------------------------------
+
+
+@dataclass
+class Contribution:
+    amendment: Amendment
+    draft: Draft
+    uid: str
+    label: str
+
+
+def contributions(session: Session, member: Member, page: int = 1) -> list[Contribution]:
+    rows = session.exec(
+        select(Amendment, Draft, Provision.uid)
+        .join(Draft, col(Draft.id) == Amendment.draft_id)
+        .join(Provision, col(Provision.id) == Amendment.provision_id)
+        .where(Amendment.author_id == member.id)
+        .order_by(col(Amendment.id).desc())
+        .offset((max(1, page) - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
+    labels: dict[int, dict[str, str]] = {}
+    for _amendment, draft, _uid in rows:
+        if draft.id not in labels:
+            assert draft.id is not None
+            labels[draft.id] = {
+                e.uid: e.label.text for e in drafts.load_outline(session, draft).entries
+            }
+    return [Contribution(a, d, uid, labels[d.id or 0].get(uid, "—")) for a, d, uid in rows]

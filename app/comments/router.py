@@ -1,0 +1,132 @@
+"""Comments over HTTP: the API, and the forms on the article page."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from app.audit.service import utc_iso
+from app.comments import service
+from app.comments.models import Comment
+from app.comments.schemas import CommentBody, CommentPublic
+from app.core.db import SessionDep
+from app.core.errors import DomainError
+from app.core.http import see_other
+from app.drafts import service as drafts
+from app.drafts.deps import DraftDep
+from app.drafts.models import Draft, Provision
+from app.drafts.router import render_provision_page
+from app.members.deps import require
+from app.members.models import Member
+from app.members.permissions import Permission
+
+api = APIRouter(prefix="/api/v1", tags=["comments"])
+pages = APIRouter(include_in_schema=False)
+Commenter = Annotated[Member, Depends(require(Permission.COMMENT))]
+Moderator = Annotated[Member, Depends(require(Permission.MODERATE))]
+
+
+def _public(view: service.CommentView) -> CommentPublic:
+    comment = view.comment
+    assert comment.id is not None
+    hidden = comment.hidden_at is not None
+    return CommentPublic(
+        id=comment.id,
+        body=None if hidden else comment.body,
+        quote=comment.quote,
+        parent=comment.parent_id,
+        author=view.author,
+        version=comment.version,
+        hidden=hidden,
+        hidden_reason=comment.hidden_reason,
+        anchored=view.anchored,
+        created_at=utc_iso(comment.created_at),
+    )
+
+
+@api.get("/drafts/{slug}/provisions/{uid}/comments")
+def list_comments(
+    draft: DraftDep, uid: str, session: SessionDep, page: int = Query(1, ge=1)
+) -> list[CommentPublic]:
+    entry = drafts.load_outline(session, draft).get(uid)
+    result = []
+    for view in service.thread(session, entry, page).comments:
+        result.append(_public(view))
+        result.extend(_public(reply) for reply in view.replies)
+    return result
+
+
+@api.post("/drafts/{slug}/provisions/{uid}/comments", status_code=201)
+def add_comment(
+    draft: DraftDep, uid: str, body: CommentBody, author: Commenter, session: SessionDep
+) -> CommentPublic:
+    entry = drafts.load_outline(session, draft).get(uid)
+    comment = service.add_comment(session, author, draft, entry, body.body, body.quote, body.parent)
+    session.commit()
+    view = service.CommentView(comment, author.name, author.organization, author.sector, True)
+    return _public(view)
+
+
+def _article(request: Request, slug: str, uid: str, anchor: str) -> str:
+    url = str(request.app.url_path_for("provision_page", slug=slug, uid=uid))
+    return f"{url}#{anchor}"
+
+
+@pages.post("/drafts/{slug}/provisions/{uid}/comments", response_model=None)
+def comment_submit(
+    request: Request,
+    draft: DraftDep,
+    uid: str,
+    author: Commenter,
+    session: SessionDep,
+    body: Annotated[str, Form()] = "",
+    quote: Annotated[str, Form()] = "",
+    parent: Annotated[int | None, Form()] = None,
+) -> Response:
+    entry = drafts.load_outline(session, draft).get(uid)
+    try:
+        comment = service.add_comment(session, author, draft, entry, body, quote or None, parent)
+    except DomainError as error:
+        session.rollback()
+        # Back to the article with what was typed and the problem beside the form.
+        return render_provision_page(
+            request, draft, uid, session, status=error.status_code,
+            comment_form={"body": body, "quote": quote, "error": error.message},
+        )  # fmt: skip
+    session.commit()
+    return see_other(_article(request, draft.slug, uid, f"comment-{comment.id}"))
+
+
+@pages.post("/comments/{comment_id}/edit")
+def comment_edit(
+    request: Request,
+    comment_id: int,
+    author: Commenter,
+    session: SessionDep,
+    body: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    comment = service.get_comment(session, comment_id)
+    service.edit_comment(session, author, comment, body)
+    session.commit()
+    return see_other(_return_to(request, session, comment))
+
+
+@pages.post("/comments/{comment_id}/hide")
+def comment_hide(
+    request: Request,
+    comment_id: int,
+    moderator: Moderator,
+    session: SessionDep,
+    reason: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    comment = service.get_comment(session, comment_id)
+    service.hide_comment(session, moderator, comment, reason)
+    session.commit()
+    return see_other(_return_to(request, session, comment))
+
+
+def _return_to(request: Request, session: SessionDep, comment: Comment) -> str:
+    draft = session.get(Draft, comment.draft_id)
+    provision = session.get(Provision, comment.provision_id)
+    assert draft is not None and provision is not None
+    return _article(request, draft.slug, provision.uid, f"comment-{comment.id}")

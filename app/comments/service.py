@@ -1,0 +1,283 @@
+"""Comments: add, reply, edit for a short while (history kept), hide with a reason."""
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from sqlmodel import Session, col, func, select
+
+from app.audit import service as audit
+from app.comments.anchoring import find_quote, reanchor
+from app.comments.models import Comment, CommentRevision
+from app.core.errors import Forbidden, InvalidInput, NotFound
+from app.core.i18n import _
+from app.core.models import utcnow
+from app.drafts import service as drafts
+from app.drafts.models import Draft, Phase, Provision, ProvisionVersion
+from app.members.models import Member
+
+MAX_BODY_LENGTH = 5_000
+EDIT_WINDOW = timedelta(minutes=15)
+PAGE_SIZE = 20
+
+
+class QuoteNotFound(InvalidInput):
+    code = "quote_not_found"
+
+
+def _actor(member: Member) -> audit.Actor:
+    return audit.Actor(member.id, member.name)
+
+
+def _clean_body(body: str) -> str:
+    body = "\n".join(line.rstrip() for line in body.replace("\r\n", "\n").strip().split("\n"))
+    if not body:
+        raise InvalidInput(_("Write the comment."), field="body")
+    if len(body) > MAX_BODY_LENGTH:
+        raise InvalidInput(
+            _("The comment has more than %(n)s characters.", n=MAX_BODY_LENGTH), field="body"
+        )
+    return body
+
+
+def add_comment(
+    session: Session,
+    author: Member,
+    draft: Draft,
+    entry: drafts.OutlineEntry,
+    body: str,
+    quote: str | None = None,
+    parent_id: int | None = None,
+) -> Comment:
+    drafts.require_phase(
+        draft, {Phase.OPEN, Phase.CONSOLIDATION}, _("This draft is closed: it takes no comments.")
+    )
+    if not entry.is_clause:
+        raise InvalidInput(_("Comments go on articles and dispositions."))
+    body = _clean_body(body)
+    current = drafts.current_version(session, entry)
+    quote = (quote or "").strip() or None
+    start = None
+    if quote is not None:
+        start = find_quote(current.text, quote)
+        if start is None:
+            raise QuoteNotFound(
+                _(
+                    "The quoted passage is not in the current text of %(label)s.",
+                    label=entry.label.text,
+                ),
+                field="quote",
+            )
+    if parent_id is not None:
+        parent = session.get(Comment, parent_id)
+        if parent is None or parent.provision_id != entry.id:
+            raise InvalidInput(_("The comment you reply to is not on this clause."), field="parent")
+        parent_id = parent.parent_id or parent.id  # threads are one level deep
+    assert draft.id is not None and author.id is not None
+    comment = Comment(
+        draft_id=draft.id,
+        provision_id=entry.id,
+        parent_id=parent_id,
+        author_id=author.id,
+        body=body,
+        quote=quote,
+        quote_start=start,
+        version=current.number,
+    )
+    session.add(comment)
+    session.flush()
+    audit.record(
+        session,
+        _actor(author),
+        "comment.added",
+        f"provision:{entry.uid}",
+        draft_id=draft.id,
+        details={"comment": comment.id, "label": entry.label.text, "quote": quote or ""},
+    )
+    return comment
+
+
+def get_comment(session: Session, comment_id: int) -> Comment:
+    comment = session.get(Comment, comment_id)
+    if comment is None:
+        raise NotFound(_("There is no such comment."))
+    return comment
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def can_edit(comment: Comment, member: Member | None, now: datetime | None = None) -> bool:
+    return (
+        member is not None
+        and comment.author_id == member.id
+        and comment.hidden_at is None
+        and (now or utcnow()) - _aware(comment.created_at) <= EDIT_WINDOW
+    )
+
+
+def edit_comment(session: Session, author: Member, comment: Comment, body: str) -> None:
+    if comment.author_id != author.id:
+        raise Forbidden(_("Only its author can edit a comment."))
+    if not can_edit(comment, author):
+        raise Forbidden(
+            _(
+                "A comment can be edited for %(n)s minutes after it is written.",
+                n=int(EDIT_WINDOW.total_seconds() // 60),
+            )
+        )
+    body = _clean_body(body)
+    assert comment.id is not None
+    session.add(CommentRevision(comment_id=comment.id, body=comment.body))
+    comment.body = body
+    comment.edited_at = utcnow()
+    session.add(comment)
+    session.flush()
+    audit.record(
+        session,
+        _actor(author),
+        "comment.edited",
+        f"comment:{comment.id}",
+        draft_id=comment.draft_id,
+    )
+
+
+def hide_comment(session: Session, moderator: Member, comment: Comment, reason: str) -> None:
+    reason = reason.strip()
+    if not reason:
+        raise InvalidInput(_("Say why: the reason is required."), field="reason")
+    if comment.hidden_at is not None:
+        return
+    comment.hidden_at = utcnow()
+    comment.hidden_reason = reason[:2000]
+    comment.hidden_by_id = moderator.id
+    session.add(comment)
+    session.flush()
+    audit.record(
+        session,
+        _actor(moderator),
+        "comment.hidden",
+        f"comment:{comment.id}",
+        draft_id=comment.draft_id,
+        details={"reason": comment.hidden_reason},
+    )
+
+
+@dataclass
+class CommentView:
+    comment: Comment
+    author: str
+    organization: str
+    sector: str
+    anchored: bool  # the quoted passage still stands, unchanged, in the current text
+    revisions: int = 0
+    replies: list["CommentView"] = field(default_factory=list)
+
+
+@dataclass
+class Thread:
+    comments: list[CommentView]
+    page: int
+    pages: int
+    total: int
+
+
+def thread(session: Session, entry: drafts.OutlineEntry, page: int = 1) -> Thread:
+    """One page of a clause's comments with their replies: a fixed number of queries."""
+    total = session.exec(
+        select(func.count())
+        .select_from(Comment)
+        .where(Comment.provision_id == entry.id, col(Comment.parent_id).is_(None))
+    ).one()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    top = session.exec(
+        select(Comment)
+        .where(Comment.provision_id == entry.id, col(Comment.parent_id).is_(None))
+        .order_by(col(Comment.created_at), col(Comment.id))
+        .offset((page - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
+    replies = session.exec(
+        select(Comment)
+        .where(col(Comment.parent_id).in_([c.id for c in top]))
+        .order_by(col(Comment.created_at), col(Comment.id))
+    ).all()
+    everyone = [*top, *replies]
+    people = {
+        m.id: m
+        for m in session.exec(
+            select(Member).where(col(Member.id).in_({c.author_id for c in everyone}))
+        ).all()
+    }
+    revisions = dict(
+        session.exec(
+            select(CommentRevision.comment_id, func.count())
+            .where(col(CommentRevision.comment_id).in_([c.id for c in everyone]))
+            .group_by(col(CommentRevision.comment_id))
+        ).all()
+    )
+    texts = _version_texts(session, entry, {c.version for c in everyone if c.quote})
+
+    def view(comment: Comment) -> CommentView:
+        author = people[comment.author_id]
+        anchored = True
+        if comment.quote and comment.version != entry.version:
+            anchored = (
+                reanchor(
+                    texts[comment.version],
+                    comment.quote_start or 0,
+                    comment.quote,
+                    texts[entry.version],
+                )
+                is not None
+            )
+        return CommentView(
+            comment,
+            author.name,
+            author.organization,
+            author.sector,
+            anchored,
+            revisions.get(comment.id or 0, 0),
+        )
+
+    views = {c.id: view(c) for c in top}
+    for reply in replies:
+        assert reply.parent_id is not None
+        views[reply.parent_id].replies.append(view(reply))
+    return Thread(list(views.values()), page, pages, total)
+
+
+def _version_texts(
+    session: Session, entry: drafts.OutlineEntry, numbers: set[int]
+) -> dict[int, str]:
+    if not numbers:
+        return {}
+    numbers.add(entry.version)
+    rows = session.exec(
+        select(ProvisionVersion.number, ProvisionVersion.text).where(
+            ProvisionVersion.provision_id == entry.id, col(ProvisionVersion.number).in_(numbers)
+        )
+    ).all()
+    return dict(rows)
+
+
+@dataclass
+class CommentContribution:
+    comment: Comment
+    draft_slug: str
+    draft_title: str
+    uid: str
+
+
+def contributions(session: Session, member: Member, limit: int = 50) -> list[CommentContribution]:
+    """A member's latest comments, with where they were made."""
+    rows = session.exec(
+        select(Comment, Draft.slug, Draft.title, Provision.uid)
+        .join(Draft, col(Draft.id) == Comment.draft_id)
+        .join(Provision, col(Provision.id) == Comment.provision_id)
+        .where(Comment.author_id == member.id)
+        .order_by(col(Comment.id).desc())
+        .limit(limit)
+    ).all()
+    return [CommentContribution(c, slug, title, uid) for c, slug, title, uid in rows]

@@ -1,0 +1,190 @@
+"""Comments: on a clause or a quoted passage, threaded, re-anchored, edited briefly, hidden."""
+
+from datetime import timedelta
+
+import pytest
+from sqlmodel import Session, select
+
+from app.comments import service
+from app.comments.anchoring import passages, reanchor
+from app.comments.models import CommentRevision
+from app.core.errors import Forbidden, InvalidInput
+from app.drafts import editing
+from app.drafts import service as drafts
+from app.drafts.models import Draft, Phase
+from app.members.models import Member
+from tests.factories import entry_of, make_draft, make_member
+
+
+@pytest.fixture
+def draft(db: Session) -> Draft:
+    return make_draft(db)
+
+
+@pytest.fixture
+def member(db: Session) -> Member:
+    return make_member(db, name="Juana Mamani", sector="miners_organization")
+
+
+class TestAdd:
+    def test_on_a_quoted_passage_records_the_version(
+        self, db: Session, draft: Draft, member: Member
+    ) -> None:
+        entry = entry_of(db, draft, "Artículo 2.")
+        comment = service.add_comment(
+            db, member, draft, entry, "¿Incluye a Madre de Dios?", "Se aplica en todo el territorio"
+        )
+        assert (comment.version, comment.quote, comment.quote_start) == (
+            1,
+            "Se aplica en todo el territorio",
+            4,
+        )
+
+    def test_a_quote_that_is_not_in_the_clause_is_refused(
+        self, db: Session, draft: Draft, member: Member
+    ) -> None:
+        entry = entry_of(db, draft, "Artículo 2.")
+        with pytest.raises(service.QuoteNotFound) as error:
+            service.add_comment(db, member, draft, entry, "Texto", "una frase inventada")
+        assert error.value.status_code == 422
+
+    def test_replies_stay_one_level_deep(self, db: Session, draft: Draft, member: Member) -> None:
+        entry = entry_of(db, draft, "Artículo 1.")
+        first = service.add_comment(db, member, draft, entry, "Primero")
+        reply = service.add_comment(db, member, draft, entry, "Respuesta", parent_id=first.id)
+        deeper = service.add_comment(db, member, draft, entry, "Otra", parent_id=reply.id)
+        assert reply.parent_id == deeper.parent_id == first.id
+        thread = service.thread(db, entry)
+        assert [len(view.replies) for view in thread.comments] == [2]
+
+    def test_a_closed_draft_takes_no_comments(
+        self, db: Session, draft: Draft, member: Member
+    ) -> None:
+        draft.phase = Phase.CLOSED
+        with pytest.raises(drafts.PhaseClosed):
+            service.add_comment(db, member, draft, entry_of(db, draft, "Artículo 1."), "Hola")
+
+    @pytest.mark.parametrize("body", ["", "   \n ", "x" * 5001])
+    def test_empty_or_oversized_bodies_are_form_errors(
+        self, db: Session, draft: Draft, member: Member, body: str
+    ) -> None:
+        with pytest.raises(InvalidInput):
+            service.add_comment(db, member, draft, entry_of(db, draft, "Artículo 1."), body)
+
+
+class TestAnchoring:
+    def test_the_passage_follows_edits_elsewhere_in_the_clause(
+        self, db: Session, draft: Draft, member: Member
+    ) -> None:
+        entry = entry_of(db, draft, "Artículo 2.")
+        service.add_comment(db, member, draft, entry, "Bien", "No comprende a la gran minería")
+        secretariat = make_member(db, role="secretariat")
+        editing.revise(
+            db,
+            secretariat,
+            draft,
+            entry.uid,
+            1,
+            "2.1 Se aplica en todo el territorio de la República.\n"
+            "2.2 No comprende a la gran minería.",
+            None,
+            "Precisión",
+        )
+        [view] = service.thread(db, entry_of(db, draft, "Artículo 2.")).comments
+        assert view.anchored
+
+    def test_a_passage_that_changed_refers_to_earlier_text(
+        self, db: Session, draft: Draft, member: Member
+    ) -> None:
+        entry = entry_of(db, draft, "Artículo 2.")
+        service.add_comment(db, member, draft, entry, "¿Por qué?", "No comprende a la gran minería")
+        editing.revise(
+            db,
+            make_member(db, role="secretariat"),
+            draft,
+            entry.uid,
+            1,
+            "2.1 Se aplica en todo el territorio nacional.\n2.2 Comprende a la mediana minería.",
+            None,
+            "Acuerdo",
+        )
+        [view] = service.thread(db, entry_of(db, draft, "Artículo 2.")).comments
+        assert not view.anchored
+        assert view.comment.quote == "No comprende a la gran minería"
+
+    def test_a_deleted_passage_is_not_reanchored_on_a_twin(self) -> None:
+        original = "5.1 Presenta el informe.\n5.2 Presenta el informe.\n5.3 Presenta el informe."
+        current = "5.1 Presenta el informe.\n5.3 Presenta el informe."
+        start = original.index("5.2 Presenta el informe.")
+        assert reanchor(original, start, "5.2 Presenta el informe.", current) is None
+        quote = "Presenta el informe."
+        assert reanchor(original, original.index(quote, start), quote, current) is None
+
+    def test_passages_offer_numerales_literales_and_sentences(self) -> None:
+        text = "10.1 El plazo es de treinta días. Se prorroga una vez.\na) Primer supuesto."
+        assert [p.text for p in passages(text)] == [
+            "10.1 El plazo es de treinta días. Se prorroga una vez.",
+            "10.1 El plazo es de treinta días.",
+            "Se prorroga una vez.",
+            "a) Primer supuesto.",
+        ]
+
+
+class TestEditAndHide:
+    def test_the_author_edits_within_the_window_and_history_is_kept(
+        self, db: Session, draft: Draft, member: Member
+    ) -> None:
+        comment = service.add_comment(db, member, draft, entry_of(db, draft, "Artículo 1."), "Hola")
+        service.edit_comment(db, member, comment, "Hola, corrijo")
+        assert comment.body == "Hola, corrijo" and comment.edited_at is not None
+        assert [r.body for r in db.exec(select(CommentRevision)).all()] == ["Hola"]
+
+    def test_after_the_window_editing_is_refused(
+        self, db: Session, draft: Draft, member: Member
+    ) -> None:
+        comment = service.add_comment(db, member, draft, entry_of(db, draft, "Artículo 1."), "Hola")
+        comment.created_at = comment.created_at - service.EDIT_WINDOW - timedelta(minutes=1)
+        with pytest.raises(Forbidden):
+            service.edit_comment(db, member, comment, "Tarde")
+
+    def test_nobody_else_edits_it(self, db: Session, draft: Draft, member: Member) -> None:
+        comment = service.add_comment(db, member, draft, entry_of(db, draft, "Artículo 1."), "Hola")
+        with pytest.raises(Forbidden):
+            service.edit_comment(db, make_member(db), comment, "Ajeno")
+
+    def test_hidden_with_a_reason_never_deleted(
+        self, db: Session, draft: Draft, member: Member
+    ) -> None:
+        entry = entry_of(db, draft, "Artículo 1.")
+        comment = service.add_comment(db, member, draft, entry, "Insulto")
+        with pytest.raises(InvalidInput):
+            service.hide_comment(db, make_member(db, role="secretariat"), comment, " ")
+        service.hide_comment(db, make_member(db, role="secretariat"), comment, "Lenguaje ofensivo")
+        [view] = service.thread(db, entry).comments
+        assert view.comment.hidden_reason == "Lenguaje ofensivo" and view.comment.body == "Insulto"
+
+
+def test_threads_are_paginated_with_a_fixed_number_of_queries(
+    db: Session, draft: Draft, member: Member
+) -> None:
+    from sqlalchemy import event
+
+    entry = entry_of(db, draft, "Artículo 1.")
+    for n in range(service.PAGE_SIZE + 5):
+        parent = service.add_comment(db, member, draft, entry, f"Comentario {n}")
+        service.add_comment(db, member, draft, entry, "Respuesta", parent_id=parent.id)
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append("q")
+
+    event.listen(db.get_bind(), "before_cursor_execute", count)
+    try:
+        first = service.thread(db, entry, page=1)
+        queries_first = len(statements)
+        statements.clear()
+        second = service.thread(db, entry, page=2)
+    finally:
+        event.remove(db.get_bind(), "before_cursor_execute", count)
+    assert (len(first.comments), len(second.comments), first.pages) == (service.PAGE_SIZE, 5, 2)
+    assert queries_first == len(statements) <= 6
