@@ -74,7 +74,7 @@ def babel_locale() -> Locale:
     return Locale.parse(BABEL_LOCALES[current_language.get()])
 
 
-def format_datetime(value: datetime, format: str = "medium") -> str:
+def format_datetime(value: datetime, format: str = "d MMM y, HH:mm") -> str:
     return babel_format_datetime(value, format=format, locale=babel_locale(), tzinfo=TIMEZONE)
 
 
