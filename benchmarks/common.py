@@ -60,15 +60,24 @@ def timings(action: Callable[[], object], repeat: int) -> list[float]:
     return result
 
 
-def request_timings(app: Any, paths: list[str], repeat: int) -> dict[str, list[float]]:
+def request_timings(
+    app: Any,
+    paths: list[str],
+    repeat: int,
+    headers: dict[str, str] | None = None,
+    warm_up: bool = True,
+) -> dict[str, list[float]]:
     """Seconds per request for each path, served in-process as uvicorn would (ASGI, one loop)."""
 
     async def measure() -> dict[str, list[float]]:
         transport = httpx2.ASGITransport(app=app)
-        async with httpx2.AsyncClient(transport=transport, base_url="http://mesa") as client:
+        async with httpx2.AsyncClient(
+            transport=transport, base_url="http://mesa", headers=headers
+        ) as client:
             results: dict[str, list[float]] = {path: [] for path in paths}
             for path in paths:
-                assert (await client.get(path)).status_code == 200, path
+                if warm_up:
+                    assert (await client.get(path)).status_code == 200, path
                 for _ in range(repeat):
                     start = time.perf_counter()
                     await client.get(path)

@@ -208,9 +208,14 @@ class MergePlan:
 
 def merge_plan(session: Session, draft: Draft, amendment: Amendment) -> MergePlan:
     entry = _entry(session, draft, amendment)
-    assert amendment.base_version is not None and amendment.text is not None
+    assert amendment.base_version is not None
     base = editing.version(session, entry, amendment.base_version)
     current = editing.version(session, entry, entry.version)
+    return _plan(amendment, base, current)
+
+
+def _plan(amendment: Amendment, base: ProvisionVersion, current: ProvisionVersion) -> MergePlan:
+    assert amendment.text is not None
     heading = amendment.heading if amendment.heading is not None else base.heading
     result = merging.rebase(base.text, amendment.text, current.text)
     if heading != base.heading and current.heading not in (base.heading, heading):
@@ -336,11 +341,28 @@ def accept(
     if status == AmendmentStatus.ACCEPTED_MODIFIED:
         _cite_sources(session, draft, amendment, sources)
     _record_accept(session, secretariat, amendment, entry.label.text, version_number)
-    affected = [
-        (other, merge_plan(session, draft, other).outcome)
-        for other in pending_for(session, amendment)
-    ]
+    affected = _outcomes(session, entry, pending_for(session, amendment))
     return Accepted(amendment.status, version_number, entry.uid, entry.label.text, affected)
+
+
+def _outcomes(
+    session: Session, entry: drafts.OutlineEntry, others: Sequence[Amendment]
+) -> list[tuple[Amendment, str]]:
+    """What accepting each of `others` would now do: their versions fetched in one query."""
+    numbers = {entry.version} | {a.base_version for a in others if a.base_version is not None}
+    versions = {
+        v.number: v
+        for v in session.exec(
+            select(ProvisionVersion).where(
+                ProvisionVersion.provision_id == entry.id,
+                col(ProvisionVersion.number).in_(numbers),
+            )
+        ).all()
+    }
+    return [
+        (other, _plan(other, versions[other.base_version or 1], versions[entry.version]).outcome)
+        for other in others
+    ]
 
 
 def _accept_insert(

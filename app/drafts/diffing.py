@@ -8,6 +8,7 @@ always shown as whole words ("artesanal" → "informal", never "artes" → "info
 import re
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import Literal, TypeVar
 
 from diff_match_patch import diff_match_patch as DiffMatchPatch
@@ -125,12 +126,19 @@ def _merged(ops: Iterable[tuple[_OpT, str]]) -> list[tuple[_OpT, str]]:
 
 def word_diff(old: str, new: str) -> list[tuple[Op, str]]:
     """The edits that turn `old` into `new`, in whole words, on the normalized texts."""
+    return list(_word_diff(old, new, _STEPS))
+
+
+# One page asks for the same pair several times (the rebase, the collision check, the display),
+# and the secretariat reloads the queue often: the result depends only on the two texts.
+@lru_cache(maxsize=512)
+def _word_diff(old: str, new: str, steps: int) -> tuple[tuple[Op, str], ...]:
     tokens = _Tokens()
     old_chars, new_chars = tokens.encode(normalize(old)), tokens.encode(normalize(new))
-    diffs = _DMP.diff_main(old_chars, new_chars, False, _Budget(_STEPS))
+    diffs = _DMP.diff_main(old_chars, new_chars, False, _Budget(steps))
     # On the encoded text, so neither the clean-up nor its overlap search can cut into a word.
     _DMP.diff_cleanupSemantic(diffs)
-    return _merged((_OPS[kind], tokens.decode(chars)) for kind, chars in diffs)
+    return tuple(_merged((_OPS[kind], tokens.decode(chars)) for kind, chars in diffs))
 
 
 def old_text(ops: Iterable[tuple[Op, str]]) -> str:
