@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from hypothesis import settings
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import Session
 
@@ -17,6 +18,10 @@ from app.core.db import create_db_engine, get_session, normalize_url
 from app.main import create_app
 
 POSTGRES_URL = os.environ.get("MESA_TEST_DATABASE_URL")
+# CI runs the same examples every time (a red build is then reproducible); locally, Hypothesis
+# explores new ones on each run and remembers the failures it finds.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
 ENGINES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
 
 

@@ -23,6 +23,7 @@ from app.audit import service as audit
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.i18n import _
 from app.core.models import utcnow
+from app.core.text import clean
 from app.drafts import editing
 from app.drafts import service as drafts
 from app.drafts.models import Draft, Phase, Provision, ProvisionVersion, VersionSource
@@ -46,7 +47,7 @@ def _actor(member: Member) -> audit.Actor:
 
 
 def _rationale(text: str) -> str:
-    text = text.strip()
+    text = clean(text)
     if not text:
         raise InvalidInput(
             _("Explain the amendment: the rationale is required."), field="rationale"
@@ -173,7 +174,7 @@ def withdraw(session: Session, author: Member, amendment: Amendment) -> None:
 
 
 def reject(session: Session, secretariat: Member, amendment: Amendment, reason: str) -> None:
-    reason = reason.strip()
+    reason = clean(reason)
     if not reason:
         raise InvalidInput(_("Say why: the reason is required."), field="reason")
     _decide(
@@ -268,7 +269,7 @@ def accept(
     )
     if amendment.status != AmendmentStatus.SUBMITTED:
         raise AlreadyDecided(_("This amendment has already been decided or withdrawn."))
-    reason = reason.strip()
+    reason = clean(reason)
     if not reason:
         raise InvalidInput(_("Say why: the reason is required."), field="reason")
     if amendment.kind == AmendmentKind.INSERT:

@@ -11,6 +11,7 @@ from app.comments.models import Comment, CommentRevision
 from app.core.errors import Forbidden, InvalidInput, NotFound
 from app.core.i18n import _
 from app.core.models import utcnow
+from app.core.text import clean
 from app.drafts import service as drafts
 from app.drafts.models import Draft, Phase, Provision, ProvisionVersion
 from app.members.models import Member
@@ -29,7 +30,7 @@ def _actor(member: Member) -> audit.Actor:
 
 
 def _clean_body(body: str) -> str:
-    body = "\n".join(line.rstrip() for line in body.replace("\r\n", "\n").strip().split("\n"))
+    body = "\n".join(line.rstrip() for line in clean(body).split("\n"))
     if not body:
         raise InvalidInput(_("Write the comment."), field="body")
     if len(body) > MAX_BODY_LENGTH:
@@ -143,7 +144,7 @@ def edit_comment(session: Session, author: Member, comment: Comment, body: str) 
 
 
 def hide_comment(session: Session, moderator: Member, comment: Comment, reason: str) -> None:
-    reason = reason.strip()
+    reason = clean(reason)
     if not reason:
         raise InvalidInput(_("Say why: the reason is required."), field="reason")
     if comment.hidden_at is not None:

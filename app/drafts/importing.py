@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from app.core.errors import InvalidInput
 from app.core.i18n import _
+from app.core.text import clean
 from app.drafts.numbering import (
     ALLOWED_PARENTS,
     CLAUSE_KINDS,
@@ -122,7 +123,7 @@ def _fold(text: str) -> str:
 
 def normalize_text(text: str) -> str:
     """NFC, unified spaces and no trailing blanks, so equal texts compare equal."""
-    text = unicodedata.normalize("NFC", text).replace("\u00a0", " ").replace("\u202f", " ")
+    text = clean(text).replace("\u00a0", " ").replace("\u202f", " ")
     return re.sub(r"[ \t]+", " ", text).strip()
 
 

@@ -15,6 +15,7 @@ from app.core import security
 from app.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from app.core.i18n import _
 from app.core.models import utcnow
+from app.core.text import clean
 from app.members.models import (
     REGIONS,
     ApiToken,
@@ -75,7 +76,7 @@ def _public(member: Member) -> dict[str, Any]:
 
 
 def normalize_email(email: str) -> str:
-    return email.strip().lower()
+    return clean(email).lower()
 
 
 @dataclass
@@ -90,8 +91,8 @@ class MemberDetails:
 
     def validate(self) -> None:
         self.email = normalize_email(self.email)
-        self.name = self.name.strip()
-        self.organization = self.organization.strip()
+        self.name = clean(self.name)
+        self.organization = clean(self.organization)
         if not _EMAIL.match(self.email) or len(self.email) > 254:
             raise InvalidInput(_("The email address is not valid."), field="email")
         if not self.name or len(self.name) > 200:
@@ -476,7 +477,7 @@ def disable_second_factor(session: Session, member: Member) -> None:
 
 
 def create_api_token(session: Session, member: Member, name: str) -> tuple[ApiToken, str]:
-    name = name.strip()
+    name = clean(name)
     if not name or len(name) > 100:
         raise InvalidInput(_("Give the token a name (at most 100 characters)."), field="name")
     raw = security.new_token(security.API_TOKEN_PREFIX)

@@ -188,3 +188,15 @@ def test_threads_are_paginated_with_a_fixed_number_of_queries(
         event.remove(db.get_bind(), "before_cursor_execute", count)
     assert (len(first.comments), len(second.comments), first.pages) == (service.PAGE_SIZE, 5, 2)
     assert queries_first == len(statements) <= 6
+
+
+def test_control_characters_are_dropped_not_stored(
+    db: Session, draft: Draft, member: Member
+) -> None:
+    """Found by the stateful test: a NUL in a comment made PostgreSQL fail with a 500."""
+    entry = entry_of(db, draft, "Artículo 1.")
+    comment = service.add_comment(db, member, draft, entry, "Hola\x00 mundo\x07")
+    db.commit()
+    assert comment.body == "Hola mundo"
+    with pytest.raises(InvalidInput):
+        service.add_comment(db, member, draft, entry, "\x00\x00")
