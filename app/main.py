@@ -14,6 +14,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from app.amendments import router as amendments_router
 from app.audit import router as audit_router
 from app.comments import router as comments_router
+from app.consensus import router as consensus_router
 from app.core import router as core_router
 from app.core.config import ROOT, Settings, get_settings
 from app.core.csrf import CsrfCookieMiddleware, verify_csrf
@@ -102,6 +103,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(comments_router.pages)
     app.include_router(amendments_router.api)
     app.include_router(amendments_router.pages)
+    app.include_router(consensus_router.api)
+    app.include_router(consensus_router.pages)
     app.include_router(members_router.api)
     app.include_router(members_router.pages)
     app.include_router(audit_router.api)

@@ -5,6 +5,13 @@ from sqlmodel import SQLModel
 from app.amendments.models import Amendment, AmendmentSource
 from app.audit.models import AuditEvent
 from app.comments.models import Comment, CommentRevision
+from app.consensus.models import (
+    ConsensusRound,
+    ConsensusRule,
+    Position,
+    PositionRecord,
+    RoundClause,
+)
 from app.drafts.models import Draft, Provision, ProvisionVersion, Snapshot, SnapshotEntry
 from app.members.models import (
     ApiToken,
@@ -24,13 +31,18 @@ __all__ = [
     "AuditEvent",
     "Comment",
     "CommentRevision",
+    "ConsensusRound",
+    "ConsensusRule",
     "Draft",
     "Invitation",
     "Member",
     "MemberSession",
+    "Position",
+    "PositionRecord",
     "Provision",
     "ProvisionVersion",
     "RecoveryCode",
+    "RoundClause",
     "SignInFailure",
     "Snapshot",
     "SnapshotEntry",

@@ -8,6 +8,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 
 from app.comments.service import can_edit
+from app.consensus.rules import status_names
 from app.core import i18n
 from app.core.config import ROOT
 from app.core.csrf import form_token
@@ -44,6 +45,7 @@ environment.globals.update(
     side_by_side_columns=side_by_side,
     diff_ops=word_diff,
     can_edit_comment=can_edit,
+    consensus_status_names=status_names,
     can=can,
     languages=i18n.LANGUAGES,
 )

@@ -9,6 +9,8 @@ from app.amendments import service as amendments
 from app.audit.service import utc_iso
 from app.comments import service as comments
 from app.comments.anchoring import passages
+from app.consensus import rules
+from app.consensus import service as consensus
 from app.core.db import SessionDep
 from app.core.errors import DomainError
 from app.core.http import see_other
@@ -19,6 +21,7 @@ from app.drafts.models import Draft
 from app.drafts.schemas import (
     ChangePublic,
     ComparePublic,
+    ConsensusSummary,
     DiffPublic,
     DraftDetail,
     DraftSummary,
@@ -87,8 +90,13 @@ def read_draft(draft: DraftDep, session: SessionDep) -> DraftDetail:
 
 @api.get("/drafts/{slug}/provisions/{uid}")
 def read_provision(draft: DraftDep, uid: str, session: SessionDep) -> ProvisionDetail:
-    entry = service.load_outline(session, draft).get(uid)
+    outline = service.load_outline(session, draft)
+    entry = outline.get(uid)
     version = service.current_version(session, entry)
+    summary = None
+    if entry.is_clause:
+        outcome = consensus.outcomes(session, draft, outline)[entry.id]
+        summary = ConsensusSummary(status=outcome.status, explanation=rules.explain(outcome))
     return ProvisionDetail(
         uid=entry.uid,
         kind=entry.kind,
@@ -97,6 +105,7 @@ def read_provision(draft: DraftDep, uid: str, session: SessionDep) -> ProvisionD
         text=version.text,
         version=version.number,
         parent=entry.parent.uid if entry.parent else None,
+        consensus=summary,
     )
 
 
@@ -269,6 +278,7 @@ def render_provision_page(
     page: int = 1,
     status: int = 200,
     comment_form: dict[str, str] | None = None,
+    position_form: dict[str, str] | None = None,
 ) -> HTMLResponse:
     """The article page: its text, where it stands, its comments and amendments. A fixed
     number of queries whatever the size of the draft or of the thread."""
@@ -290,6 +300,16 @@ def render_provision_page(
         ),
         "comment_form": comment_form or {"body": "", "quote": "", "error": ""},
     }
+    if entry.is_clause:
+        member = request.state.member
+        context |= {
+            "outcome": consensus.outcomes(session, draft, outline)[entry.id],
+            "explain": rules.explain,
+            "positions": consensus.positions_by_sector(session, entry),
+            "my_position": consensus.my_position(session, member, entry) if member else None,
+            "position_form": position_form or {"stance": "", "reason": "", "error": ""},
+            "stances": list(rules.Stance),
+        }
     return render(request, "drafts/provision.html", context, status_code=status)
 
 

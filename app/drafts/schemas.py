@@ -22,6 +22,11 @@ class DraftDetail(DraftSummary):
     provisions: list[ProvisionSummary]
 
 
+class ConsensusSummary(BaseModel):
+    status: str
+    explanation: str
+
+
 class ProvisionDetail(BaseModel):
     uid: str
     kind: str
@@ -30,6 +35,7 @@ class ProvisionDetail(BaseModel):
     text: str
     version: int
     parent: str | None
+    consensus: ConsensusSummary | None  # for articles and dispositions
 
 
 class VersionPublic(BaseModel):

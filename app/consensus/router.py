@@ -1,0 +1,274 @@
+"""Consensus over HTTP: positions, the map, the matrix, rounds and participation."""
+
+import csv
+import io
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel
+
+from app.consensus import chart, rules, service
+from app.core.db import SessionDep
+from app.core.errors import InvalidInput
+from app.core.http import see_other
+from app.core.i18n import TIMEZONE, _
+from app.core.templating import render
+from app.drafts import service as drafts
+from app.drafts.deps import DraftDep
+from app.drafts.models import Draft
+from app.drafts.numbering import CLAUSE_KINDS
+from app.drafts.router import render_provision_page
+from app.members.deps import require
+from app.members.models import Member, Sector
+from app.members.permissions import Permission
+
+api = APIRouter(prefix="/api/v1", tags=["consensus"])
+pages = APIRouter(include_in_schema=False)
+Voter = Annotated[Member, Depends(require(Permission.TAKE_POSITION))]
+RoundRunner = Annotated[Member, Depends(require(Permission.RUN_ROUNDS))]
+
+
+class PositionBody(BaseModel):
+    stance: str
+    reason: str | None = None
+    version: int
+
+
+class ClauseConsensus(BaseModel):
+    uid: str
+    label: str
+    status: str
+    explanation: str
+    counts: dict[str, int]
+
+
+@api.put("/drafts/{slug}/provisions/{uid}/position")
+def put_position(
+    draft: DraftDep, uid: str, body: PositionBody, member: Voter, session: SessionDep
+) -> dict[str, Any]:
+    entry = drafts.load_outline(session, draft).get(uid)
+    position = service.record_position(
+        session, member, draft, entry, body.stance, body.reason, body.version
+    )
+    session.commit()
+    return {"stance": position.stance, "version": position.version, "reason": position.reason}
+
+
+def _consensus_rows(session: SessionDep, draft: Draft) -> list[tuple[Any, rules.Outcome]]:
+    outline = drafts.load_outline(session, draft)
+    decided = service.outcomes(session, draft, outline)
+    return [(entry, decided[entry.id]) for entry in outline.clauses]
+
+
+@api.get("/drafts/{slug}/consensus")
+def consensus(draft: DraftDep, session: SessionDep) -> list[ClauseConsensus]:
+    return [
+        ClauseConsensus(
+            uid=entry.uid,
+            label=entry.label.text,
+            status=outcome.status,
+            explanation=rules.explain(outcome),
+            counts=dict(outcome.counts),
+        )
+        for entry, outcome in _consensus_rows(session, draft)
+    ]
+
+
+def _article_url(request: Request, draft: Draft, uid: str, anchor: str = "position") -> str:
+    return f"{request.app.url_path_for('provision_page', slug=draft.slug, uid=uid)}#{anchor}"
+
+
+@pages.post("/drafts/{slug}/provisions/{uid}/position", response_model=None)
+def position_submit(
+    request: Request,
+    draft: DraftDep,
+    uid: str,
+    member: Voter,
+    session: SessionDep,
+    stance: Annotated[str, Form()] = "",
+    version: Annotated[int, Form()] = 0,
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    entry = drafts.load_outline(session, draft).get(uid)
+    try:
+        service.record_position(session, member, draft, entry, stance, reason, version)
+    except (InvalidInput, service.PositionOnStaleVersion, service.RoundsRequired) as error:
+        session.rollback()
+        return render_provision_page(
+            request,
+            draft,
+            uid,
+            session,
+            status=error.status_code,
+            position_form={"stance": stance, "reason": reason, "error": error.message},
+        )
+    session.commit()
+    return see_other(_article_url(request, draft, uid))
+
+
+@pages.post("/drafts/{slug}/provisions/{uid}/position/confirm")
+def position_confirm(
+    request: Request, draft: DraftDep, uid: str, member: Voter, session: SessionDep
+) -> RedirectResponse:
+    entry = drafts.load_outline(session, draft).get(uid)
+    service.confirm_position(session, member, draft, entry)
+    session.commit()
+    return see_other(_article_url(request, draft, uid))
+
+
+def _map(session: SessionDep, draft: Draft) -> tuple[chart.Layout, list[tuple[Any, rules.Outcome]]]:
+    outline = drafts.load_outline(session, draft)
+    decided = service.outcomes(session, draft, outline)
+    groups: list[tuple[str, list[tuple[str, str, str, str]]]] = []
+    for root in outline.roots:
+        if root.kind in CLAUSE_KINDS:
+            clauses = [root]
+        else:
+            clauses = [e for e in outline.entries if e.is_clause and _under(e, root)]
+        title = f"{root.label.text} {root.heading}".strip()
+        groups.append(
+            (title, [(e.uid, e.label.text, e.heading, decided[e.id].status) for e in clauses])
+        )
+    rows = [(entry, decided[entry.id]) for entry in outline.clauses]
+    return chart.layout(groups), rows
+
+
+def _under(entry: Any, root: Any) -> bool:
+    while entry.parent is not None:
+        entry = entry.parent
+    return entry is root
+
+
+@pages.get("/drafts/{slug}/consensus", response_class=HTMLResponse)
+def consensus_page(request: Request, draft: DraftDep, session: SessionDep) -> HTMLResponse:
+    layout, rows = _map(session, draft)
+    sectors = sorted(service.electorate(session).sectors)
+    matrix = service.sector_matrix(session, draft, [entry for entry, _o in rows], sectors)
+    context = {
+        "draft": draft,
+        "layout": layout,
+        "rows": rows,
+        "sectors": sectors,
+        "matrix": matrix,
+        "rule": service.get_rule(session, draft),
+        "rounds": service.list_rounds(session, draft),
+        "explain": rules.explain,
+    }
+    return render(request, "consensus/overview.html", context)
+
+
+@pages.get("/drafts/{slug}/consensus.svg")
+def consensus_svg(request: Request, draft: DraftDep, session: SessionDep) -> Response:
+    layout, _rows = _map(session, draft)
+    page = render(
+        request, "consensus/_map.svg", {"draft": draft, "layout": layout, "standalone": True}
+    )
+    return Response(page.body, media_type="image/svg+xml")
+
+
+@pages.get("/drafts/{slug}/consensus.csv")
+def consensus_csv(draft: DraftDep, session: SessionDep) -> Response:
+    rows = _consensus_rows(session, draft)
+    sectors = sorted(service.electorate(session).sectors)
+    matrix = service.sector_matrix(session, draft, [entry for entry, _o in rows], sectors)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["uid", "label", "heading", "status", *[f"{s}" for s in sectors]])
+    for entry, outcome in rows:
+        cells = matrix[entry.id]
+        writer.writerow(
+            [
+                entry.uid,
+                entry.label.text,
+                entry.heading,
+                outcome.status,
+                *[cells[s].summary for s in sectors],
+            ]
+        )
+    return Response(
+        buffer.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="consenso-{draft.slug}.csv"'},
+    )
+
+
+@pages.post("/drafts/{slug}/consensus/rule")
+def rule_submit(
+    request: Request,
+    draft: DraftDep,
+    member: RoundRunner,
+    session: SessionDep,
+    quorum: Annotated[int, Form()] = 50,
+    broad_support_share: Annotated[int, Form()] = 75,
+    require_sector_coverage: Annotated[bool, Form()] = False,
+    requires_rounds: Annotated[bool, Form()] = False,
+) -> RedirectResponse:
+    try:
+        rule = rules.Rule(
+            quorum / 100, require_sector_coverage, broad_support_share / 100, requires_rounds
+        )
+    except ValueError:
+        raise InvalidInput(
+            _("The quorum must be between 1 and 100 % and the share for broad support between "
+              "50 and 100 %.")
+        ) from None  # fmt: skip
+    service.set_rule(session, member, draft, rule)
+    session.commit()
+    return see_other(request.app.url_path_for("consensus_page", slug=draft.slug) + "#rule")
+
+
+@pages.get("/drafts/{slug}/participation", response_class=HTMLResponse)
+def participation_page(request: Request, draft: DraftDep, session: SessionDep) -> HTMLResponse:
+    context = {
+        "draft": draft,
+        "participation": service.participation(session, draft),
+        "sectors": list(Sector),
+    }
+    return render(request, "consensus/participation.html", context)
+
+
+@pages.post("/drafts/{slug}/rounds")
+def round_open(
+    request: Request,
+    draft: DraftDep,
+    member: RoundRunner,
+    session: SessionDep,
+    title: Annotated[str, Form()] = "",
+    deadline: Annotated[str, Form()] = "",
+    clauses: Annotated[list[str] | None, Form()] = None,
+) -> RedirectResponse:
+    try:
+        when = datetime.fromisoformat(deadline)
+    except ValueError:
+        raise InvalidInput(_("Give the deadline as a date and time."), field="deadline") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=TIMEZONE)  # people type Peru's time
+    round_ = service.open_round(session, member, draft, title, when, clauses or [])
+    session.commit()
+    return see_other(request.app.url_path_for("round_page", slug=draft.slug, round_id=round_.id))
+
+
+@pages.get("/drafts/{slug}/rounds/{round_id}", response_class=HTMLResponse)
+def round_page(
+    request: Request, draft: DraftDep, round_id: int, session: SessionDep
+) -> HTMLResponse:
+    round_ = service.get_round(session, draft, round_id)
+    context = {
+        "draft": draft,
+        "round": round_,
+        "is_open": service.round_is_open(round_),
+        "lines": service.round_results(session, draft, round_),
+        "explain": rules.explain,
+    }
+    return render(request, "consensus/round.html", context)
+
+
+@pages.post("/drafts/{slug}/rounds/{round_id}/close")
+def round_close(
+    request: Request, draft: DraftDep, round_id: int, member: RoundRunner, session: SessionDep
+) -> RedirectResponse:
+    service.close_round(session, member, service.get_round(session, draft, round_id))
+    session.commit()
+    return see_other(request.app.url_path_for("round_page", slug=draft.slug, round_id=round_id))

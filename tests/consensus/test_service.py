@@ -1,0 +1,248 @@
+"""Positions, stale positions, rounds that freeze, the map and participation."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.amendments import service as amendments
+from app.consensus import rules, service
+from app.core.errors import InvalidInput
+from app.core.models import utcnow
+from app.drafts import service as drafts
+from app.drafts.models import Draft
+from app.members import service as members
+from app.members.models import Member
+from tests.factories import entry_of, make_draft, make_member, uid_of
+
+ARTICLE_2 = "2.1 Se aplica en todo el territorio nacional.\n2.2 No comprende a la gran minería."
+
+
+@pytest.fixture
+def draft(db: Session) -> Draft:
+    return make_draft(db)
+
+
+@pytest.fixture
+def voters(db: Session) -> list[Member]:
+    sectors = ["executive", "congress", "miners_organization", "civil_society"]
+    return [make_member(db, name=f"Integrante {s}", sector=s) for s in sectors]
+
+
+def outcome(db: Session, draft: Draft, label: str) -> rules.Outcome:
+    outline = drafts.load_outline(db, draft)
+    return service.outcomes(db, draft, outline)[entry_of(db, draft, label).id]
+
+
+def everyone_supports(db: Session, draft: Draft, voters: list[Member], label: str) -> None:
+    entry = entry_of(db, draft, label)
+    for member in voters:
+        service.record_position(db, member, draft, entry, "support", None, entry.version)
+    db.commit()
+
+
+class TestPositions:
+    def test_everyone_in_support_is_consensus(
+        self, db: Session, draft: Draft, voters: list[Member]
+    ) -> None:
+        everyone_supports(db, draft, voters, "Artículo 2.")
+        assert outcome(db, draft, "Artículo 2.").status == "consensus"
+        assert outcome(db, draft, "Artículo 1.").status == "no_positions"
+
+    def test_a_changed_position_keeps_its_history(
+        self, db: Session, draft: Draft, voters: list[Member]
+    ) -> None:
+        from sqlmodel import func, select
+
+        from app.consensus.models import PositionRecord
+
+        entry = entry_of(db, draft, "Artículo 2.")
+        service.record_position(db, voters[0], draft, entry, "support", None, 1)
+        service.record_position(
+            db, voters[0], draft, entry, "object", "Excluye a la mediana minería", 1
+        )
+        db.commit()
+        assert service.my_position(db, voters[0], entry).stance == "object"  # type: ignore[union-attr]
+        assert db.exec(select(func.count()).select_from(PositionRecord)).one() == 2
+
+    @pytest.mark.parametrize("stance", ["object", "block", "support_with_reservations"])
+    def test_these_stances_need_a_reason(
+        self, db: Session, draft: Draft, voters: list[Member], stance: str
+    ) -> None:
+        entry = entry_of(db, draft, "Artículo 2.")
+        with pytest.raises(InvalidInput) as error:
+            service.record_position(db, voters[0], draft, entry, stance, "  ", 1)
+        assert error.value.status_code == 422
+
+    def test_a_position_on_an_old_version_is_409_with_the_current_one(
+        self, db: Session, draft: Draft, voters: list[Member]
+    ) -> None:
+        from app.drafts import editing
+
+        uid = uid_of(db, draft, "Artículo 2.")
+        editing.revise(
+            db, make_member(db, role="secretariat"), draft, uid, 1, "2.1 Otro.", None, "x"
+        )
+        with pytest.raises(service.PositionOnStaleVersion) as conflict:
+            service.record_position(
+                db, voters[0], draft, entry_of(db, draft, "Artículo 2."), "support", None, 1
+            )
+        assert conflict.value.status_code == 409 and conflict.value.details == {
+            "current_version": 2
+        }
+
+    def test_an_accepted_amendment_makes_positions_stale_until_confirmed(
+        self, db: Session, draft: Draft, voters: list[Member]
+    ) -> None:
+        everyone_supports(db, draft, voters, "Artículo 2.")
+        amendment = amendments.submit_amendment(
+            db,
+            voters[0],
+            draft,
+            "modify",
+            uid_of(db, draft, "Artículo 2."),
+            "Precisión",
+            base_version=1,
+            text=ARTICLE_2.replace("nacional", "de la República"),
+        )
+        amendments.accept(db, make_member(db, role="secretariat"), draft, amendment, 1, "Acogida")
+        db.commit()
+        assert outcome(db, draft, "Artículo 2.").status == "no_positions"  # stale: not counted
+        entry = entry_of(db, draft, "Artículo 2.")
+        grouped = service.positions_by_sector(db, entry)
+        assert all(view.stale for views in grouped.values() for view in views)
+
+        for member in voters:
+            service.confirm_position(db, member, draft, entry)
+        db.commit()
+        assert outcome(db, draft, "Artículo 2.").status == "consensus"
+        assert service.my_position(db, voters[0], entry).version == 2  # type: ignore[union-attr]
+
+    def test_a_block_blocks_and_is_explained(
+        self, db: Session, draft: Draft, voters: list[Member]
+    ) -> None:
+        entry = entry_of(db, draft, "Artículo 2.")
+        service.record_position(
+            db, voters[2], draft, entry, "block", "Deja fuera a los pallaqueros", 1
+        )
+        db.commit()
+        result = outcome(db, draft, "Artículo 2.")
+        assert result.status == "blocked"
+        assert "Deja fuera a los pallaqueros" in rules.explain(result)
+
+
+class TestRounds:
+    def test_positions_outside_a_round_are_refused_when_the_rule_requires_rounds(
+        self, db: Session, draft: Draft, voters: list[Member]
+    ) -> None:
+        secretariat = make_member(db, role="secretariat")
+        service.set_rule(db, secretariat, draft, rules.Rule(requires_rounds=True))
+        entry = entry_of(db, draft, "Artículo 2.")
+        with pytest.raises(service.RoundsRequired) as refusal:
+            service.record_position(db, voters[0], draft, entry, "support", None, 1)
+        assert refusal.value.status_code == 403 and "Artículo 2." in refusal.value.message
+        service.open_round(
+            db, secretariat, draft, "Ronda 1", utcnow() + timedelta(days=3), [entry.uid]
+        )
+        service.record_position(db, voters[0], draft, entry, "support", None, 1)
+        assert service.awaiting(db, voters[1], draft)[0].uid == entry.uid
+        assert service.awaiting(db, voters[0], draft) == []
+
+    def test_closing_freezes_the_results(
+        self, db: Session, draft: Draft, voters: list[Member]
+    ) -> None:
+        secretariat = make_member(db, role="secretariat")
+        entry = entry_of(db, draft, "Artículo 2.")
+        round_ = service.open_round(
+            db, secretariat, draft, "Ronda 1", utcnow() + timedelta(days=3), [entry.uid]
+        )
+        everyone_supports(db, draft, voters, "Artículo 2.")
+        service.close_round(db, secretariat, round_)
+        db.commit()
+        frozen = [line.outcome.status for line in service.round_results(db, draft, round_)]
+        assert frozen == ["consensus"]
+
+        # After the close, a block changes the live status but not the round's results.
+        later = utcnow() + timedelta(seconds=1)
+        service.record_position(db, voters[0], draft, entry, "block", "Cambio de opinión", 1)
+        from sqlmodel import select
+
+        from app.consensus.models import PositionRecord
+
+        for record in db.exec(select(PositionRecord).where(PositionRecord.stance == "block")).all():
+            record.created_at = later
+        db.commit()
+        assert outcome(db, draft, "Artículo 2.").status == "blocked"
+        assert [line.outcome.status for line in service.round_results(db, draft, round_)] == frozen
+
+    def test_a_deadline_in_the_past_is_refused(self, db: Session, draft: Draft) -> None:
+        with pytest.raises(InvalidInput):
+            service.open_round(
+                db,
+                make_member(db, role="secretariat"),
+                draft,
+                "Tarde",
+                utcnow() - timedelta(hours=1),
+                [uid_of(db, draft, "Artículo 1.")],
+            )
+
+
+class TestPages:
+    def test_the_map_lists_every_clause_with_its_status(
+        self, client: TestClient, db: Session, draft: Draft, voters: list[Member]
+    ) -> None:
+        everyone_supports(db, draft, voters, "Artículo 2.")
+        svg = client.get("/drafts/ley-de-prueba/consensus.svg")
+        assert svg.headers["content-type"].startswith("image/svg+xml")
+        labels = re.findall(r'<a href="[^"]+" aria-label="([^"]+)"', svg.text)
+        clauses = drafts.load_outline(db, draft).clauses
+        assert len(labels) == len(clauses)
+        assert any(label.startswith("Artículo 2. Ámbito: Consenso") for label in labels)
+        assert sum(label.endswith("Aún sin posiciones") for label in labels) == len(clauses) - 1
+        assert ">C</text>" in svg.text  # the status letter: readable without colour
+
+    def test_api_position_and_consensus(
+        self, client: TestClient, db: Session, draft: Draft
+    ) -> None:
+        member = make_member(db, sector="labour")
+        _token, raw = members.create_api_token(db, member, "api")
+        db.commit()
+        headers = {"Authorization": f"Bearer {raw}"}
+        uid = uid_of(db, draft, "Artículo 1.")
+        url = f"/api/v1/drafts/ley-de-prueba/provisions/{uid}/position"
+        missing = client.put(url, json={"stance": "object", "version": 1}, headers=headers)
+        assert missing.status_code == 422 and missing.json()["error"]["field"] == "reason"
+        stale = client.put(url, json={"stance": "support", "version": 5}, headers=headers)
+        assert stale.status_code == 409 and stale.json()["error"]["current_version"] == 1
+        assert (
+            client.put(url, json={"stance": "support", "version": 1}, headers=headers).status_code
+            == 200
+        )
+        rows = {
+            row["uid"]: row for row in client.get("/api/v1/drafts/ley-de-prueba/consensus").json()
+        }
+        assert rows[uid]["counts"]["support"] == 1 and rows[uid]["status"] in (
+            "consensus",
+            "insufficient_quorum",
+        )
+        assert rows[uid]["explanation"]
+
+    def test_participation_hides_small_groups(
+        self, client: TestClient, db: Session, draft: Draft, voters: list[Member]
+    ) -> None:
+        everyone_supports(db, draft, voters, "Artículo 2.")
+        page = client.get("/drafts/ley-de-prueba/participation").text
+        assert "&lt;3" in page
+        assert not any(member.name in page for member in voters)  # names never appear there
+
+    def test_csv_matrix(
+        self, client: TestClient, db: Session, draft: Draft, voters: list[Member]
+    ) -> None:
+        everyone_supports(db, draft, voters, "Artículo 2.")
+        response = client.get("/drafts/ley-de-prueba/consensus.csv")
+        assert response.headers["content-type"].startswith("text/csv")
+        lines = response.text.splitlines()
+        assert lines[0].startswith("uid,label,heading,status,")
+        assert any(",Artículo 2.,Ámbito,consensus," in line for line in lines)
