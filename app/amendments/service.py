@@ -495,6 +495,8 @@ def list_amendments(
     ).one()
     pages = max(1, -(-total // page_size))
     page = min(max(1, page), pages)
+    if not total:
+        return AmendmentPage([], 1, 1, 0)
     rows = session.exec(
         base.order_by(col(Amendment.id).desc()).offset((page - 1) * page_size).limit(page_size)
     ).all()

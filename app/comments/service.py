@@ -192,6 +192,8 @@ def thread(session: Session, entry: drafts.OutlineEntry, page: int = 1) -> Threa
     ).one()
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
+    if not total:
+        return Thread([], 1, 1, 0)
     top = session.exec(
         select(Comment)
         .where(Comment.provision_id == entry.id, col(Comment.parent_id).is_(None))

@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, func, select
@@ -256,12 +257,23 @@ def electorate(session: Session, until: datetime | None = None) -> Electorate:
     return Electorate(len(sectors), frozenset(sectors))
 
 
+def outcome(session: Session, draft: Draft, entry: drafts.OutlineEntry) -> rules.Outcome:
+    """The consensus outcome of one clause (the article page shows only its own)."""
+    return _decide_all(session, draft, [entry], Position.provision_id == entry.id)[entry.id]
+
+
 def outcomes(session: Session, draft: Draft, outline: drafts.Outline) -> dict[int, rules.Outcome]:
     """The consensus outcome of every clause, in three queries however many positions.
 
     Positions are read as bare ids and stances (tens of thousands of rows); the few dozen
     members are looked up once for their names and sectors.
     """
+    return _decide_all(session, draft, outline.clauses, Position.draft_id == draft.id)
+
+
+def _decide_all(
+    session: Session, draft: Draft, clauses: Sequence[drafts.OutlineEntry], which: Any
+) -> dict[int, rules.Outcome]:
     rule = get_rule(session, draft)
     voters = {
         member.id: member
@@ -279,9 +291,9 @@ def outcomes(session: Session, draft: Draft, outline: drafts.Outline) -> dict[in
             col(Position.stance),
             col(Position.member_id),
             col(Position.reason),
-        ).where(col(Position.draft_id) == draft.id)
+        ).where(which)
     )
-    current_version = {entry.id: entry.version for entry in outline.clauses}
+    current_version = {entry.id: entry.version for entry in clauses}
     stances = {stance.value: stance for stance in rules.Stance}
     names: dict[int, str] = {}
     by_clause: dict[int, list[rules.PositionInput]] = defaultdict(list)
@@ -298,8 +310,7 @@ def outcomes(session: Session, draft: Draft, outline: drafts.Outline) -> dict[in
             rules.PositionInput(names[member_id], member.sector, stances[stance], reason)
         )
     return {
-        entry.id: rules.decide(by_clause[entry.id], len(voters), sectors, rule)
-        for entry in outline.clauses
+        entry.id: rules.decide(by_clause[entry.id], len(voters), sectors, rule) for entry in clauses
     }
 
 

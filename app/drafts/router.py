@@ -95,7 +95,7 @@ def read_provision(draft: DraftDep, uid: str, session: SessionDep) -> ProvisionD
     version = service.current_version(session, entry)
     summary = None
     if entry.is_clause:
-        outcome = consensus.outcomes(session, draft, outline)[entry.id]
+        outcome = consensus.outcome(session, draft, entry)
         summary = ConsensusSummary(status=outcome.status, explanation=rules.explain(outcome))
     return ProvisionDetail(
         uid=entry.uid,
@@ -303,7 +303,7 @@ def render_provision_page(
     if entry.is_clause:
         member = request.state.member
         context |= {
-            "outcome": consensus.outcomes(session, draft, outline)[entry.id],
+            "outcome": consensus.outcome(session, draft, entry),
             "explain": rules.explain,
             "positions": consensus.positions_by_sector(session, entry),
             "my_position": consensus.my_position(session, member, entry) if member else None,

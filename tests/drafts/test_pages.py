@@ -97,3 +97,38 @@ class TestResponses:
         make_draft(db)
         page = client.get("/drafts/ley-de-prueba").text
         assert not re.search(r'(src|href)="(https?:)?//', page)
+
+
+def test_an_article_page_costs_the_same_queries_however_long_its_thread(
+    client: TestClient, db: Session
+) -> None:
+    """No N+1: the number of queries does not grow with comments, replies or authors."""
+    from sqlalchemy import event
+
+    from app.comments import service as comments
+    from tests.factories import make_member
+
+    draft = make_draft(db)
+    members = [make_member(db, name=f"Persona {n}") for n in range(4)]
+
+    def queries_for(label: str, comment_count: int) -> int:
+        entry = next(e for e in service.load_outline(db, draft).entries if e.label.text == label)
+        for n in range(comment_count):
+            parent = comments.add_comment(db, members[n % 4], draft, entry, f"Comentario {n}")
+            comments.add_comment(
+                db, members[(n + 1) % 4], draft, entry, "Respuesta", parent_id=parent.id
+            )
+        db.commit()
+        count = [0]
+
+        def tally(*_args: object) -> None:
+            count[0] += 1
+
+        event.listen(db.get_bind(), "before_cursor_execute", tally)
+        try:
+            assert client.get(f"/drafts/ley-de-prueba/provisions/{entry.uid}").status_code == 200
+        finally:
+            event.remove(db.get_bind(), "before_cursor_execute", tally)
+        return count[0]
+
+    assert queries_for("Artículo 1.", 2) == queries_for("Artículo 2.", 30)
