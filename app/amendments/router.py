@@ -17,6 +17,7 @@ from app.amendments.schemas import (
     Decision,
     RejectBody,
 )
+from app.audit.service import actor_of
 from app.comments import service as comments
 from app.core.db import SessionDep
 from app.core.errors import DomainError
@@ -29,7 +30,6 @@ from app.drafts.models import Draft, Phase, Provision
 from app.members.deps import OptionalMember, SignedInMember, require
 from app.members.models import Member, Sector
 from app.members.permissions import Permission
-from app.members.service import actor_of
 
 api = APIRouter(prefix="/api/v1", tags=["amendments"])
 pages = APIRouter(include_in_schema=False)

@@ -20,6 +20,7 @@ from app.amendments.models import (
     AmendmentStatus,
 )
 from app.audit import service as audit
+from app.audit.service import actor_of
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.i18n import _
 from app.core.models import utcnow
@@ -40,10 +41,6 @@ class MergeConflict(Conflict):
 
 class AlreadyDecided(Conflict):
     code = "already_decided"
-
-
-def _actor(member: Member) -> audit.Actor:
-    return audit.Actor(member.id, member.name)
 
 
 def _rationale(text: str) -> str:
@@ -128,7 +125,7 @@ def submit_amendment(
     session.flush()
     audit.record(
         session,
-        _actor(author),
+        actor_of(author),
         "amendment.submitted",
         f"amendment:{amendment.id}",
         draft_id=draft.id,
@@ -166,7 +163,7 @@ def withdraw(session: Session, author: Member, amendment: Amendment) -> None:
     _decide(session, amendment, AmendmentStatus.WITHDRAWN)
     audit.record(
         session,
-        _actor(author),
+        actor_of(author),
         "amendment.withdrawn",
         f"amendment:{amendment.id}",
         draft_id=amendment.draft_id,
@@ -186,7 +183,7 @@ def reject(session: Session, secretariat: Member, amendment: Amendment, reason: 
     )
     audit.record(
         session,
-        _actor(secretariat),
+        actor_of(secretariat),
         "amendment.rejected",
         f"amendment:{amendment.id}",
         draft_id=amendment.draft_id,
@@ -414,7 +411,7 @@ def _record_accept(
 ) -> None:
     audit.record(
         session,
-        _actor(secretariat),
+        actor_of(secretariat),
         "amendment.accepted",
         f"amendment:{amendment.id}",
         draft_id=amendment.draft_id,

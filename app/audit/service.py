@@ -12,7 +12,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
@@ -56,6 +56,16 @@ class Actor:
 
 
 SYSTEM = Actor(None, "Sistema")
+
+
+class Named(Protocol):
+    id: int | None
+    name: str
+
+
+def actor_of(member: Named | None) -> Actor:
+    """The actor a member is in the record; nobody (a command, an import) is the system."""
+    return Actor(member.id, member.name) if member else SYSTEM
 
 
 def record(

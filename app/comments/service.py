@@ -1,16 +1,17 @@
 """Comments: add, reply, edit for a short while (history kept), hide with a reason."""
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, func, select
 
 from app.audit import service as audit
+from app.audit.service import actor_of
 from app.comments.anchoring import find_quote, reanchor
 from app.comments.models import Comment, CommentRevision
 from app.core.errors import Forbidden, InvalidInput, NotFound
 from app.core.i18n import _
-from app.core.models import utcnow
+from app.core.models import as_utc, utcnow
 from app.core.text import clean
 from app.drafts import service as drafts
 from app.drafts.models import Draft, Phase, Provision, ProvisionVersion
@@ -23,10 +24,6 @@ PAGE_SIZE = 20
 
 class QuoteNotFound(InvalidInput):
     code = "quote_not_found"
-
-
-def _actor(member: Member) -> audit.Actor:
-    return audit.Actor(member.id, member.name)
 
 
 def _clean_body(body: str) -> str:
@@ -88,7 +85,7 @@ def add_comment(
     session.flush()
     audit.record(
         session,
-        _actor(author),
+        actor_of(author),
         "comment.added",
         f"provision:{entry.uid}",
         draft_id=draft.id,
@@ -104,16 +101,12 @@ def get_comment(session: Session, comment_id: int) -> Comment:
     return comment
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def can_edit(comment: Comment, member: Member | None, now: datetime | None = None) -> bool:
     return (
         member is not None
         and comment.author_id == member.id
         and comment.hidden_at is None
-        and (now or utcnow()) - _aware(comment.created_at) <= EDIT_WINDOW
+        and (now or utcnow()) - as_utc(comment.created_at) <= EDIT_WINDOW
     )
 
 
@@ -136,7 +129,7 @@ def edit_comment(session: Session, author: Member, comment: Comment, body: str) 
     session.flush()
     audit.record(
         session,
-        _actor(author),
+        actor_of(author),
         "comment.edited",
         f"comment:{comment.id}",
         draft_id=comment.draft_id,
@@ -156,7 +149,7 @@ def hide_comment(session: Session, moderator: Member, comment: Comment, reason: 
     session.flush()
     audit.record(
         session,
-        _actor(moderator),
+        actor_of(moderator),
         "comment.hidden",
         f"comment:{comment.id}",
         draft_id=comment.draft_id,

@@ -8,7 +8,7 @@ to its close, read from the append-only history, so they stay as they were.
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select as sa_select
@@ -16,6 +16,7 @@ from sqlmodel import Session, col, func, select
 
 from app.amendments.models import Amendment
 from app.audit import service as audit
+from app.audit.service import actor_of
 from app.comments.models import Comment
 from app.consensus import rules
 from app.consensus.models import (
@@ -27,7 +28,7 @@ from app.consensus.models import (
 )
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.i18n import _
-from app.core.models import utcnow
+from app.core.models import as_utc, utcnow
 from app.core.text import clean
 from app.drafts import service as drafts
 from app.drafts.models import Draft, Phase, ProvisionVersion
@@ -43,14 +44,6 @@ class PositionOnStaleVersion(Conflict):
 
 class RoundsRequired(Forbidden):
     code = "round_required"
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _actor(member: Member) -> audit.Actor:
-    return audit.Actor(member.id, member.name)
 
 
 # The rule --------------------------------------------------------------------------------------
@@ -87,7 +80,7 @@ def set_rule(session: Session, actor: Member, draft: Draft, rule: rules.Rule) ->
     session.flush()
     audit.record(
         session,
-        _actor(actor),
+        actor_of(actor),
         "consensus.rule_changed",
         f"draft:{draft.slug}",
         draft_id=draft.id,
@@ -168,7 +161,7 @@ def record_position(
     session.flush()
     audit.record(
         session,
-        _actor(member),
+        actor_of(member),
         "position.recorded",
         f"provision:{entry.uid}",
         draft_id=draft.id,
@@ -324,16 +317,16 @@ def _in_open_round(session: Session, entry: drafts.OutlineEntry) -> bool:
         .join(RoundClause, col(RoundClause.round_id) == ConsensusRound.id)
         .where(RoundClause.provision_id == entry.id, col(ConsensusRound.closed_at).is_(None))
     ).all()
-    return any(_aware(r.deadline) > now for r in rounds)
+    return any(as_utc(r.deadline) > now for r in rounds)
 
 
 def round_is_open(round_: ConsensusRound) -> bool:
-    return round_.closed_at is None and _aware(round_.deadline) > utcnow()
+    return round_.closed_at is None and as_utc(round_.deadline) > utcnow()
 
 
 def round_end(round_: ConsensusRound) -> datetime:
     """When a round's results were frozen: its early close, or its deadline."""
-    return _aware(round_.closed_at) if round_.closed_at else _aware(round_.deadline)
+    return as_utc(round_.closed_at) if round_.closed_at else as_utc(round_.deadline)
 
 
 def open_round(
@@ -347,7 +340,7 @@ def open_round(
     title = clean(title)
     if not title or len(title) > 200:
         raise InvalidInput(_("Give the round a title (at most 200 characters)."), field="title")
-    if _aware(deadline) <= utcnow():
+    if as_utc(deadline) <= utcnow():
         raise InvalidInput(_("The deadline must be in the future."), field="deadline")
     outline = drafts.load_outline(session, draft)
     entries = [outline.get(uid) for uid in dict.fromkeys(uids)]
@@ -364,7 +357,7 @@ def open_round(
     session.flush()
     audit.record(
         session,
-        _actor(actor),
+        actor_of(actor),
         "round.opened",
         f"round:{round_.id}",
         draft_id=draft.id,
@@ -391,7 +384,7 @@ def close_round(session: Session, actor: Member, round_: ConsensusRound) -> None
     session.add(round_)
     session.flush()
     audit.record(
-        session, _actor(actor), "round.closed", f"round:{round_.id}", draft_id=round_.draft_id
+        session, actor_of(actor), "round.closed", f"round:{round_.id}", draft_id=round_.draft_id
     )
 
 
@@ -469,7 +462,7 @@ def awaiting(session: Session, member: Member, draft: Draft) -> list[drafts.Outl
     open_rounds = [
         r.id
         for r in list_rounds(session, draft)
-        if r.closed_at is None and _aware(r.deadline) > now
+        if r.closed_at is None and as_utc(r.deadline) > now
     ]
     if not open_rounds:
         return []

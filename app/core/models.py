@@ -19,6 +19,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every time Mesa stores is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def timestamp_field() -> datetime:
     """A required time, stored with its zone (always UTC)."""
     return Field(sa_type=DateTime(timezone=True), nullable=False)  # type: ignore[no-any-return]

@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select, update
 
 from app.audit import service as audit
+from app.audit.service import actor_of
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.i18n import _
 from app.core.models import utcnow
@@ -182,7 +183,7 @@ def revise(
     )
     audit.record(
         session,
-        audit.Actor(actor.id, actor.name),
+        actor_of(actor),
         "provision.revised",
         f"provision:{uid}",
         draft_id=draft.id,
@@ -342,7 +343,7 @@ def insert_provision(
     label = after.get(provision.uid).label.text
     audit.record(
         session,
-        _actor(actor),
+        actor_of(actor),
         "provision.inserted",
         f"provision:{provision.uid}",
         draft_id=draft.id,
@@ -375,7 +376,7 @@ def delete_provision(
     after = service.load_outline(session, draft)
     audit.record(
         session,
-        _actor(actor),
+        actor_of(actor),
         "provision.deleted",
         f"provision:{uid}",
         draft_id=draft.id,
@@ -415,7 +416,7 @@ def move_provision(
     label = after.get(uid).label.text
     audit.record(
         session,
-        _actor(actor),
+        actor_of(actor),
         "provision.moved",
         f"provision:{uid}",
         draft_id=draft.id,
@@ -430,7 +431,3 @@ def _is_inside(entry: service.OutlineEntry, uid: str) -> bool:
             return True
         entry = entry.parent
     return False
-
-
-def _actor(member: Member | None) -> audit.Actor:
-    return audit.Actor(member.id, member.name) if member else audit.SYSTEM

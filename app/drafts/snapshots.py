@@ -13,6 +13,7 @@ from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit
+from app.audit.service import actor_of
 from app.core.errors import InvalidInput, NotFound
 from app.core.i18n import _
 from app.drafts import diffing, service
@@ -56,7 +57,7 @@ def freeze_snapshot(session: Session, actor: Member, draft: Draft, label: str) -
     session.flush()
     audit.record(
         session,
-        audit.Actor(actor.id, actor.name),
+        actor_of(actor),
         "snapshot.frozen",
         f"snapshot:{snapshot.id}",
         draft_id=draft.id,

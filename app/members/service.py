@@ -5,16 +5,17 @@ Services flush and never commit; the caller (a route or a command) commits once.
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlmodel import Session, col, delete, func, select, update
 
 from app.audit import service as audit
+from app.audit.service import actor_of
 from app.core import security
 from app.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from app.core.i18n import _
-from app.core.models import utcnow
+from app.core.models import as_utc, utcnow
 from app.core.text import clean
 from app.members.models import (
     REGIONS,
@@ -58,10 +59,6 @@ class TooManyAttempts(DomainError):
 class InvitationInvalid(DomainError):
     status_code = 410
     code = "invitation_invalid"
-
-
-def actor_of(member: Member | None) -> audit.Actor:
-    return audit.Actor(member.id, member.name) if member else audit.SYSTEM
 
 
 def _public(member: Member) -> dict[str, Any]:
@@ -200,7 +197,7 @@ def open_invitation(session: Session, token: str) -> tuple[Invitation, Member]:
     ).first()
     if invitation is None or invitation.used_at is not None:
         raise InvitationInvalid(_("This invitation link is not valid or has already been used."))
-    if _aware(invitation.expires_at) < utcnow():
+    if as_utc(invitation.expires_at) < utcnow():
         raise InvitationInvalid(_("This invitation link has expired. Ask for a new one."))
     member = get_member(session, invitation.member_id)
     if not member.is_active:
@@ -256,13 +253,6 @@ def set_active(session: Session, actor: Member, member: Member, active: bool) ->
     audit.record(session, actor_of(actor), action, f"member:{member.id}")
 
 
-def _aware(moment: datetime) -> datetime:
-    """SQLite hands back naive datetimes; every time Mesa stores is UTC."""
-    from datetime import UTC
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 # Sign-in ---------------------------------------------------------------------------------
 
 
@@ -285,7 +275,7 @@ def _throttle(session: Session, email: str, address: str) -> None:
             )
         ).one()
         if count >= LOCK_AFTER * factor:
-            wait = _aware(last) + FAILURE_WINDOW - utcnow()
+            wait = as_utc(last) + FAILURE_WINDOW - utcnow()
             raise TooManyAttempts(
                 _(
                     "Too many failed attempts. Sign-in is locked for %(minutes)s minutes.",
@@ -295,7 +285,7 @@ def _throttle(session: Session, email: str, address: str) -> None:
             )
         if count >= SLOW_AFTER * factor:
             delay = timedelta(seconds=2 ** min(count - SLOW_AFTER * factor + 1, 6))
-            wait = _aware(last) + delay - utcnow()
+            wait = as_utc(last) + delay - utcnow()
             if wait.total_seconds() > 0:
                 raise TooManyAttempts(
                     _(
@@ -355,7 +345,7 @@ def authenticate_session(
             col(Member.is_active).is_(True),
         )
     ).first()
-    if row is None or _aware(row[1].expires_at) < utcnow():
+    if row is None or as_utc(row[1].expires_at) < utcnow():
         return None
     return row[0], row[1]
 
