@@ -7,12 +7,14 @@ export MESA_PORT ?= 8000
 
 .PHONY: run test lint format lock bench messages clean
 
-$(STAMP): requirements.lock requirements-dev.lock pyproject.toml
+$(STAMP): requirements.lock requirements-dev.lock pyproject.toml tests/browser/package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "Mesa needs Python 3.11 or newer ($(PYTHON) is older)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	@# axe-core, which the browser tests inject into pages; Mesa itself serves no npm code.
+	if command -v npm >/dev/null; then cd tests/browser && npm ci --no-audit --no-fund --silent; fi
 	touch $(STAMP)
 
 run: $(STAMP)

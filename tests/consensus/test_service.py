@@ -196,10 +196,10 @@ class TestPages:
         everyone_supports(db, draft, voters, "Artículo 2.")
         svg = client.get("/drafts/ley-de-prueba/consensus.svg")
         assert svg.headers["content-type"].startswith("image/svg+xml")
-        labels = re.findall(r'<a href="[^"]+" aria-label="([^"]+)"', svg.text)
+        labels = re.findall(r'<a href="[^"]+">\s*<title>([^<]+)</title>', svg.text)
         clauses = drafts.load_outline(db, draft).clauses
         assert len(labels) == len(clauses)
-        assert any(label.startswith("Artículo 2. Ámbito: Consenso") for label in labels)
+        assert any(label.startswith("Artículo 2. Ámbito — Consenso") for label in labels)
         assert sum(label.endswith("Aún sin posiciones") for label in labels) == len(clauses) - 1
         assert ">C</text>" in svg.text  # the status letter: readable without colour
 
