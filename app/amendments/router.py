@@ -310,7 +310,7 @@ def _amendment_page(
         "rebased_ops": diffing.word_diff(plan.current.text, plan.text)
         if plan and plan.text
         else None,
-        "others": service.pending_for(session, amendment) if plan else [],
+        "others": service.citable_for(session, amendment) if plan else [],
         "sources": sources,
         **extra,
     }

@@ -424,6 +424,19 @@ def _record_accept(
     )
 
 
+def citable_for(session: Session, amendment: Amendment) -> Sequence[Amendment]:
+    """The other amendments of the same clause a merged text may draw on: any not withdrawn."""
+    return session.exec(
+        select(Amendment)
+        .where(
+            Amendment.provision_id == amendment.provision_id,
+            Amendment.status != AmendmentStatus.WITHDRAWN,
+            Amendment.id != amendment.id,
+        )
+        .order_by(col(Amendment.id))
+    ).all()
+
+
 def pending_for(session: Session, amendment: Amendment) -> Sequence[Amendment]:
     """The other submitted modify amendments of the same clause."""
     return session.exec(

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import uvicorn
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from sqlalchemy import Engine
 
 from app.core import migrate
 from app.core.config import Settings
@@ -62,8 +63,9 @@ class People:
 
 
 @pytest.fixture(scope="session")
-def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real Mesa server with a migrated database, the test law and two accounts."""
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Engine]]:
+    """A real Mesa server with a migrated database, the test law and two accounts; the engine
+    lets a test prepare what another person did meanwhile."""
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'mesa.db'}"
     migrate.upgrade(url)
     engine = create_db_engine(url)
@@ -86,10 +88,20 @@ def live_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if time.monotonic() > deadline:
             raise RuntimeError("the Mesa test server did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{port}", engine
     server.should_exit = True
     thread.join(10)
     engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_url(live_server: tuple[str, Engine]) -> str:
+    return live_server[0]
+
+
+@pytest.fixture(scope="session")
+def live_engine(live_server: tuple[str, Engine]) -> Engine:
+    return live_server[1]
 
 
 @pytest.fixture(scope="session")
