@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export MESA_PORT ?= 8000
 
-.PHONY: run test lint format lock bench messages clean
+.PHONY: run test lint format lock bench messages screenshots clean
 
 $(STAMP): requirements.lock requirements-dev.lock pyproject.toml tests/browser/package-lock.json
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -37,6 +37,9 @@ format: $(STAMP)
 
 messages: $(STAMP)
 	$(BIN)/python -m app.core.catalogs
+
+screenshots: $(STAMP)
+	$(BIN)/python -m tests.browser.screenshots
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
