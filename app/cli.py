@@ -11,6 +11,7 @@ from app.core.db import create_db_engine, read_session, write_session
 from app.core.errors import DomainError
 from app.core.i18n import _
 from app.drafts import service as drafts
+from app.export import service as exports
 from app.members import demo
 from app.members import service as members
 from app.members.models import Sector
@@ -104,6 +105,24 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    engine = create_db_engine(get_settings().database_url)
+    with write_session(engine) as session:
+        draft = drafts.get_draft(session, args.slug)
+        file = exports.export(session, None, draft, args.format, args.snapshot)
+        session.commit()
+    Path(args.output).write_bytes(file.content)
+    print(
+        _(
+            "Wrote %(path)s (%(bytes)s bytes, SHA-256 %(sha)s).",
+            path=args.output,
+            bytes=len(file.content),
+            sha=file.sha256,
+        )
+    )
+    return 0
+
+
 def cmd_audit_verify(args: argparse.Namespace) -> int:
     engine = create_db_engine(get_settings().database_url)
     with read_session(engine) as session:
@@ -177,6 +196,13 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--email", required=True)
     create.add_argument("--name", default="mesa token create")
     create.set_defaults(handler=cmd_token_create)
+
+    export = commands.add_parser("export", help="export a draft (or a snapshot of it) to a file")
+    export.add_argument("slug")
+    export.add_argument("--format", required=True)
+    export.add_argument("--snapshot")
+    export.add_argument("-o", "--output", required=True)
+    export.set_defaults(handler=cmd_export)
 
     audit_parser = commands.add_parser("audit", help="the record of changes")
     audit_parser.add_argument("action", choices=["verify"])

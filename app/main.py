@@ -25,6 +25,7 @@ from app.core.i18n import _
 from app.core.middleware import LanguageMiddleware, SecurityHeadersMiddleware
 from app.core.templating import render
 from app.drafts import router as drafts_router
+from app.export import router as export_router
 from app.members import router as members_router
 from app.members.deps import current_member
 
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(amendments_router.pages)
     app.include_router(consensus_router.api)
     app.include_router(consensus_router.pages)
+    app.include_router(export_router.api)
     app.include_router(members_router.api)
     app.include_router(members_router.pages)
     app.include_router(audit_router.api)

@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from app.core import migrate
 from app.core.config import Settings
-from app.core.db import create_db_engine, get_session, normalize_url
+from app.core.db import create_db_engine, get_session, get_write_session, normalize_url
 from app.main import create_app
 
 POSTGRES_URL = os.environ.get("MESA_TEST_DATABASE_URL")
@@ -79,6 +79,7 @@ def app(engine: Engine, db: Session) -> FastAPI:
             db.rollback()
 
     app.dependency_overrides[get_session] = test_session
+    app.dependency_overrides[get_write_session] = test_session
     return app
 
 

@@ -82,4 +82,15 @@ def get_session(request: Request) -> Iterator[Session]:
             session.rollback()
 
 
+def get_write_session(request: Request) -> Iterator[Session]:
+    """For the few reads that also record something (an export is audited): they take the write
+    lock at BEGIN like any write, not midway through."""
+    with write_session(request.app.state.engine) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
 SessionDep = Annotated[Session, Depends(get_session)]
+WriteSessionDep = Annotated[Session, Depends(get_write_session)]

@@ -76,6 +76,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/drafts/{slug}/queue"): Permission.MERGE,
     ("POST", "/drafts/{slug}/phase"): Permission.MERGE,
     ("GET", "/me/contributions"): SIGNED_IN,
+    ("GET", "/api/v1/drafts/{slug}/export"): Permission.EXPORT,
     ("GET", "/api/v1/drafts/{slug}/consensus"): PUBLIC,
     ("GET", "/drafts/{slug}/consensus"): PUBLIC,
     ("GET", "/drafts/{slug}/consensus.svg"): PUBLIC,

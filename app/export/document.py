@@ -1,0 +1,95 @@
+"""What an export contains: the draft as it is now or as a snapshot froze it, in document order."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import tuple_
+from sqlmodel import Session, col, select
+
+from app.core.errors import InvalidInput
+from app.core.i18n import _
+from app.core.models import utcnow
+from app.drafts import service as drafts
+from app.drafts import snapshots
+from app.drafts.models import Draft, ProvisionVersion, Snapshot
+from app.drafts.numbering import Kind
+
+
+class NothingToExport(InvalidInput):
+    code = "nothing_to_export"
+
+
+@dataclass(frozen=True)
+class ExportProvision:
+    uid: str
+    kind: Kind
+    label: str
+    heading: str
+    text: str
+    version: int
+    depth: int
+    parent_uid: str | None
+
+    @property
+    def is_clause(self) -> bool:
+        return self.kind in (Kind.ARTICULO, Kind.DISPOSICION)
+
+
+@dataclass(frozen=True)
+class ExportDocument:
+    slug: str
+    title: str
+    snapshot: Snapshot | None  # None: the current text
+    provisions: list[ExportProvision]
+    generated_at: datetime
+
+    @property
+    def clauses(self) -> list[ExportProvision]:
+        return [p for p in self.provisions if p.is_clause]
+
+
+def build(session: Session, draft: Draft, snapshot_id: str | None = None) -> ExportDocument:
+    """The draft's provisions with their texts: two queries, whatever the draft's size."""
+    snapshot = snapshots.get_snapshot(session, draft, snapshot_id) if snapshot_id else None
+    state = (
+        snapshots.snapshot_state(session, snapshot)
+        if snapshot
+        else snapshots.current_state(session, draft)
+    )
+    keys = sorted({(entry.provision_id, entry.version) for entry in state})
+    texts = (
+        dict(
+            ((pid, number), text)
+            for pid, number, text in session.exec(
+                select(
+                    ProvisionVersion.provision_id, ProvisionVersion.number, ProvisionVersion.text
+                ).where(
+                    tuple_(col(ProvisionVersion.provision_id), col(ProvisionVersion.number)).in_(
+                        keys
+                    )
+                )
+            ).all()
+        )
+        if keys
+        else {}
+    )
+    provisions = [
+        ExportProvision(
+            entry.uid,
+            entry.kind,
+            entry.label,
+            entry.heading,
+            texts.get((entry.provision_id, entry.version), ""),
+            entry.version,
+            entry.depth,
+            entry.parent_uid,
+        )
+        for entry in state
+    ]
+    if not any(p.kind is Kind.ARTICULO for p in provisions):
+        raise NothingToExport(_("This draft has no articles: there is nothing to export."))
+    return ExportDocument(draft.slug, draft.title, snapshot, provisions, utcnow())
+
+
+def outline_of(session: Session, draft: Draft) -> drafts.Outline:
+    return drafts.load_outline(session, draft)

@@ -1,0 +1,83 @@
+"""JSON with everything: the text, each clause's amendments and their decisions, consensus."""
+
+import json
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app.amendments.models import Amendment
+from app.audit.service import utc_iso
+from app.consensus import rules
+from app.consensus import service as consensus
+from app.drafts import service as drafts
+from app.drafts.models import Draft, Provision
+from app.export.document import ExportDocument
+from app.members.models import Member
+
+
+def render(session: Session, draft: Draft, document: ExportDocument) -> str:
+    outline = drafts.load_outline(session, draft)
+    outcomes = {
+        entry.uid: outcome
+        for entry, outcome in zip(
+            outline.clauses, consensus.outcomes(session, draft, outline).values(), strict=True
+        )
+    }
+    rows = session.exec(
+        select(Amendment, Member, Provision.uid)
+        .join(Member, col(Member.id) == Amendment.author_id)
+        .join(Provision, col(Provision.id) == Amendment.provision_id)
+        .where(Amendment.draft_id == draft.id)
+        .order_by(col(Amendment.id))
+    ).all()
+    amendments: dict[str, list[dict[str, Any]]] = {}
+    for amendment, author, uid in rows:
+        amendments.setdefault(uid, []).append(
+            {
+                "id": amendment.id,
+                "kind": amendment.kind,
+                "status": amendment.status,
+                "base_version": amendment.base_version,
+                "text": amendment.text,
+                "heading": amendment.heading,
+                "rationale": amendment.rationale,
+                "author": author.name,
+                "organization": author.organization,
+                "sector": author.sector,
+                "decision_reason": amendment.decision_reason,
+                "result_version": amendment.result_version,
+            }
+        )
+    snapshot = document.snapshot
+    body = {
+        "draft": {"slug": document.slug, "title": document.title, "phase": draft.phase},
+        "snapshot": {
+            "id": snapshot.id,
+            "label": snapshot.label,
+            "created_at": utc_iso(snapshot.created_at),
+        }
+        if snapshot
+        else None,
+        "generated_at": utc_iso(document.generated_at),
+        "provisions": [
+            {
+                "uid": p.uid,
+                "kind": p.kind,
+                "label": p.label,
+                "heading": p.heading,
+                "text": p.text,
+                "version": p.version,
+                "parent": p.parent_uid,
+                "amendments": amendments.get(p.uid, []),
+                "consensus": {
+                    "status": outcomes[p.uid].status,
+                    "explanation": rules.explain(outcomes[p.uid]),
+                    "counts": {s.value: n for s, n in outcomes[p.uid].counts.items()},
+                }
+                if p.uid in outcomes
+                else None,
+            }
+            for p in document.provisions
+        ],
+    }
+    return json.dumps(body, ensure_ascii=False, indent=2)
