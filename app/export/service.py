@@ -11,7 +11,7 @@ from app.core.errors import InvalidInput
 from app.core.i18n import _
 from app.drafts.models import Draft
 from app.export import document as documents
-from app.export import jsonfile, markdown
+from app.export import html, jsonfile, markdown
 from app.members.models import Member
 
 
@@ -34,6 +34,8 @@ FORMATS: dict[str, tuple[str, str, Renderer]] = {
         "application/json",
         lambda session, draft, doc: jsonfile.render(session, draft, doc).encode(),
     ),
+    "html": ("html", "text/html; charset=utf-8", lambda _s, _d, doc: html.render(doc).encode()),
+    "pdf": ("pdf", "application/pdf", lambda _s, _d, doc: html.render_pdf(doc)),
 }
 
 
