@@ -107,6 +107,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(consensus_router.api)
     app.include_router(consensus_router.pages)
     app.include_router(export_router.api)
+    app.include_router(export_router.pages)
     app.include_router(members_router.api)
     app.include_router(members_router.pages)
     app.include_router(audit_router.api)

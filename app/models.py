@@ -13,6 +13,7 @@ from app.consensus.models import (
     RoundClause,
 )
 from app.drafts.models import Draft, Provision, ProvisionVersion, Snapshot, SnapshotEntry
+from app.export.models import Motives
 from app.members.models import (
     ApiToken,
     Invitation,
@@ -37,6 +38,7 @@ __all__ = [
     "Invitation",
     "Member",
     "MemberSession",
+    "Motives",
     "Position",
     "PositionRecord",
     "Provision",

@@ -13,6 +13,7 @@ from app.drafts import service as drafts
 from app.drafts import snapshots
 from app.drafts.models import Draft, ProvisionVersion, Snapshot
 from app.drafts.numbering import Kind
+from app.export.models import Motives
 
 
 class NothingToExport(InvalidInput):
@@ -42,6 +43,7 @@ class ExportDocument:
     snapshot: Snapshot | None  # None: the current text
     provisions: list[ExportProvision]
     generated_at: datetime
+    motives: Motives | None = None  # the exposición de motivos as it stood then
 
     @property
     def clauses(self) -> list[ExportProvision]:
@@ -88,7 +90,11 @@ def build(session: Session, draft: Draft, snapshot_id: str | None = None) -> Exp
     ]
     if not any(p.kind is Kind.ARTICULO for p in provisions):
         raise NothingToExport(_("This draft has no articles: there is nothing to export."))
-    return ExportDocument(draft.slug, draft.title, snapshot, provisions, utcnow())
+    motives_query = select(Motives).where(Motives.draft_id == draft.id)
+    if snapshot is not None:
+        motives_query = motives_query.where(Motives.created_at <= snapshot.created_at)
+    motives = session.exec(motives_query.order_by(col(Motives.number).desc())).first()
+    return ExportDocument(draft.slug, draft.title, snapshot, provisions, utcnow(), motives)
 
 
 def outline_of(session: Session, draft: Draft) -> drafts.Outline:

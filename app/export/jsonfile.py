@@ -59,6 +59,14 @@ def render(session: Session, draft: Draft, document: ExportDocument) -> str:
         if snapshot
         else None,
         "generated_at": utc_iso(document.generated_at),
+        "motives": {
+            "version": document.motives.number,
+            "fundamentos": document.motives.fundamentos,
+            "efecto_vigencia": document.motives.efecto_vigencia,
+            "costo_beneficio": document.motives.costo_beneficio,
+        }
+        if document.motives
+        else None,
         "provisions": [
             {
                 "uid": p.uid,

@@ -2,16 +2,23 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi.responses import HTMLResponse
 
-from app.core.db import WriteSessionDep
+from app.audit.service import list_events
+from app.core.db import SessionDep, WriteSessionDep
+from app.core.errors import DomainError
+from app.core.http import see_other
+from app.core.templating import render
+from app.drafts import snapshots
 from app.drafts.deps import DraftDep
-from app.export import service
+from app.export import motives, service
 from app.members.deps import require
 from app.members.models import Member
 from app.members.permissions import Permission
 
 api = APIRouter(prefix="/api/v1", tags=["export"])
+pages = APIRouter(include_in_schema=False)
 Exporter = Annotated[Member, Depends(require(Permission.EXPORT))]
 
 
@@ -33,3 +40,71 @@ def export(
             "X-Content-SHA256": file.sha256,
         },
     )
+
+
+Editor = Annotated[Member, Depends(require(Permission.EDIT))]
+
+
+@pages.get("/drafts/{slug}/motives", response_class=HTMLResponse)
+def motives_page(request: Request, draft: DraftDep, session: SessionDep) -> HTMLResponse:
+    return render(
+        request, "export/motives.html", {"draft": draft, "motives": motives.current(session, draft)}
+    )
+
+
+@pages.post("/drafts/{slug}/motives", response_model=None)
+def motives_submit(
+    request: Request,
+    draft: DraftDep,
+    editor: Editor,
+    session: SessionDep,
+    expected_version: Annotated[int, Form()] = 0,
+    fundamentos: Annotated[str, Form()] = "",
+    efecto_vigencia: Annotated[str, Form()] = "",
+    costo_beneficio: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    try:
+        motives.revise(
+            session,
+            editor,
+            draft,
+            expected_version,
+            fundamentos,
+            efecto_vigencia,
+            costo_beneficio,
+            reason,
+        )
+    except DomainError as error:
+        session.rollback()
+        typed = {
+            "fundamentos": fundamentos,
+            "efecto_vigencia": efecto_vigencia,
+            "costo_beneficio": costo_beneficio,
+            "reason": reason,
+        }
+        context = {
+            "draft": draft,
+            "motives": motives.current(session, draft),
+            "typed": typed,
+            "error": error.message,
+        }
+        return render(request, "export/motives.html", context, status_code=error.status_code)
+    session.commit()
+    return see_other(request.app.url_path_for("motives_page", slug=draft.slug) + "?notice=saved")
+
+
+@pages.get("/drafts/{slug}/export", response_class=HTMLResponse)
+def export_page(
+    request: Request, draft: DraftDep, _member: Exporter, session: SessionDep
+) -> HTMLResponse:
+    recent = list_events(
+        session, action="draft.exported", object=f"draft:{draft.slug}", limit=20, newest_first=True
+    )
+    context = {
+        "draft": draft,
+        "formats": list(service.FORMATS),
+        "snapshots": snapshots.list_snapshots(session, draft),
+        "recent": recent,
+    }
+    return render(request, "export/page.html", context)

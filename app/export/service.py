@@ -10,8 +10,8 @@ from app.audit import service as audit
 from app.core.errors import InvalidInput
 from app.core.i18n import _
 from app.drafts.models import Draft
+from app.export import akn, html, jsonfile, markdown
 from app.export import document as documents
-from app.export import html, jsonfile, markdown
 from app.members.models import Member
 
 
@@ -36,6 +36,11 @@ FORMATS: dict[str, tuple[str, str, Renderer]] = {
     ),
     "html": ("html", "text/html; charset=utf-8", lambda _s, _d, doc: html.render(doc).encode()),
     "pdf": ("pdf", "application/pdf", lambda _s, _d, doc: html.render_pdf(doc)),
+    "akn": (
+        "xml",
+        "application/xml",
+        lambda _s, draft, doc: akn.render(doc, work_date=draft.created_at.date()),
+    ),
 }
 
 

@@ -139,3 +139,10 @@ def test_the_command_line_writes_the_file(tmp_path: Path, monkeypatch: pytest.Mo
         )
     finally:
         get_settings.cache_clear()
+
+
+def test_akoma_ntoso_is_served_as_xml(db: Session) -> None:
+    draft = make_draft(db)
+    file = exports.export(db, None, draft, "akn")
+    assert (file.filename, file.media_type) == ("ley-de-prueba.xml", "application/xml")
+    assert b"http://docs.oasis-open.org/legaldocml/ns/akn/3.0" in file.content

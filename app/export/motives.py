@@ -1,0 +1,66 @@
+"""The exposición de motivos: each save is a new version, named by the version it replaces."""
+
+from sqlmodel import Session, col, select
+
+from app.audit import service as audit
+from app.core.errors import InvalidInput
+from app.core.i18n import _
+from app.core.text import clean
+from app.drafts.editing import StaleVersion
+from app.drafts.models import Draft
+from app.export.models import Motives
+from app.members.models import Member
+
+MAX_SECTION_LENGTH = 100_000
+
+
+def current(session: Session, draft: Draft) -> Motives | None:
+    return session.exec(
+        select(Motives).where(Motives.draft_id == draft.id).order_by(col(Motives.number).desc())
+    ).first()
+
+
+def revise(
+    session: Session,
+    author: Member,
+    draft: Draft,
+    expected_version: int,
+    fundamentos: str,
+    efecto_vigencia: str,
+    costo_beneficio: str,
+    reason: str,
+) -> Motives:
+    latest = current(session, draft)
+    number = latest.number if latest else 0
+    if expected_version != number:
+        raise StaleVersion(
+            _("The exposición de motivos changed meanwhile: it is now at version %(n)s.", n=number),
+            current_version=number,
+        )
+    sections = [clean(text) for text in (fundamentos, efecto_vigencia, costo_beneficio)]
+    if any(len(text) > MAX_SECTION_LENGTH for text in sections):
+        raise InvalidInput(_("A section has more than %(n)s characters.", n=MAX_SECTION_LENGTH))
+    reason = clean(reason)
+    if not reason:
+        raise InvalidInput(_("Say why: the reason is required."), field="reason")
+    assert draft.id is not None
+    motives = Motives(
+        draft_id=draft.id,
+        number=number + 1,
+        fundamentos=sections[0],
+        efecto_vigencia=sections[1],
+        costo_beneficio=sections[2],
+        reason=reason,
+        author_id=author.id,
+    )
+    session.add(motives)  # the unique (draft, number) constraint stops a concurrent twin
+    session.flush()
+    audit.record(
+        session,
+        audit.actor_of(author),
+        "motives.revised",
+        f"draft:{draft.slug}",
+        draft_id=draft.id,
+        details={"version": motives.number, "reason": reason},
+    )
+    return motives

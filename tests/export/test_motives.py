@@ -1,0 +1,67 @@
+"""The exposición de motivos: versioned, audited, and carried by the exports."""
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
+
+from app.audit.models import AuditEvent
+from app.core.errors import InvalidInput
+from app.drafts import snapshots
+from app.drafts.editing import StaleVersion
+from app.export import motives
+from app.export import service as exports
+from tests.factories import csrf_token, make_draft, make_member, sign_in
+
+
+def test_each_save_is_a_version_and_a_stale_one_is_refused(db: Session) -> None:
+    draft = make_draft(db)
+    secretariat = make_member(db, role="secretariat")
+    first = motives.revise(
+        db, secretariat, draft, 0, "Fundamentos.", "Efecto.", "Costo.", "Primera"
+    )
+    second = motives.revise(
+        db, secretariat, draft, 1, "Fundamentos ampliados.", "Efecto.", "Costo.", "Ajuste"
+    )
+    assert (first.number, second.number) == (1, 2)
+    assert motives.current(db, draft).fundamentos == "Fundamentos ampliados."  # type: ignore[union-attr]
+    with pytest.raises(StaleVersion):
+        motives.revise(db, secretariat, draft, 1, "Otro.", "", "", "Tarde")
+    with pytest.raises(InvalidInput):
+        motives.revise(db, secretariat, draft, 2, "Otro.", "", "", " ")
+    actions = db.exec(select(AuditEvent.action).order_by(col(AuditEvent.seq).desc())).all()
+    assert list(actions[:2]) == ["motives.revised", "motives.revised"]
+
+
+def test_exports_carry_the_motives_as_they_stood(db: Session) -> None:
+    draft = make_draft(db)
+    secretariat = make_member(db, role="secretariat")
+    motives.revise(db, secretariat, draft, 0, "Versión del borrador 1.", "Efecto.", "Costo.", "x")
+    db.commit()
+    frozen = snapshots.freeze_snapshot(db, secretariat, draft, "Borrador 1")
+    db.commit()
+    motives.revise(db, secretariat, draft, 1, "Versión posterior.", "Efecto.", "Costo.", "y")
+    db.commit()
+    then = exports.export(db, None, draft, "html", str(frozen.id)).content.decode()
+    now = json.loads(exports.export(db, None, draft, "json").content)
+    assert "EXPOSICIÓN DE MOTIVOS" in then and "Versión del borrador 1." in then
+    assert now["motives"]["fundamentos"] == "Versión posterior."
+
+
+def test_the_secretariat_edits_them_through_the_page(client: TestClient, db: Session) -> None:
+    make_draft(db)
+    sign_in(client, make_member(db, role="secretariat"))
+    page = "/drafts/ley-de-prueba/motives"
+    data = {
+        "csrf_token": csrf_token(client, page),
+        "expected_version": "0",
+        "fundamentos": "La formalización es un proceso de derechos.",
+        "efecto_vigencia": "",
+        "costo_beneficio": "",
+        "reason": "Primera redacción",
+    }
+    assert client.post(page, data=data, follow_redirects=False).status_code == 303
+    assert "La formalización es un proceso de derechos." in client.get(page).text
+    stale = client.post(page, data={**data, "csrf_token": csrf_token(client, page)})
+    assert stale.status_code == 409 and 'role="alert"' in stale.text
