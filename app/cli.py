@@ -109,7 +109,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     engine = create_db_engine(get_settings().database_url)
     with write_session(engine) as session:
         draft = drafts.get_draft(session, args.slug)
-        file = exports.export(session, None, draft, args.format, args.snapshot)
+        file = exports.export(session, None, draft, args.format, args.snapshot, args.base)
         session.commit()
     Path(args.output).write_bytes(file.content)
     print(
@@ -201,6 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("slug")
     export.add_argument("--format", required=True)
     export.add_argument("--snapshot")
+    export.add_argument(
+        "--base", help="a snapshot to compare with (comparative table, tracked changes)"
+    )
     export.add_argument("-o", "--output", required=True)
     export.set_defaults(handler=cmd_export)
 

@@ -14,6 +14,7 @@ from app.core.config import ROOT
 from app.core.csrf import form_token
 from app.drafts.diffing import side_by_side, word_diff
 from app.drafts.text import diff_paragraphs, paragraphs
+from app.members.models import sector_names
 from app.members.permissions import can
 
 environment = Environment(
@@ -46,6 +47,7 @@ environment.globals.update(
     diff_ops=word_diff,
     can_edit_comment=can_edit,
     consensus_status_names=status_names,
+    sector_names=sector_names,
     can=can,
     languages=i18n.LANGUAGES,
 )

@@ -29,8 +29,9 @@ def export(
     session: WriteSessionDep,
     format: str = "json",
     snapshot: str | None = None,
+    base: str | None = None,
 ) -> Response:
-    file = service.export(session, member, draft, format, snapshot)
+    file = service.export(session, member, draft, format, snapshot or None, base or None)
     session.commit()  # the export is recorded before the file leaves
     return Response(
         file.content,

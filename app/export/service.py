@@ -1,18 +1,27 @@
-"""Exports: one file per format, from the current text or a snapshot; every export audited."""
+"""Exports: one file per format, from the current text or a snapshot, optionally compared with a
+base snapshot; a ZIP bundle of them all with a manifest of hashes. Every export is audited."""
 
 import hashlib
+import io
+import json
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
+from app.amendments.models import Amendment, AmendmentStatus
 from app.audit import service as audit
+from app.audit.models import AuditEvent
 from app.core.errors import InvalidInput
 from app.core.i18n import _
-from app.drafts.models import Draft
+from app.drafts.models import Draft, Provision, ProvisionVersion, VersionSource
 from app.export import akn, html, jsonfile, markdown
 from app.export import document as documents
-from app.members.models import Member
+from app.export import docx as word
+from app.members.models import Member, sector_names
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @dataclass(frozen=True)
@@ -26,22 +35,130 @@ class ExportFile:
         return hashlib.sha256(self.content).hexdigest()
 
 
-Renderer = Callable[[Session, Draft, documents.ExportDocument], bytes]
+@dataclass(frozen=True)
+class Job:
+    """What one export works from."""
+
+    session: Session
+    draft: Draft
+    document: documents.ExportDocument
+    base: documents.ExportDocument | None
+
+
+def _accepted_since_base(job: Job) -> list[tuple[Amendment, Member, str]]:
+    """Amendments accepted between the base snapshot and the exported text, per clause uid."""
+    query = (
+        select(Amendment, Member, Provision.uid)
+        .join(Member, col(Member.id) == Amendment.author_id)
+        .join(Provision, col(Provision.id) == Amendment.provision_id)
+        .where(
+            Amendment.draft_id == job.draft.id,
+            col(Amendment.status).in_(
+                [AmendmentStatus.ACCEPTED, AmendmentStatus.ACCEPTED_MODIFIED]
+            ),
+        )
+        .order_by(col(Amendment.decided_at))
+    )
+    if job.base and job.base.snapshot:
+        query = query.where(col(Amendment.decided_at) > job.base.snapshot.created_at)
+    if job.document.snapshot:
+        query = query.where(col(Amendment.decided_at) <= job.document.snapshot.created_at)
+    return list(job.session.exec(query).all())
+
+
+def sources(job: Job) -> dict[str, list[str]]:
+    """The source of each change: amendments with their authors' organizations and sectors and
+    the decision's reason, and the secretariat's edits with theirs."""
+    sectors = sector_names()
+    found: dict[str, list[str]] = {}
+    for amendment, author, uid in _accepted_since_base(job):
+        found.setdefault(uid, []).append(
+            _(
+                "Amendment %(id)s — %(organization)s (%(sector)s): %(reason)s",
+                id=amendment.id,
+                organization=author.organization or author.name,
+                sector=sectors.get(author.sector, author.sector),
+                reason=amendment.decision_reason or "",
+            )
+        )
+    edits = (
+        select(ProvisionVersion, Provision.uid)
+        .join(Provision, col(Provision.id) == ProvisionVersion.provision_id)
+        .where(Provision.draft_id == job.draft.id, ProvisionVersion.source == VersionSource.EDIT)
+    )
+    if job.base and job.base.snapshot:
+        edits = edits.where(col(ProvisionVersion.created_at) > job.base.snapshot.created_at)
+    for version, uid in job.session.exec(edits).all():
+        found.setdefault(uid, []).append(_("Secretariat edit: %(reason)s", reason=version.reason))
+    return found
+
+
+def authors(job: Job) -> dict[str, str]:
+    """Whom each clause's tracked changes are attributed to: the organization whose accepted
+    amendment changed it last (the secretariat otherwise)."""
+    return {
+        uid: author.organization or author.name
+        for _amendment, author, uid in _accepted_since_base(job)
+    }
+
+
+def _tracked(job: Job) -> bytes:
+    if job.base is None:
+        raise InvalidInput(
+            _("A document with tracked changes needs a base snapshot to compare with."),
+            field="base",
+        )
+    return word.render_tracked(job.document, job.base, authors(job))
+
+
+Renderer = Callable[[Job], bytes]
 FORMATS: dict[str, tuple[str, str, Renderer]] = {
-    "md": ("md", "text/markdown; charset=utf-8", lambda _s, _d, doc: markdown.render(doc).encode()),
+    "md": (
+        "md",
+        "text/markdown; charset=utf-8",
+        lambda job: markdown.render(job.document).encode(),
+    ),
     "json": (
         "json",
         "application/json",
-        lambda session, draft, doc: jsonfile.render(session, draft, doc).encode(),
+        lambda job: jsonfile.render(job.session, job.draft, job.document).encode(),
     ),
-    "html": ("html", "text/html; charset=utf-8", lambda _s, _d, doc: html.render(doc).encode()),
-    "pdf": ("pdf", "application/pdf", lambda _s, _d, doc: html.render_pdf(doc)),
+    "html": ("html", "text/html; charset=utf-8", lambda job: html.render(job.document).encode()),
+    "pdf": ("pdf", "application/pdf", lambda job: html.render_pdf(job.document)),
     "akn": (
         "xml",
         "application/xml",
-        lambda _s, draft, doc: akn.render(doc, work_date=draft.created_at.date()),
+        lambda job: akn.render(job.document, work_date=job.draft.created_at.date()),
     ),
+    "docx": (
+        "docx",
+        DOCX,
+        lambda job: word.render(job.document, job.base, sources(job) if job.base else None),
+    ),
+    "docx-tracked": ("cambios.docx", DOCX, _tracked),
 }
+
+
+def _bundle(job: Job, files: list[ExportFile]) -> bytes:
+    """All formats and a manifest a recipient can check them against."""
+    head = job.session.exec(select(AuditEvent.hash).order_by(col(AuditEvent.seq).desc())).first()
+    snapshot, base = job.document.snapshot, job.base.snapshot if job.base else None
+    manifest = {
+        "draft": job.draft.slug,
+        "title": job.draft.title,
+        "snapshot": {"id": snapshot.id, "label": snapshot.label} if snapshot else None,
+        "base": {"id": base.id, "label": base.label} if base else None,
+        "base_is_later": bool(base and snapshot and base.created_at > snapshot.created_at),
+        "generated_at": audit.utc_iso(job.document.generated_at),
+        "audit_head_hash": head,
+        "files": [{"name": f.filename, "sha256": f.sha256, "bytes": len(f.content)} for f in files],
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for file in files:
+            bundle.writestr(file.filename, file.content)
+        bundle.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+    return buffer.getvalue()
 
 
 def export(
@@ -50,22 +167,35 @@ def export(
     draft: Draft,
     format: str,
     snapshot_id: str | None = None,
+    base_id: str | None = None,
 ) -> ExportFile:
-    if format not in FORMATS:
+    if format not in (*FORMATS, "zip"):
         raise InvalidInput(
             _(
                 "Unknown format «%(format)s». Available: %(formats)s.",
                 format=format,
-                formats=", ".join(FORMATS),
+                formats=", ".join([*FORMATS, "zip"]),
             ),
             field="format",
         )
-    document = documents.build(session, draft, snapshot_id)
-    extension, media_type, renderer = FORMATS[format]
-    suffix = f"-borrador-{document.snapshot.id}" if document.snapshot else ""
-    file = ExportFile(
-        f"{draft.slug}{suffix}.{extension}", media_type, renderer(session, draft, document)
+    job = Job(
+        session,
+        draft,
+        documents.build(session, draft, snapshot_id),
+        documents.build(session, draft, base_id) if base_id else None,
     )
+    suffix = f"-borrador-{job.document.snapshot.id}" if job.document.snapshot else ""
+    name = f"{draft.slug}{suffix}"
+    if format == "zip":
+        files = [
+            ExportFile(f"{name}.{extension}", media_type, renderer(job))
+            for key, (extension, media_type, renderer) in FORMATS.items()
+            if key != "docx-tracked" or job.base is not None
+        ]
+        file = ExportFile(f"{name}.zip", "application/zip", _bundle(job, files))
+    else:
+        extension, media_type, renderer = FORMATS[format]
+        file = ExportFile(f"{name}.{extension}", media_type, renderer(job))
     audit.record(
         session,
         audit.actor_of(actor),
@@ -74,7 +204,8 @@ def export(
         draft_id=draft.id,
         details={
             "format": format,
-            "snapshot": document.snapshot.id if document.snapshot else None,
+            "snapshot": job.document.snapshot.id if job.document.snapshot else None,
+            "base": job.base.snapshot.id if job.base and job.base.snapshot else None,
             "sha256": file.sha256,
             "bytes": len(file.content),
         },

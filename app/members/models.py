@@ -6,6 +6,7 @@ from enum import StrEnum
 from sqlalchemy import DateTime
 from sqlmodel import Field, SQLModel
 
+from app.core.i18n import _
 from app.core.models import created_at_field, timestamp_field
 from app.members.permissions import Role
 
@@ -20,6 +21,21 @@ class Sector(StrEnum):
     MINERS_ORGANIZATION = "miners_organization"
     ACADEMIA = "academia"
     OTHER = "other"
+
+
+def sector_names() -> dict[str, str]:
+    """Each sector in the reader's language: one table for the pages and the exports."""
+    return {
+        Sector.EXECUTIVE: _("Executive"),
+        Sector.CONGRESS: _("Congress"),
+        Sector.MINING_SECTOR: _("Mining sector"),
+        Sector.OMBUDSMAN: _("Ombudsman's Office"),
+        Sector.LABOUR: _("Labour"),
+        Sector.CIVIL_SOCIETY: _("Civil society"),
+        Sector.MINERS_ORGANIZATION: _("Miners' organizations"),
+        Sector.ACADEMIA: _("Academia"),
+        Sector.OTHER: _("Other"),
+    }
 
 
 class Gender(StrEnum):
