@@ -109,7 +109,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     engine = create_db_engine(get_settings().database_url)
     with write_session(engine) as session:
         draft = drafts.get_draft(session, args.slug)
-        file = exports.export(session, None, draft, args.format, args.snapshot, args.base)
+        annexes = set(args.annexes.split(",")) if args.annexes else None
+        file = exports.export(session, None, draft, args.format, args.snapshot, args.base, annexes)
         session.commit()
     Path(args.output).write_bytes(file.content)
     print(
@@ -204,6 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--base", help="a snapshot to compare with (comparative table, tracked changes)"
     )
+    export.add_argument("--annexes", help="comma-separated: aportes, consenso")
     export.add_argument("-o", "--output", required=True)
     export.set_defaults(handler=cmd_export)
 

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from app.audit.service import list_events
@@ -30,8 +30,10 @@ def export(
     format: str = "json",
     snapshot: str | None = None,
     base: str | None = None,
+    annexes: Annotated[list[str] | None, Query()] = None,
 ) -> Response:
-    file = service.export(session, member, draft, format, snapshot or None, base or None)
+    wanted = {name for value in annexes or [] for name in value.split(",") if name}
+    file = service.export(session, member, draft, format, snapshot or None, base or None, wanted)
     session.commit()  # the export is recorded before the file leaves
     return Response(
         file.content,

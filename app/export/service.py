@@ -16,7 +16,7 @@ from app.audit.models import AuditEvent
 from app.core.errors import InvalidInput
 from app.core.i18n import _
 from app.drafts.models import Draft, Provision, ProvisionVersion, VersionSource
-from app.export import akn, html, jsonfile, markdown
+from app.export import akn, annexes, html, jsonfile, markdown
 from app.export import document as documents
 from app.export import docx as word
 from app.members.models import Member, sector_names
@@ -43,6 +43,12 @@ class Job:
     draft: Draft
     document: documents.ExportDocument
     base: documents.ExportDocument | None
+    annex_names: frozenset[str] = frozenset()
+
+    def annex_data(self) -> annexes.Annexes | None:
+        if not self.annex_names:
+            return None
+        return annexes.build(self.session, self.draft, set(self.annex_names))
 
 
 def _accepted_since_base(job: Job) -> list[tuple[Amendment, Member, str]]:
@@ -123,8 +129,12 @@ FORMATS: dict[str, tuple[str, str, Renderer]] = {
         "application/json",
         lambda job: jsonfile.render(job.session, job.draft, job.document).encode(),
     ),
-    "html": ("html", "text/html; charset=utf-8", lambda job: html.render(job.document).encode()),
-    "pdf": ("pdf", "application/pdf", lambda job: html.render_pdf(job.document)),
+    "html": (
+        "html",
+        "text/html; charset=utf-8",
+        lambda job: html.render(job.document, job.annex_data()).encode(),
+    ),
+    "pdf": ("pdf", "application/pdf", lambda job: html.render_pdf(job.document, job.annex_data())),
     "akn": (
         "xml",
         "application/xml",
@@ -168,6 +178,7 @@ def export(
     format: str,
     snapshot_id: str | None = None,
     base_id: str | None = None,
+    with_annexes: set[str] | None = None,
 ) -> ExportFile:
     if format not in (*FORMATS, "zip"):
         raise InvalidInput(
@@ -178,11 +189,18 @@ def export(
             ),
             field="format",
         )
+    unknown = (with_annexes or set()) - set(annexes.ANNEXES)
+    if unknown:
+        raise InvalidInput(
+            _("Unknown annex: %(names)s.", names=", ".join(sorted(unknown))), field="annexes"
+        )
     job = Job(
         session,
         draft,
         documents.build(session, draft, snapshot_id),
         documents.build(session, draft, base_id) if base_id else None,
+        # A bundle carries every annex; a single file, those asked for.
+        frozenset(annexes.ANNEXES if format == "zip" else with_annexes or ()),
     )
     suffix = f"-borrador-{job.document.snapshot.id}" if job.document.snapshot else ""
     name = f"{draft.slug}{suffix}"

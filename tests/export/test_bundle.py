@@ -119,3 +119,35 @@ def test_libreoffice_converts_both_docx_to_pdf(db: Session, tmp_path: Path) -> N
         )
         pdf = source.with_suffix(".pdf")
         assert result.returncode == 0 and pdf.exists() and pdf.stat().st_size > 1000, result.stderr
+
+
+def test_annexes_list_every_contribution_and_each_clause_consensus(db: Session) -> None:
+    draft, _base = with_an_accepted_amendment(db)
+    author = make_member(db, name="Rosa Villanueva", organization="Defensoría", sector="ombudsman")
+    withdrawn = amendments.submit_amendment(
+        db,
+        author,
+        draft,
+        "modify",
+        uid_of(db, draft, "Artículo 2."),
+        "Otro alcance",
+        base_version=1,
+        text="2.1 Se aplica en todo el país.",
+    )
+    amendments.withdraw(db, author, withdrawn)
+    db.commit()
+    page = exports.export(
+        db, None, draft, "html", with_annexes={"aportes", "consenso"}
+    ).content.decode()
+    assert "Anexo: matriz de aportes" in page and "Anexo: informe de consenso" in page
+    assert "Federación de Mineros" in page and "Acogida por claridad" in page
+    assert "Retirada" in page and "Rosa Villanueva (Defensoría)" in page
+    assert page.count("Aún sin posiciones") == 8  # every clause of the test law, in the report
+    plain = exports.export(db, None, draft, "html").content.decode()
+    assert "Federación de Mineros" not in plain  # annexes only when asked for
+
+
+def test_an_unknown_annex_is_refused(db: Session) -> None:
+    draft = make_draft(db)
+    with pytest.raises(InvalidInput):
+        exports.export(db, None, draft, "html", with_annexes={"anexo-x"})

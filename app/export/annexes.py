@@ -1,0 +1,95 @@
+"""The bill's optional annexes: the matriz de aportes and the consensus report."""
+
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from app.amendments.models import Amendment, AmendmentStatus
+from app.consensus import rules
+from app.consensus import service as consensus
+from app.core.i18n import _
+from app.drafts import service as drafts
+from app.drafts.models import Draft, Provision
+from app.members.models import Member, sector_names
+
+ANNEXES = ("aportes", "consenso")
+
+
+def dispositions() -> dict[str, str]:
+    """How the matriz de aportes names what happened to each contribution."""
+    return {
+        AmendmentStatus.ACCEPTED: _("Accepted"),
+        AmendmentStatus.ACCEPTED_MODIFIED: _("Partially accepted"),
+        AmendmentStatus.REJECTED: _("Not accepted"),
+        AmendmentStatus.WITHDRAWN: _("Withdrawn"),
+        AmendmentStatus.SUBMITTED: _("Pending decision"),
+    }
+
+
+@dataclass(frozen=True)
+class Contribution:
+    number: int
+    label: str
+    author: str
+    sector: str
+    rationale: str
+    disposition: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class ClauseConsensus:
+    label: str
+    status: str
+    explanation: str
+    by_sector: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Annexes:
+    contributions: list[Contribution] | None
+    consensus: list[ClauseConsensus] | None
+    sectors: list[str]
+
+
+def build(session: Session, draft: Draft, wanted: set[str]) -> Annexes:
+    outline = drafts.load_outline(session, draft)
+    labels = {entry.uid: entry.label.text for entry in outline.entries}
+    names = sector_names()
+    contributions = None
+    if "aportes" in wanted:
+        said = dispositions()
+        rows = session.exec(
+            select(Amendment, Member, Provision.uid)
+            .join(Member, col(Member.id) == Amendment.author_id)
+            .join(Provision, col(Provision.id) == Amendment.provision_id)
+            .where(Amendment.draft_id == draft.id)
+            .order_by(col(Amendment.id))
+        ).all()
+        contributions = [
+            Contribution(
+                a.id or 0,
+                labels.get(uid, "—"),
+                f"{m.name} ({m.organization})" if m.organization else m.name,
+                names.get(m.sector, m.sector),
+                a.rationale,
+                said[AmendmentStatus(a.status)],
+                a.decision_reason or "",
+            )
+            for a, m, uid in rows
+        ]
+    report = None
+    sectors = sorted(consensus.electorate(session).sectors)
+    if "consenso" in wanted:
+        outcomes = consensus.outcomes(session, draft, outline)
+        matrix = consensus.sector_matrix(session, draft, outline.clauses, sectors)
+        report = [
+            ClauseConsensus(
+                entry.label.text,
+                rules.status_names()[outcomes[entry.id].status],
+                rules.explain(outcomes[entry.id]),
+                {names.get(s, s): matrix[entry.id][s].summary for s in sectors},
+            )
+            for entry in outline.clauses
+        ]
+    return Annexes(contributions, report, [names.get(s, s) for s in sectors])
