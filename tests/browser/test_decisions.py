@@ -1,6 +1,7 @@
 """The secretariat's decisions and a member's position, in the browser."""
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
@@ -124,3 +125,19 @@ def test_the_consensus_map_leads_to_its_clause(page: Page) -> None:
         has=page.locator("title", has_text="Artículo 1.")
     ).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Artículo 1. Objeto de la Ley")
+
+
+def test_the_secretariat_downloads_an_export(page: Page) -> None:
+    sign_in(page, People.secretariat)
+    page.goto("/drafts/ley-de-prueba")
+    page.get_by_role("link", name="Exportar").click()
+    page.get_by_label("Formato").select_option("md")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Descargar").click()
+    assert download.value.suggested_filename == "ley-de-prueba.md"
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.startswith("---\nslug: ley-de-prueba\ntitle: Ley de prueba\n---")
+    page.reload()  # the download is in the record, with its size and hash
+    latest = page.locator("ul.record li").first
+    expect(latest).to_contain_text("Lucía Quispe")
+    expect(latest.locator("code.hash")).to_have_text(re.compile(r"^[0-9a-f]{64}$"))
