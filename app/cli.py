@@ -113,6 +113,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         file = exports.export(session, None, draft, args.format, args.snapshot, args.base, annexes)
         session.commit()
     Path(args.output).write_bytes(file.content)
+    if file.note:
+        print(file.note)
     print(
         _(
             "Wrote %(path)s (%(bytes)s bytes, SHA-256 %(sha)s).",

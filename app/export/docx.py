@@ -64,7 +64,8 @@ def render(
     base: ExportDocument | None = None,
     sources: dict[str, list[str]] | None = None,
 ) -> bytes:
-    """The bill; with a base, followed by the cuadro comparativo the committee asks for."""
+    """The bill and its exposición de motivos; with a base, followed by the cuadro comparativo
+    the committee asks for."""
     word = _new_document(document)
     for provision in document.provisions:
         if provision.is_clause:
@@ -79,9 +80,30 @@ def render(
                 _prepared(_structure_line(provision)).replace(_LINE_BREAK, "\n"),
                 style=_HEADING_STYLES[provision.kind],
             )
+    if document.motives is not None:
+        _motives(word, document)
     if base is not None:
         _comparative_table(word, document, base, sources or {})
     return _saved(word)
+
+
+MOTIVES_SECTIONS = (
+    ("I. FUNDAMENTOS", "fundamentos"),
+    ("II. EFECTO DE LA VIGENCIA DE LA NORMA SOBRE LA LEGISLACIÓN NACIONAL", "efecto_vigencia"),
+    ("III. ANÁLISIS COSTO-BENEFICIO", "costo_beneficio"),
+)
+
+
+def _motives(word: WordDocument, document: ExportDocument) -> None:
+    """The exposición de motivos, on a page of its own after the articles."""
+    assert document.motives is not None
+    heading = word.add_paragraph("EXPOSICIÓN DE MOTIVOS", style="Heading 1")
+    heading.paragraph_format.page_break_before = True
+    for title, field in MOTIVES_SECTIONS:
+        word.add_paragraph(title, style="Heading 2")
+        for line in _prepared(getattr(document.motives, field)).split("\n"):
+            if line.strip():
+                _format_body(word.add_paragraph(line.strip()), 0)
 
 
 def render_tracked(

@@ -1,6 +1,7 @@
 """Exports over HTTP."""
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse
@@ -41,6 +42,7 @@ def export(
         headers={
             "Content-Disposition": f'attachment; filename="{file.filename}"',
             "X-Content-SHA256": file.sha256,
+            **({"X-Mesa-Note": quote(file.note)} if file.note else {}),
         },
     )
 

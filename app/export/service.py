@@ -29,6 +29,7 @@ class ExportFile:
     filename: str
     media_type: str
     content: bytes
+    note: str | None = None  # something the person exporting should know
 
     @property
     def sha256(self) -> str:
@@ -214,6 +215,11 @@ def export(
     else:
         extension, media_type, renderer = FORMATS[format]
         file = ExportFile(f"{name}.{extension}", media_type, renderer(job))
+    base = job.base.snapshot if job.base else None
+    exported = job.document.snapshot
+    if base and exported and base.created_at > exported.created_at:
+        note = _("The base snapshot is later than the exported one: the comparison runs backwards.")
+        file = ExportFile(file.filename, file.media_type, file.content, note)
     audit.record(
         session,
         audit.actor_of(actor),

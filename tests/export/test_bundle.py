@@ -151,3 +151,14 @@ def test_an_unknown_annex_is_refused(db: Session) -> None:
     draft = make_draft(db)
     with pytest.raises(InvalidInput):
         exports.export(db, None, draft, "html", with_annexes={"anexo-x"})
+
+
+def test_a_base_later_than_the_exported_snapshot_is_allowed_and_said(db: Session) -> None:
+    draft = make_draft(db)
+    secretariat = make_member(db, role="secretariat")
+    older = snapshots.freeze_snapshot(db, secretariat, draft, "Borrador 1")
+    newer = snapshots.freeze_snapshot(db, secretariat, draft, "Borrador 2")
+    db.commit()
+    file = exports.export(db, None, draft, "docx", str(older.id), str(newer.id))
+    assert file.note and "posterior" in file.note
+    assert exports.export(db, None, draft, "docx", str(newer.id), str(older.id)).note is None

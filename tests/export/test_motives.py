@@ -65,3 +65,30 @@ def test_the_secretariat_edits_them_through_the_page(client: TestClient, db: Ses
     assert "La formalización es un proceso de derechos." in client.get(page).text
     stale = client.post(page, data={**data, "csrf_token": csrf_token(client, page)})
     assert stale.status_code == 409 and 'role="alert"' in stale.text
+
+
+def test_the_word_document_carries_the_motives_after_the_articles(db: Session) -> None:
+    import io
+
+    from docx import Document
+
+    draft = make_draft(db)
+    secretariat = make_member(db, role="secretariat")
+    motives.revise(
+        db,
+        secretariat,
+        draft,
+        0,
+        "La formalización es un derecho.",
+        "Deroga normas.",
+        "Beneficios.",
+        "x",
+    )
+    db.commit()
+    paragraphs = [
+        p.text
+        for p in Document(io.BytesIO(exports.export(db, None, draft, "docx").content)).paragraphs
+    ]
+    start = paragraphs.index("EXPOSICIÓN DE MOTIVOS")
+    assert start > next(i for i, text in enumerate(paragraphs) if text.startswith("ÚNICA."))
+    assert "La formalización es un derecho." in paragraphs[start:]
