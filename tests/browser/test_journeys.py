@@ -17,6 +17,17 @@ MAIN_PAGES = [
 ]
 
 
+def serious_violations(page: Page) -> list[str]:
+    """What axe-core finds serious or critical on the page, as "rule: where" lines."""
+    page.add_script_tag(path=str(AXE))
+    found: list[str] = page.evaluate(
+        """async () => (await axe.run(document)).violations
+            .filter(v => v.impact === "serious" || v.impact === "critical")
+            .map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", "))"""
+    )
+    return found
+
+
 def open_article(page: Page, label: str) -> None:
     page.goto("/drafts/ley-de-prueba")
     page.get_by_role("link", name=re.compile(rf"^{re.escape(label)}")).click()
@@ -129,11 +140,30 @@ def test_no_serious_accessibility_violation(browser: Browser, live_url: str, pat
         open_article(page, ARTICLE_2)
     else:
         page.goto(path)
-    page.add_script_tag(path=str(AXE))
-    violations = page.evaluate(
-        """async () => (await axe.run(document)).violations
-            .filter(v => v.impact === "serious" || v.impact === "critical")
-            .map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", "))"""
-    )
+    violations = serious_violations(page)
+    context.close()
+    assert violations == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/drafts/ley-de-prueba/queue",
+        "/account",
+        "/drafts/ley-de-prueba/export",
+        "/drafts/ley-de-prueba/snapshots",
+        "/me/contributions",
+    ],
+)
+def test_no_serious_accessibility_violation_when_signed_in(
+    browser: Browser, live_url: str, path: str
+) -> None:
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed: run npm ci in tests/browser")
+    context = new_context(browser, live_url, bypass_csp=True)
+    page = context.new_page()
+    sign_in(page, People.secretariat)
+    page.goto(path)
+    violations = serious_violations(page)
     context.close()
     assert violations == []
