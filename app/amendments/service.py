@@ -9,7 +9,6 @@ writes nothing. The amendment's own status changes the same way, so it is decide
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import tuple_
 from sqlmodel import Session, col, func, select, update
 
 from app.amendments import merging
@@ -24,7 +23,7 @@ from app.audit.service import actor_of
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.i18n import _
 from app.core.models import utcnow
-from app.core.text import clean
+from app.core.text import clean, required_reason
 from app.drafts import editing
 from app.drafts import service as drafts
 from app.drafts.models import Draft, Phase, Provision, ProvisionVersion, VersionSource
@@ -171,9 +170,7 @@ def withdraw(session: Session, author: Member, amendment: Amendment) -> None:
 
 
 def reject(session: Session, secretariat: Member, amendment: Amendment, reason: str) -> None:
-    reason = clean(reason)
-    if not reason:
-        raise InvalidInput(_("Say why: the reason is required."), field="reason")
+    reason = required_reason(reason)
     _decide(
         session,
         amendment,
@@ -204,8 +201,11 @@ class MergePlan:
     conflicts: list[merging.Conflict]
 
 
-def merge_plan(session: Session, draft: Draft, amendment: Amendment) -> MergePlan:
-    entry = _entry(session, draft, amendment)
+def merge_plan(
+    session: Session, draft: Draft, amendment: Amendment, entry: drafts.OutlineEntry | None = None
+) -> MergePlan:
+    """`entry`: the amended clause, when the caller has already looked it up."""
+    entry = entry or _entry(session, draft, amendment)
     assert amendment.base_version is not None
     base = editing.version(session, entry, amendment.base_version)
     current = editing.version(session, entry, entry.version)
@@ -266,9 +266,7 @@ def accept(
     )
     if amendment.status != AmendmentStatus.SUBMITTED:
         raise AlreadyDecided(_("This amendment has already been decided or withdrawn."))
-    reason = clean(reason)
-    if not reason:
-        raise InvalidInput(_("Say why: the reason is required."), field="reason")
+    reason = required_reason(reason)
     if amendment.kind == AmendmentKind.INSERT:
         return _accept_insert(session, secretariat, draft, amendment, reason)
     entry = _entry(session, draft, amendment)
@@ -294,7 +292,7 @@ def accept(
         _record_accept(session, secretariat, amendment, entry.label.text, None)
         return Accepted(amendment.status, None, entry.uid, entry.label.text, [])
 
-    plan = merge_plan(session, draft, amendment)
+    plan = merge_plan(session, draft, amendment, entry)
     status = AmendmentStatus.ACCEPTED
     if text is None:
         if plan.outcome == "conflict" or plan.text is None:
@@ -578,18 +576,7 @@ def merge_queue(session: Session, draft: Draft, page: int, per_page: int) -> Que
     wanted = {(e.id, e.version) for e in entries.values()} | {
         (a.provision_id, a.base_version) for a, _m in rows if a.base_version is not None
     }
-    texts = dict(
-        ((pid, number), text)
-        for pid, number, text in session.exec(
-            select(
-                ProvisionVersion.provision_id, ProvisionVersion.number, ProvisionVersion.text
-            ).where(
-                tuple_(col(ProvisionVersion.provision_id), col(ProvisionVersion.number)).in_(
-                    sorted(wanted)
-                )
-            )
-        ).all()
-    )
+    texts = {key: text for key, (_heading, text) in drafts.version_texts(session, wanted).items()}
     groups: dict[int, QueueGroup] = {
         pid: QueueGroup(entries[pid], texts[(pid, entries[pid].version)], []) for pid in shown
     }
@@ -642,6 +629,17 @@ def _compete(a: QueueItem, b: QueueItem, edits: dict[int, list[merging.Edit]]) -
     if kinds != {AmendmentKind.MODIFY} or a.amendment.base_version != b.amendment.base_version:
         return False
     return merging.collide(edits[id(a)], edits[id(b)])
+
+
+def with_authors(session: Session, draft: Draft) -> Sequence[tuple[Amendment, Member, str]]:
+    """Every amendment of a draft in order, with its author and its provision's uid."""
+    return session.exec(
+        select(Amendment, Member, Provision.uid)
+        .join(Member, col(Member.id) == Amendment.author_id)
+        .join(Provision, col(Provision.id) == Amendment.provision_id)
+        .where(Amendment.draft_id == draft.id)
+        .order_by(col(Amendment.id))
+    ).all()
 
 
 # A member's own contributions -------------------------------------------------------------------

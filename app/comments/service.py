@@ -12,7 +12,7 @@ from app.comments.models import Comment, CommentRevision
 from app.core.errors import Forbidden, InvalidInput, NotFound
 from app.core.i18n import _
 from app.core.models import as_utc, utcnow
-from app.core.text import clean
+from app.core.text import clean, required_reason
 from app.drafts import service as drafts
 from app.drafts.models import Draft, Phase, Provision, ProvisionVersion
 from app.members.models import Member
@@ -137,13 +137,11 @@ def edit_comment(session: Session, author: Member, comment: Comment, body: str) 
 
 
 def hide_comment(session: Session, moderator: Member, comment: Comment, reason: str) -> None:
-    reason = clean(reason)
-    if not reason:
-        raise InvalidInput(_("Say why: the reason is required."), field="reason")
+    reason = required_reason(reason)
     if comment.hidden_at is not None:
         return
     comment.hidden_at = utcnow()
-    comment.hidden_reason = reason[:2000]
+    comment.hidden_reason = reason
     comment.hidden_by_id = moderator.id
     session.add(comment)
     session.flush()

@@ -8,35 +8,33 @@ from sqlmodel import Field, SQLModel
 from app.core.models import created_at_field, timestamp_field
 
 
-class Position(SQLModel, table=True):
-    """A member's current position on a clause, given on a version of its text. One per member
-    and clause (the unique constraint stands behind every change); earlier ones are in
-    PositionRecord."""
+class PositionFields(SQLModel):
+    """What a position says: who, on which clause and version of its text, and why."""
 
-    __table_args__ = (UniqueConstraint("member_id", "provision_id"),)
-
-    id: int | None = Field(default=None, primary_key=True)
     draft_id: int = Field(foreign_key="draft.id", index=True)
     provision_id: int = Field(foreign_key="provision.id", index=True)
     member_id: int = Field(foreign_key="member.id", index=True)
     version: int
     stance: str = Field(max_length=30)
     reason: str | None = Field(default=None, sa_type=Text)
+
+
+class Position(PositionFields, table=True):
+    """A member's current position on a clause. One per member and clause (the unique
+    constraint stands behind every change); earlier ones are in PositionRecord."""
+
+    __table_args__ = (UniqueConstraint("member_id", "provision_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
     updated_at: datetime = created_at_field()
 
 
-class PositionRecord(SQLModel, table=True):
+class PositionRecord(PositionFields, table=True):
     """Every position ever taken, in order: the history, never changed."""
 
     __tablename__ = "position_record"
 
     id: int | None = Field(default=None, primary_key=True)
-    draft_id: int = Field(foreign_key="draft.id", index=True)
-    provision_id: int = Field(foreign_key="provision.id", index=True)
-    member_id: int = Field(foreign_key="member.id", index=True)
-    version: int
-    stance: str = Field(max_length=30)
-    reason: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = created_at_field()
 
 

@@ -17,6 +17,7 @@ from app.audit.service import actor_of
 from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.i18n import _
 from app.core.models import utcnow
+from app.core.text import required_reason
 from app.drafts import service
 from app.drafts.importing import normalize_text
 from app.drafts.models import Draft, Provision, ProvisionVersion, VersionSource
@@ -25,7 +26,6 @@ from app.members.models import Member
 
 MAX_TEXT_LENGTH = 20_000
 MAX_HEADING_LENGTH = 500
-MAX_REASON_LENGTH = 2_000
 
 
 class StaleVersion(Conflict):
@@ -81,7 +81,6 @@ def clean_text(text: str, heading: str | None, reason: str) -> tuple[str, str | 
     lines = [normalize_text(line) for line in text.replace("\r\n", "\n").split("\n")]
     text = "\n".join(line for line in lines if line)
     heading = normalize_text(heading) if heading is not None else None
-    reason = normalize_text(reason)
     if not text:
         raise InvalidInput(_("The text cannot be empty."), field="text")
     if len(text) > MAX_TEXT_LENGTH:
@@ -92,13 +91,7 @@ def clean_text(text: str, heading: str | None, reason: str) -> tuple[str, str | 
         raise InvalidInput(
             _("The heading has more than %(n)s characters.", n=MAX_HEADING_LENGTH), field="heading"
         )
-    if not reason:
-        raise InvalidInput(_("Say why: the reason is required."), field="reason")
-    if len(reason) > MAX_REASON_LENGTH:
-        raise InvalidInput(
-            _("The reason has more than %(n)s characters.", n=MAX_REASON_LENGTH), field="reason"
-        )
-    return text, heading, reason
+    return text, heading, required_reason(reason)
 
 
 def add_version(
@@ -355,9 +348,7 @@ def insert_provision(
 def delete_provision(
     session: Session, actor: Member | None, draft: Draft, uid: str, reason: str
 ) -> StructuralResult:
-    reason = normalize_text(reason)
-    if not reason:
-        raise InvalidInput(_("Say why: the reason is required."), field="reason")
+    reason = required_reason(reason)
     before = service.load_outline(session, draft)
     entry = before.get(uid)
     if entry.children:
@@ -388,9 +379,7 @@ def delete_provision(
 def move_provision(
     session: Session, actor: Member, draft: Draft, uid: str, after_uid: str, reason: str
 ) -> StructuralResult:
-    reason = normalize_text(reason)
-    if not reason:
-        raise InvalidInput(_("Say why: the reason is required."), field="reason")
+    reason = required_reason(reason)
     before = service.load_outline(session, draft)
     entry = before.get(uid)
     if after_uid == uid or _is_inside(before.get(after_uid), uid):

@@ -1,11 +1,12 @@
 """Rules and state changes for drafts and their provisions. Services flush; routes commit."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select as sa_select
+from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit
@@ -155,6 +156,26 @@ def load_outline(session: Session, draft: Draft) -> Outline:
     for entry in entries:
         entry.label = labels[entry.uid]
     return Outline(entries, {entry.uid: entry for entry in entries})
+
+
+def version_texts(
+    session: Session, keys: Iterable[tuple[int, int]]
+) -> dict[tuple[int, int], tuple[str, str]]:
+    """(heading, text) of each (provision id, version number) asked for, in one query."""
+    wanted = sorted(set(keys))
+    if not wanted:
+        return {}
+    rows = session.exec(
+        select(
+            ProvisionVersion.provision_id,
+            ProvisionVersion.number,
+            ProvisionVersion.heading,
+            ProvisionVersion.text,
+        ).where(
+            tuple_(col(ProvisionVersion.provision_id), col(ProvisionVersion.number)).in_(wanted)
+        )
+    ).all()
+    return {(pid, number): (heading, text) for pid, number, heading, text in rows}
 
 
 def current_version(session: Session, entry: OutlineEntry) -> ProvisionVersion:

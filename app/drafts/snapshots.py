@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit
@@ -183,27 +182,6 @@ class ProvisionChange:
     heading_ops: list[tuple[diffing.Op, str]] = field(default_factory=list)
 
 
-def _version_texts(
-    session: Session, keys: set[tuple[int, int]]
-) -> dict[tuple[int, int], tuple[str, str]]:
-    """(heading, text) of each (provision id, version number), in one query."""
-    if not keys:
-        return {}
-    rows = session.exec(
-        select(
-            ProvisionVersion.provision_id,
-            ProvisionVersion.number,
-            ProvisionVersion.heading,
-            ProvisionVersion.text,
-        ).where(
-            tuple_(col(ProvisionVersion.provision_id), col(ProvisionVersion.number)).in_(
-                sorted(keys)
-            )
-        )
-    ).all()
-    return {(pid, number): (heading, text) for pid, number, heading, text in rows}
-
-
 def compare_states(
     session: Session, before: list[StateEntry], after: list[StateEntry]
 ) -> list[ProvisionChange]:
@@ -211,7 +189,7 @@ def compare_states(
     stood), each with what happened to it and, when modified, its word diff."""
     old = {entry.uid: entry for entry in before}
     other_version = [e for e in after if e.uid in old and old[e.uid].version != e.version]
-    texts = _version_texts(
+    texts = service.version_texts(
         session,
         {(e.provision_id, v) for e in other_version for v in (old[e.uid].version, e.version)},
     )

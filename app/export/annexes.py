@@ -2,15 +2,16 @@
 
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from app.amendments.models import Amendment, AmendmentStatus
+from app.amendments import service as amendments
+from app.amendments.models import AmendmentStatus
 from app.consensus import rules
 from app.consensus import service as consensus
 from app.core.i18n import _
 from app.drafts import service as drafts
-from app.drafts.models import Draft, Provision
-from app.members.models import Member, sector_names
+from app.drafts.models import Draft
+from app.members.models import sector_names
 
 ANNEXES = ("aportes", "consenso")
 
@@ -59,13 +60,7 @@ def build(session: Session, draft: Draft, wanted: set[str]) -> Annexes:
     contributions = None
     if "aportes" in wanted:
         said = dispositions()
-        rows = session.exec(
-            select(Amendment, Member, Provision.uid)
-            .join(Member, col(Member.id) == Amendment.author_id)
-            .join(Provision, col(Provision.id) == Amendment.provision_id)
-            .where(Amendment.draft_id == draft.id)
-            .order_by(col(Amendment.id))
-        ).all()
+        rows = amendments.with_authors(session, draft)
         contributions = [
             Contribution(
                 a.id or 0,

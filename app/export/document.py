@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
 
 from app.core.errors import InvalidInput
@@ -11,7 +10,7 @@ from app.core.i18n import _
 from app.core.models import utcnow
 from app.drafts import service as drafts
 from app.drafts import snapshots
-from app.drafts.models import Draft, ProvisionVersion, Snapshot
+from app.drafts.models import Draft, Snapshot
 from app.drafts.numbering import Kind
 from app.export.models import Motives
 
@@ -58,30 +57,14 @@ def build(session: Session, draft: Draft, snapshot_id: str | None = None) -> Exp
         if snapshot
         else snapshots.current_state(session, draft)
     )
-    keys = sorted({(entry.provision_id, entry.version) for entry in state})
-    texts = (
-        dict(
-            ((pid, number), text)
-            for pid, number, text in session.exec(
-                select(
-                    ProvisionVersion.provision_id, ProvisionVersion.number, ProvisionVersion.text
-                ).where(
-                    tuple_(col(ProvisionVersion.provision_id), col(ProvisionVersion.number)).in_(
-                        keys
-                    )
-                )
-            ).all()
-        )
-        if keys
-        else {}
-    )
+    texts = drafts.version_texts(session, [(entry.provision_id, entry.version) for entry in state])
     provisions = [
         ExportProvision(
             entry.uid,
             entry.kind,
             entry.label,
             entry.heading,
-            texts.get((entry.provision_id, entry.version), ""),
+            texts.get((entry.provision_id, entry.version), ("", ""))[1],
             entry.version,
             entry.depth,
             entry.parent_uid,
@@ -95,7 +78,3 @@ def build(session: Session, draft: Draft, snapshot_id: str | None = None) -> Exp
         motives_query = motives_query.where(Motives.created_at <= snapshot.created_at)
     motives = session.exec(motives_query.order_by(col(Motives.number).desc())).first()
     return ExportDocument(draft.slug, draft.title, snapshot, provisions, utcnow(), motives)
-
-
-def outline_of(session: Session, draft: Draft) -> drafts.Outline:
-    return drafts.load_outline(session, draft)

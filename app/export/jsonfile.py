@@ -3,33 +3,22 @@
 import json
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from app.amendments.models import Amendment
+from app.amendments import service as amendments_service
 from app.audit.service import utc_iso
 from app.consensus import rules
 from app.consensus import service as consensus
 from app.drafts import service as drafts
-from app.drafts.models import Draft, Provision
+from app.drafts.models import Draft
 from app.export.document import ExportDocument
-from app.members.models import Member
 
 
 def render(session: Session, draft: Draft, document: ExportDocument) -> str:
     outline = drafts.load_outline(session, draft)
-    outcomes = {
-        entry.uid: outcome
-        for entry, outcome in zip(
-            outline.clauses, consensus.outcomes(session, draft, outline).values(), strict=True
-        )
-    }
-    rows = session.exec(
-        select(Amendment, Member, Provision.uid)
-        .join(Member, col(Member.id) == Amendment.author_id)
-        .join(Provision, col(Provision.id) == Amendment.provision_id)
-        .where(Amendment.draft_id == draft.id)
-        .order_by(col(Amendment.id))
-    ).all()
+    decided = consensus.outcomes(session, draft, outline)
+    outcomes = {entry.uid: decided[entry.id] for entry in outline.clauses}
+    rows = amendments_service.with_authors(session, draft)
     amendments: dict[str, list[dict[str, Any]]] = {}
     for amendment, author, uid in rows:
         amendments.setdefault(uid, []).append(

@@ -5,7 +5,7 @@ from sqlmodel import Session, col, select
 from app.audit import service as audit
 from app.core.errors import InvalidInput
 from app.core.i18n import _
-from app.core.text import clean
+from app.core.text import clean, required_reason
 from app.drafts.editing import StaleVersion
 from app.drafts.models import Draft
 from app.export.models import Motives
@@ -40,9 +40,7 @@ def revise(
     sections = [clean(text) for text in (fundamentos, efecto_vigencia, costo_beneficio)]
     if any(len(text) > MAX_SECTION_LENGTH for text in sections):
         raise InvalidInput(_("A section has more than %(n)s characters.", n=MAX_SECTION_LENGTH))
-    reason = clean(reason)
-    if not reason:
-        raise InvalidInput(_("Say why: the reason is required."), field="reason")
+    reason = required_reason(reason)
     assert draft.id is not None
     motives = Motives(
         draft_id=draft.id,
