@@ -18,7 +18,7 @@ from app.consensus import router as consensus_router
 from app.core import router as core_router
 from app.core.config import ROOT, Settings, get_settings
 from app.core.csrf import CsrfCookieMiddleware, verify_csrf
-from app.core.db import create_db_engine
+from app.core.db import create_db_engine, read_session
 from app.core.errors import DomainError
 from app.core.http import see_other
 from app.core.i18n import _
@@ -34,6 +34,18 @@ def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/healthz"
 
 
+def _identify(request: Request) -> None:
+    """An address no route matches runs no dependency: find who is asking here, so the error
+    page still shows them signed in."""
+    if hasattr(request.state, "member"):
+        return
+    with read_session(request.app.state.engine) as session:
+        try:
+            current_member(request, session)
+        except DomainError:  # a revoked token: the page shows them signed out
+            request.state.member = None
+
+
 def error_response(
     request: Request, status: int, code: str, message: str, details: dict[str, Any] | None = None
 ) -> Response:
@@ -45,6 +57,7 @@ def error_response(
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         response = see_other(f"{request.app.url_path_for('sign_in_page')}?next={quote(target)}")
     else:
+        _identify(request)
         context = {"status": status, "message": message}
         response = render(request, "error.html", context, status_code=status)
     response.headers["X-Mesa-Error"] = code  # the same code the API gives, for pages too

@@ -87,3 +87,25 @@ def app(engine: Engine, db: Session) -> FastAPI:
 def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app) as client:
         yield client
+
+
+@pytest.fixture
+def own_sessions_client(engine: Engine, db: Session) -> Iterator[TestClient]:
+    """A client whose every request gets its own session, closed after it as in production (so a
+    template reading something the request's rollback detached fails here as it would there),
+    on savepoints of the test's transaction so the test still rolls everything back."""
+    app = create_app(Settings(database_url=str(engine.url)), engine=engine)
+
+    def request_session() -> Iterator[Session]:
+        with Session(
+            bind=db.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
+        ) as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    app.dependency_overrides[get_session] = request_session
+    app.dependency_overrides[get_write_session] = request_session
+    with TestClient(app) as client:
+        yield client

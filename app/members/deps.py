@@ -16,10 +16,17 @@ from app.members.permissions import SECOND_FACTOR_REQUIRED, Permission, can
 BEARER = "bearer "
 
 
+def _for_pages(member: Member) -> Member:
+    """A copy of the member bound to no session, for templates: error pages render after the
+    request's session has rolled back and closed, when the member itself can no longer load."""
+    return Member.model_validate(member.model_dump())
+
+
 def current_member(request: Request, session: SessionDep) -> Member | None:
     """The signed-in member, from a Bearer token or the session cookie; None if anonymous.
 
-    Runs for every request (it is an app-wide dependency), so pages can show who is signed in.
+    Runs for every request (it is an app-wide dependency), so pages can show who is signed in:
+    `request.state.member` is what templates read, the returned member what routes change.
     """
     request.state.member = None
     request.state.member_session = None
@@ -28,8 +35,7 @@ def current_member(request: Request, session: SessionDep) -> Member | None:
         member = service.authenticate_api_token(session, authorization[len(BEARER) :].strip())
         if member is None:
             raise service.NotAuthenticated(_("The API token is not valid or has been revoked."))
-        request.state.member = member
-        request.state.via_token = True
+        request.state.member = _for_pages(member)
         return member
     found = service.authenticate_session(session, request.cookies.get(SESSION_COOKIE))
     if found is None:
@@ -38,7 +44,7 @@ def current_member(request: Request, session: SessionDep) -> Member | None:
     request.state.member_session = member_session
     if member_session.awaiting_second_factor:
         return None  # half signed in: only the code page knows about this session
-    request.state.member = member
+    request.state.member = _for_pages(member)
     return member
 
 
