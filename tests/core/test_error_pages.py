@@ -49,7 +49,8 @@ class TestErrorPages:
         name = _signed_in(own_sessions_client, db, role)
         draft = make_draft(db)
         uid = entry_of(db, draft, "Artículo 1.").uid
-        response = own_sessions_client.get(f"/drafts/{draft.slug}/provisions/{uid}/diff?from=x&to=1")
+        path = f"/drafts/{draft.slug}/provisions/{uid}/diff?from=x&to=1"
+        response = own_sessions_client.get(path)
         assert response.status_code == 422
         assert "from" in response.text
         assert not name or name in response.text
