@@ -12,9 +12,12 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core import migrate
 from app.core.config import Settings
-from app.core.db import create_db_engine, write_session
+from app.core.db import SessionDep, create_db_engine, write_session
+from app.core.errors import Conflict
 from app.main import create_app
-from app.members.models import MemberSession
+from app.members import service as members
+from app.members.deps import SignedInMember
+from app.members.models import ApiToken
 from tests.factories import PASSWORD, make_member, post_form
 
 
@@ -24,6 +27,14 @@ def real_app(tmp_path: Path) -> Iterator[tuple[TestClient, list[str], object]]:
     migrate.upgrade(url)
     engine = create_db_engine(url)
     app = create_app(Settings(database_url=url), engine=engine)
+
+    @app.post("/api/v1/flush-then-fail")
+    def flush_then_fail(session: SessionDep, who: SignedInMember) -> None:
+        """A route whose service has written (and flushed) before it refuses."""
+        members.create_api_token(session, who, "half-done")
+        session.flush()
+        raise Conflict("Refused after writing.")
+
     order: list[str] = []
 
     def recorder(inner: ASGIApp) -> ASGIApp:
@@ -61,14 +72,20 @@ def test_a_write_is_committed_before_the_response_is_sent(
     assert order == ["commit", "response"]
 
 
-def test_a_failed_request_writes_nothing(real_app: tuple[TestClient, list[str], object]) -> None:
+def test_a_request_that_fails_after_writing_leaves_nothing_behind(
+    real_app: tuple[TestClient, list[str], object],
+) -> None:
+    """A service that has already flushed a row and then refuses: the row must not survive.
+    (The first version of this test was refused by the CSRF check before any write ran.)"""
     client, _order, engine = real_app
     with write_session(engine) as session:  # type: ignore[arg-type]
         member = make_member(session)
-    # A form field of the wrong type fails validation after the session was opened.
-    response = client.post(
-        "/sign-in", data={"email": member.email, "password": PASSWORD, "csrf_token": "bad"}
-    )
-    assert response.status_code == 403
+        _token, secret = members.create_api_token(session, member, "script")
+        session.commit()
+        tokens_before = session.exec(select(func.count()).select_from(ApiToken)).one()
+
+    response = client.post("/api/v1/flush-then-fail", headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 409
+    assert response.json()["error"]["message"] == "Refused after writing."
     with write_session(engine) as session:  # type: ignore[arg-type]
-        assert session.exec(select(func.count()).select_from(MemberSession)).one() == 0
+        assert session.exec(select(func.count()).select_from(ApiToken)).one() == tokens_before
