@@ -6,6 +6,7 @@ the Spanish ones are written by people. tests/core/test_i18n.py fails while any 
 
 import subprocess
 import sys
+from datetime import UTC, datetime
 
 from babel.messages.pofile import read_po, write_po
 
@@ -13,6 +14,7 @@ from app.core.config import ROOT
 from app.core.i18n import LANGUAGES, LOCALE_DIR
 
 TEMPLATE = LOCALE_DIR / "messages.pot"
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def po_path(language: str) -> str:
@@ -34,15 +36,19 @@ def main() -> int:
              *(["--no-fuzzy-matching", "--ignore-obsolete"] if command == "update" else [])],
             check=True,
         )  # fmt: skip
-    with open(po_path("en"), "rb") as po_file:
-        english = read_po(po_file, locale="en")
-    for message in english:
-        string = message.string
-        translated = string if isinstance(string, str) else string and all(string)
-        if message.id and not translated:
-            message.string = message.id  # a plural's (singular, plural) ids are its two forms
-    with open(po_path("en"), "wb") as po_file:
-        write_po(po_file, english, omit_header=False, sort_output=True, width=100)
+        with open(po_path(language), "rb") as po_file:
+            catalog = read_po(po_file, locale=language)
+        if language == "en":
+            for message in catalog:
+                string = message.string
+                translated = string if isinstance(string, str) else string and all(string)
+                if message.id and not translated:
+                    message.string = message.id  # a plural's (singular, plural) ids are its forms
+        # One layout whatever wrote the file last (100 columns, sorted, no dates), so a change
+        # of strings is a small diff and two branches' new strings merge cleanly.
+        catalog.creation_date = catalog.revision_date = EPOCH
+        with open(po_path(language), "wb") as po_file:
+            write_po(po_file, catalog, omit_header=False, sort_output=True, width=100)
     return 0
 
 
