@@ -22,6 +22,7 @@ from app.core.db import create_db_engine, read_session
 from app.core.errors import DomainError
 from app.core.http import see_other
 from app.core.i18n import _
+from app.core.limits import RequestLimitsMiddleware
 from app.core.middleware import LanguageMiddleware, SecurityHeadersMiddleware
 from app.core.templating import render
 from app.drafts import router as drafts_router
@@ -77,7 +78,8 @@ async def handle_http_error(request: Request, error: Exception) -> Response:
         return error_response(
             request, 405, "method_not_allowed", _("This address does not accept that request.")
         )
-    return error_response(request, error.status_code, "http_error", str(error.detail))
+    code = getattr(error, "code", "http_error")  # the request limits name theirs
+    return error_response(request, error.status_code, code, str(error.detail))
 
 
 async def handle_validation_error(request: Request, error: Exception) -> Response:
@@ -104,6 +106,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine or create_db_engine(settings.database_url)
 
+    app.add_middleware(RequestLimitsMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.production)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.production)

@@ -95,6 +95,13 @@ def make_member(
     return member
 
 
+def token_headers(session: Session, role: str) -> dict[str, str]:
+    """The Authorization header of a new member with `role`, for the API."""
+    _token, raw = members.create_api_token(session, make_member(session, role=role), "pruebas")
+    session.commit()
+    return {"Authorization": f"Bearer {raw}"}
+
+
 def csrf_token(client: TestClient, page: str = "/sign-in") -> str:
     """The CSRF token a form on `page` carries, read as a browser would."""
     match = _CSRF_INPUT.search(client.get(page).text)

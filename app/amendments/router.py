@@ -2,13 +2,14 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, select
 
 from app.amendments import service
 from app.amendments.models import Amendment, AmendmentKind, AmendmentSource, AmendmentStatus
 from app.amendments.schemas import (
+    MAX_SOURCES,
     AcceptBody,
     AcceptResult,
     AmendmentBody,
@@ -19,6 +20,7 @@ from app.amendments.schemas import (
 )
 from app.audit.service import actor_of
 from app.comments import service as comments
+from app.core.bounds import MAX_INT, Id, IdPath, PageQuery, parse_id
 from app.core.db import SessionDep
 from app.core.errors import DomainError
 from app.core.http import see_other
@@ -107,7 +109,7 @@ def list_amendments(
     session: SessionDep,
     status: str = "",
     target: str = "",
-    page: int = Query(1, ge=1),
+    page: PageQuery = 1,
 ) -> list[AmendmentSummary]:
     provision_id = drafts.load_outline(session, draft).get(target).id if target else None
     listing = service.list_amendments(
@@ -128,14 +130,14 @@ def list_amendments(
 
 @api.get("/amendments/{amendment_id}")
 def read_amendment(
-    amendment_id: int, session: SessionDep, member: OptionalMember
+    amendment_id: IdPath, session: SessionDep, member: OptionalMember
 ) -> AmendmentPublic:
     amendment, _draft = _amendment_and_draft(session, amendment_id, member)
     return _public(session, amendment)
 
 
 @api.post("/amendments/{amendment_id}/withdraw")
-def withdraw(amendment_id: int, author: Amender, session: SessionDep) -> AmendmentPublic:
+def withdraw(amendment_id: IdPath, author: Amender, session: SessionDep) -> AmendmentPublic:
     amendment, _draft = _amendment_and_draft(session, amendment_id, author)
     service.withdraw(session, author, amendment)
     session.commit()
@@ -144,7 +146,7 @@ def withdraw(amendment_id: int, author: Amender, session: SessionDep) -> Amendme
 
 @api.post("/amendments/{amendment_id}/accept")
 def accept(
-    amendment_id: int, body: AcceptBody, merger: Merger, session: SessionDep
+    amendment_id: IdPath, body: AcceptBody, merger: Merger, session: SessionDep
 ) -> AcceptResult:
     amendment, draft = _amendment_and_draft(session, amendment_id, merger)
     result = service.accept(
@@ -167,7 +169,7 @@ def accept(
 
 @api.post("/amendments/{amendment_id}/reject")
 def reject(
-    amendment_id: int, body: RejectBody, merger: Merger, session: SessionDep
+    amendment_id: IdPath, body: RejectBody, merger: Merger, session: SessionDep
 ) -> AmendmentPublic:
     amendment, _draft = _amendment_and_draft(session, amendment_id, merger)
     service.reject(session, merger, amendment, body.reason)
@@ -231,7 +233,7 @@ def propose_submit(
     author: Amender,
     session: SessionDep,
     kind: Annotated[str, Form()] = AmendmentKind.MODIFY,
-    base_version: Annotated[int, Form()] = 1,
+    base_version: Annotated[int, Form(ge=0, le=MAX_INT)] = 1,
     text: Annotated[str, Form()] = "",
     heading: Annotated[str, Form()] = "",
     rationale: Annotated[str, Form()] = "",
@@ -319,7 +321,7 @@ def _amendment_page(
 
 @pages.get("/amendments/{amendment_id}", response_class=HTMLResponse)
 def amendment_page(
-    request: Request, amendment_id: int, session: SessionDep, member: OptionalMember
+    request: Request, amendment_id: IdPath, session: SessionDep, member: OptionalMember
 ) -> HTMLResponse:
     amendment, draft = _amendment_and_draft(session, amendment_id, member)
     return _amendment_page(request, session, amendment, draft)
@@ -328,13 +330,13 @@ def amendment_page(
 @pages.post("/amendments/{amendment_id}/accept", response_model=None)
 def accept_submit(
     request: Request,
-    amendment_id: int,
+    amendment_id: IdPath,
     merger: Merger,
     session: SessionDep,
-    expected_version: Annotated[int | None, Form()] = None,
+    expected_version: Annotated[int | None, Form(ge=0, le=MAX_INT)] = None,
     reason: Annotated[str, Form()] = "",
     text: Annotated[str | None, Form()] = None,
-    sources: Annotated[list[int] | None, Form()] = None,
+    sources: Annotated[list[Id] | None, Form(max_length=MAX_SOURCES)] = None,
 ) -> Response:
     amendment, draft = _amendment_and_draft(session, amendment_id, merger)
     try:
@@ -362,7 +364,7 @@ def accept_submit(
 @pages.post("/amendments/{amendment_id}/reject", response_model=None)
 def reject_submit(
     request: Request,
-    amendment_id: int,
+    amendment_id: IdPath,
     merger: Merger,
     session: SessionDep,
     reason: Annotated[str, Form()] = "",
@@ -382,7 +384,7 @@ def reject_submit(
 
 @pages.post("/amendments/{amendment_id}/withdraw")
 def withdraw_submit(
-    request: Request, amendment_id: int, author: Amender, session: SessionDep
+    request: Request, amendment_id: IdPath, author: Amender, session: SessionDep
 ) -> RedirectResponse:
     amendment, _draft = _amendment_and_draft(session, amendment_id, author)
     service.withdraw(session, author, amendment)
@@ -401,7 +403,7 @@ def amendments_page(
     status: str = "",
     sector: str = "",
     author: int | None = None,
-    page: int = Query(1, ge=1),
+    page: PageQuery = 1,
 ) -> HTMLResponse:
     listing = service.list_amendments(
         session, draft, status=status or None, sector=sector or None, author_id=author, page=page
@@ -424,21 +426,24 @@ def queue_page(
     draft: DraftDep,
     _merger: Merger,
     session: SessionDep,
-    page: int = Query(1, ge=1),
+    page: PageQuery = 1,
 ) -> HTMLResponse:
     queue = service.merge_queue(session, draft, page, QUEUE_CLAUSES_PER_PAGE)
     accepted = request.query_params.get("accepted")
     context = {
         "draft": draft,
         "queue": queue,
-        "accepted": int(accepted) if accepted and accepted.isdigit() else None,
+        "accepted": parse_id(accepted),
     }
     return render(request, "amendments/queue.html", context)
 
 
 @pages.get("/me/contributions", response_class=HTMLResponse)
 def contributions_page(
-    request: Request, member: SignedInMember, session: SessionDep, page: int = Query(1, ge=1)
+    request: Request,
+    member: SignedInMember,
+    session: SessionDep,
+    page: PageQuery = 1,
 ) -> HTMLResponse:
     context = {
         "amendments": service.contributions(session, member, page),

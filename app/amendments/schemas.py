@@ -1,12 +1,17 @@
 """What the amendments API takes and returns."""
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+
+from app.core.bounds import Id
+
+# An accepted text may draw on this many of the clause's other amendments.
+MAX_SOURCES = 100
 
 
 class AmendmentBody(BaseModel):
     kind: str
     target: str
-    base_version: int | None = None
+    base_version: Id | None = None
     text: str | None = None
     heading: str | None = None
     rationale: str = ""
@@ -36,10 +41,10 @@ class AmendmentPublic(AmendmentSummary):
 
 
 class AcceptBody(BaseModel):
-    expected_version: int | None = None
+    expected_version: Id | None = None
     text: str | None = None
     reason: str = ""
-    sources: list[int] = []
+    sources: list[Id] = Field(default=[], max_length=MAX_SOURCES)
 
 
 class RejectBody(BaseModel):

@@ -21,16 +21,21 @@ from app.amendments.models import (
 from app.audit import service as audit
 from app.audit.service import actor_of
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from app.core.i18n import _
+from app.core.i18n import N_, _
 from app.core.models import utcnow
-from app.core.text import clean, required_reason
+from app.core.text import TextField, required_reason
 from app.drafts import editing
 from app.drafts import service as drafts
 from app.drafts.models import Draft, Phase, Provision, ProvisionVersion, VersionSource
 from app.drafts.numbering import Kind
 from app.members.models import Member
 
-MAX_RATIONALE_LENGTH = 5_000
+RATIONALE = TextField(
+    "rationale",
+    N_("Rationale"),
+    5_000,
+    required=N_("Explain the amendment: the rationale is required."),
+)
 PAGE_SIZE = 25
 
 
@@ -40,20 +45,6 @@ class MergeConflict(Conflict):
 
 class AlreadyDecided(Conflict):
     code = "already_decided"
-
-
-def _rationale(text: str) -> str:
-    text = clean(text)
-    if not text:
-        raise InvalidInput(
-            _("Explain the amendment: the rationale is required."), field="rationale"
-        )
-    if len(text) > MAX_RATIONALE_LENGTH:
-        raise InvalidInput(
-            _("The rationale has more than %(n)s characters.", n=MAX_RATIONALE_LENGTH),
-            field="rationale",
-        )
-    return text
 
 
 def submit_amendment(
@@ -78,7 +69,7 @@ def submit_amendment(
         raise InvalidInput(_("Unknown kind of amendment: %(kind)s", kind=kind), field="kind")
     outline = drafts.load_outline(session, draft)
     entry = outline.get(target_uid)  # 404 if the uid is not a provision of this draft
-    rationale = _rationale(rationale)
+    rationale = RATIONALE.clean(rationale)
     insert_kind = None
     if kind == AmendmentKind.INSERT:
         insert_kind = (
@@ -86,7 +77,7 @@ def submit_amendment(
             if entry.kind is Kind.DISPOSICION or entry.kind.value.startswith("disposiciones")
             else Kind.ARTICULO
         )
-        text, heading, _reason = editing.clean_text(text or "", heading, rationale)
+        text, heading = editing.clean_text(text or "", heading)
         base_version = None
     else:
         if not entry.is_clause:
@@ -99,7 +90,7 @@ def submit_amendment(
         if kind == AmendmentKind.DELETE:
             text = heading = None
         else:
-            text, heading, _reason = editing.clean_text(text or "", heading, rationale)
+            text, heading = editing.clean_text(text or "", heading)
             base = editing.version(session, entry, base_version)
             if (text, heading if heading is not None else base.heading) == (
                 base.text,
@@ -308,7 +299,7 @@ def accept(
             )
         merged = plan.text
     else:
-        merged, _heading, _reason = editing.clean_text(text, None, reason)
+        merged, _heading = editing.clean_text(text, None)
         if merged != plan.text:
             status = AmendmentStatus.ACCEPTED_MODIFIED
     heading = plan.proposed_heading

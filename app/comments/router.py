@@ -2,13 +2,14 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.audit.service import utc_iso
 from app.comments import service
 from app.comments.models import Comment
 from app.comments.schemas import CommentBody, CommentPublic
+from app.core.bounds import MAX_INT, IdPath, PageQuery
 from app.core.db import SessionDep
 from app.core.errors import DomainError
 from app.core.http import see_other
@@ -46,7 +47,7 @@ def _public(view: service.CommentView) -> CommentPublic:
 
 @api.get("/drafts/{slug}/provisions/{uid}/comments")
 def list_comments(
-    draft: DraftDep, uid: str, session: SessionDep, page: int = Query(1, ge=1)
+    draft: DraftDep, uid: str, session: SessionDep, page: PageQuery = 1
 ) -> list[CommentPublic]:
     entry = drafts.load_outline(session, draft).get(uid)
     result = []
@@ -81,7 +82,7 @@ def comment_submit(
     session: SessionDep,
     body: Annotated[str, Form()] = "",
     quote: Annotated[str, Form()] = "",
-    parent: Annotated[int | None, Form()] = None,
+    parent: Annotated[int | None, Form(ge=0, le=MAX_INT)] = None,
 ) -> Response:
     entry = drafts.load_outline(session, draft).get(uid)
     try:
@@ -100,7 +101,7 @@ def comment_submit(
 @pages.post("/comments/{comment_id}/edit")
 def comment_edit(
     request: Request,
-    comment_id: int,
+    comment_id: IdPath,
     author: Commenter,
     session: SessionDep,
     body: Annotated[str, Form()] = "",
@@ -114,7 +115,7 @@ def comment_edit(
 @pages.post("/comments/{comment_id}/hide")
 def comment_hide(
     request: Request,
-    comment_id: int,
+    comment_id: IdPath,
     moderator: Moderator,
     session: SessionDep,
     reason: Annotated[str, Form()] = "",

@@ -2,11 +2,13 @@
 
 from pydantic import BaseModel
 
+from app.core.bounds import Id
+
 
 class CommentBody(BaseModel):
     body: str
     quote: str | None = None
-    parent: int | None = None
+    parent: Id | None = None
 
 
 class CommentPublic(BaseModel):

@@ -10,14 +10,14 @@ from app.audit.service import actor_of
 from app.comments.anchoring import find_quote, reanchor
 from app.comments.models import Comment, CommentRevision
 from app.core.errors import Forbidden, InvalidInput, NotFound
-from app.core.i18n import _
+from app.core.i18n import N_, _
 from app.core.models import as_utc, utcnow
-from app.core.text import clean, required_reason
+from app.core.text import TextField, clean, required_reason
 from app.drafts import service as drafts
 from app.drafts.models import Draft, Phase, Provision, ProvisionVersion
 from app.members.models import Member
 
-MAX_BODY_LENGTH = 5_000
+BODY = TextField("body", N_("Comment"), 5_000, required=N_("Write the comment."))
 EDIT_WINDOW = timedelta(minutes=15)
 PAGE_SIZE = 20
 
@@ -27,14 +27,7 @@ class QuoteNotFound(InvalidInput):
 
 
 def _clean_body(body: str) -> str:
-    body = "\n".join(line.rstrip() for line in clean(body).split("\n"))
-    if not body:
-        raise InvalidInput(_("Write the comment."), field="body")
-    if len(body) > MAX_BODY_LENGTH:
-        raise InvalidInput(
-            _("The comment has more than %(n)s characters.", n=MAX_BODY_LENGTH), field="body"
-        )
-    return body
+    return BODY.clean("\n".join(line.rstrip() for line in clean(body).split("\n")))
 
 
 def add_comment(

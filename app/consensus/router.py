@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from app.consensus import chart, rules, service
+from app.core.bounds import MAX_INT, Id, IdPath
 from app.core.db import SessionDep
 from app.core.errors import InvalidInput
 from app.core.http import see_other
@@ -33,7 +34,7 @@ RoundRunner = Annotated[Member, Depends(require(Permission.RUN_ROUNDS))]
 class PositionBody(BaseModel):
     stance: str
     reason: str | None = None
-    version: int
+    version: Id
 
 
 class ClauseConsensus(BaseModel):
@@ -88,7 +89,7 @@ def position_submit(
     member: Voter,
     session: SessionDep,
     stance: Annotated[str, Form()] = "",
-    version: Annotated[int, Form()] = 0,
+    version: Annotated[int, Form(ge=0, le=MAX_INT)] = 0,
     reason: Annotated[str, Form()] = "",
 ) -> Response:
     entry = drafts.load_outline(session, draft).get(uid)
@@ -200,8 +201,8 @@ def rule_submit(
     draft: DraftDep,
     member: RoundRunner,
     session: SessionDep,
-    quorum: Annotated[int, Form()] = 50,
-    broad_support_share: Annotated[int, Form()] = 75,
+    quorum: Annotated[int, Form(ge=0, le=MAX_INT)] = 50,
+    broad_support_share: Annotated[int, Form(ge=0, le=MAX_INT)] = 75,
     require_sector_coverage: Annotated[bool, Form()] = False,
     requires_rounds: Annotated[bool, Form()] = False,
 ) -> RedirectResponse:
@@ -252,7 +253,7 @@ def round_open(
 
 @pages.get("/drafts/{slug}/rounds/{round_id}", response_class=HTMLResponse)
 def round_page(
-    request: Request, draft: DraftDep, round_id: int, session: SessionDep
+    request: Request, draft: DraftDep, round_id: IdPath, session: SessionDep
 ) -> HTMLResponse:
     round_ = service.get_round(session, draft, round_id)
     context = {
@@ -267,7 +268,7 @@ def round_page(
 
 @pages.post("/drafts/{slug}/rounds/{round_id}/close")
 def round_close(
-    request: Request, draft: DraftDep, round_id: int, member: RoundRunner, session: SessionDep
+    request: Request, draft: DraftDep, round_id: IdPath, member: RoundRunner, session: SessionDep
 ) -> RedirectResponse:
     service.close_round(session, member, service.get_round(session, draft, round_id))
     session.commit()

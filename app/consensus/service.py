@@ -27,14 +27,18 @@ from app.consensus.models import (
     RoundClause,
 )
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from app.core.i18n import _
+from app.core.i18n import N_, _
 from app.core.models import as_utc, utcnow
-from app.core.text import clean
+from app.core.text import TextField
 from app.drafts import service as drafts
 from app.drafts.models import Draft, Phase, ProvisionVersion
 from app.members.models import Member
 from app.members.permissions import VOTING_ROLES
 
+POSITION_REASON = TextField("reason", N_("Reason"), 2_000)
+ROUND_TITLE = TextField(
+    "title", N_("Title"), 200, required=N_("Give the round a title."), one_line=True
+)
 SMALL_COUNT = 3  # fewer people than this in a group are shown as "<3", to protect them
 
 
@@ -107,7 +111,7 @@ def record_position(
         raise InvalidInput(_("Positions are taken on articles and dispositions."))
     if stance not in set(rules.Stance):
         raise InvalidInput(_("Unknown position: %(stance)s", stance=stance), field="stance")
-    reason = clean(reason or "") or None
+    reason = POSITION_REASON.clean(reason) or None
     if stance in rules.REASON_REQUIRED and not reason:
         raise InvalidInput(
             _("Say why: a reason is required with reservations, an objection or a block."),
@@ -337,9 +341,7 @@ def open_round(
     deadline: datetime,
     uids: Sequence[str],
 ) -> ConsensusRound:
-    title = clean(title)
-    if not title or len(title) > 200:
-        raise InvalidInput(_("Give the round a title (at most 200 characters)."), field="title")
+    title = ROUND_TITLE.clean(title)
     if as_utc(deadline) <= utcnow():
         raise InvalidInput(_("The deadline must be in the future."), field="deadline")
     outline = drafts.load_outline(session, draft)

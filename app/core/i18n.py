@@ -4,7 +4,6 @@ Message ids are English. The catalogs are the .po files under app/locale, read a
 so there is no compile step to forget.
 """
 
-from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import datetime
 from functools import cache
@@ -82,6 +81,6 @@ def format_number(value: float) -> str:
     return format_decimal(value, locale=babel_locale())
 
 
-def lazy(message: str) -> Callable[[], str]:
-    """For module-level strings: translated when called, in the request's language."""
-    return lambda: gettext(message)
+def N_(message: str) -> str:
+    """Marks a module-level string for translation; `_()` translates it when it is shown."""
+    return message

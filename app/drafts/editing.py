@@ -15,17 +15,17 @@ from sqlmodel import Session, col, select, update
 from app.audit import service as audit
 from app.audit.service import actor_of
 from app.core.errors import Conflict, InvalidInput, NotFound
-from app.core.i18n import _
+from app.core.i18n import N_, _
 from app.core.models import utcnow
-from app.core.text import required_reason
+from app.core.text import TextField, required_reason
 from app.drafts import service
 from app.drafts.importing import normalize_text
 from app.drafts.models import Draft, Provision, ProvisionVersion, VersionSource
 from app.drafts.numbering import ALLOWED_PARENTS, CLAUSE_KINDS, Kind
 from app.members.models import Member
 
-MAX_TEXT_LENGTH = 20_000
-MAX_HEADING_LENGTH = 500
+TEXT = TextField("text", N_("Text"), 20_000, required=N_("The text cannot be empty."))
+HEADING = TextField("heading", N_("Heading"), 500, one_line=True)
 
 
 class StaleVersion(Conflict):
@@ -76,22 +76,12 @@ def version(session: Session, entry: service.OutlineEntry, number: int) -> Provi
     return found
 
 
-def clean_text(text: str, heading: str | None, reason: str) -> tuple[str, str | None, str]:
-    """Normalized text, heading and reason, or a form error saying what is wrong."""
+def clean_text(text: str, heading: str | None) -> tuple[str, str | None]:
+    """A clause's normalized text (one paragraph a line, no empty ones) and heading (one line),
+    or a form error saying what is wrong. Whoever takes a reason with them checks it apart."""
     lines = [normalize_text(line) for line in text.replace("\r\n", "\n").split("\n")]
-    text = "\n".join(line for line in lines if line)
-    heading = normalize_text(heading) if heading is not None else None
-    if not text:
-        raise InvalidInput(_("The text cannot be empty."), field="text")
-    if len(text) > MAX_TEXT_LENGTH:
-        raise InvalidInput(
-            _("The text has more than %(n)s characters.", n=MAX_TEXT_LENGTH), field="text"
-        )
-    if heading is not None and len(heading) > MAX_HEADING_LENGTH:
-        raise InvalidInput(
-            _("The heading has more than %(n)s characters.", n=MAX_HEADING_LENGTH), field="heading"
-        )
-    return text, heading, required_reason(reason)
+    text = TEXT.clean("\n".join(line for line in lines if line))
+    return text, (normalize_text(HEADING.clean(heading)) if heading is not None else None)
 
 
 def add_version(
@@ -159,7 +149,8 @@ def revise(
     entry = service.load_outline(session, draft).get(uid)
     if not entry.is_clause:
         raise InvalidInput(_("Only articles and dispositions have text to revise."))
-    text, heading, reason = clean_text(text, heading, reason)
+    text, heading = clean_text(text, heading)
+    reason = required_reason(reason)
     current = version(session, entry, entry.version)
     heading = current.heading if heading is None else heading
     if expected_version == current.number and (text, heading) == (current.text, current.heading):
@@ -310,7 +301,8 @@ def insert_provision(
 ) -> StructuralResult:
     if kind not in CLAUSE_KINDS:
         raise InvalidInput(_("Only an article or a disposition can be inserted."), field="kind")
-    text, clean_heading, reason = clean_text(text, heading, reason)
+    text, clean_heading = clean_text(text, heading)
+    reason = required_reason(reason)
     before = service.load_outline(session, draft)
     parent_id, position = _place(session, draft, before, Kind(kind), after_uid)
     _open_gap(session, draft, parent_id, position)

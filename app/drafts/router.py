@@ -11,6 +11,7 @@ from app.comments import service as comments
 from app.comments.anchoring import passages
 from app.consensus import rules
 from app.consensus import service as consensus
+from app.core.bounds import MAX_INT, PageQuery
 from app.core.db import SessionDep
 from app.core.errors import DomainError
 from app.core.http import see_other
@@ -132,8 +133,8 @@ def diff_versions(
     draft: DraftDep,
     uid: str,
     session: SessionDep,
-    from_: Annotated[int, Query(alias="from", ge=1)],
-    to: Annotated[int, Query(ge=1)],
+    from_: Annotated[int, Query(alias="from", ge=1, le=MAX_INT)],
+    to: Annotated[int, Query(ge=1, le=MAX_INT)],
 ) -> DiffPublic:
     entry = service.load_outline(session, draft).get(uid)
     old, new = editing.version(session, entry, from_), editing.version(session, entry, to)
@@ -264,7 +265,11 @@ def contents_page(
 
 @pages.get("/drafts/{slug}/provisions/{uid}", response_class=HTMLResponse)
 def provision_page(
-    request: Request, draft: DraftDep, uid: str, session: SessionDep, page: int = Query(1, ge=1)
+    request: Request,
+    draft: DraftDep,
+    uid: str,
+    session: SessionDep,
+    page: PageQuery = 1,
 ) -> HTMLResponse:
     return render_provision_page(request, draft, uid, session, page=page)
 
@@ -326,8 +331,8 @@ def diff_page(
     draft: DraftDep,
     uid: str,
     session: SessionDep,
-    from_: Annotated[int, Query(alias="from", ge=1)],
-    to: Annotated[int, Query(ge=1)],
+    from_: Annotated[int, Query(alias="from", ge=1, le=MAX_INT)],
+    to: Annotated[int, Query(ge=1, le=MAX_INT)],
     view: str = "inline",
 ) -> HTMLResponse:
     entry = service.load_outline(session, draft).get(uid)
@@ -379,7 +384,7 @@ def edit_submit(
     uid: str,
     editor: Editor,
     session: SessionDep,
-    expected_version: Annotated[int, Form()],
+    expected_version: Annotated[int, Form(ge=0, le=MAX_INT)],
     text: Annotated[str, Form()] = "",
     heading: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",

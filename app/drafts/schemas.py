@@ -2,6 +2,8 @@
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.core.bounds import Id
+
 
 class DraftSummary(BaseModel):
     slug: str
@@ -59,7 +61,7 @@ class DiffPublic(BaseModel):
 
 
 class ReviseBody(BaseModel):
-    expected_version: int
+    expected_version: Id
     text: str
     heading: str | None = None
     reason: str = ""

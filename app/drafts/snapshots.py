@@ -13,25 +13,23 @@ from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.audit.service import actor_of
-from app.core.errors import InvalidInput, NotFound
-from app.core.i18n import _
+from app.core.bounds import parse_id
+from app.core.errors import NotFound
+from app.core.i18n import N_, _
+from app.core.text import TextField
 from app.drafts import diffing, service
-from app.drafts.importing import normalize_text
 from app.drafts.models import Draft, Provision, ProvisionVersion, Snapshot, SnapshotEntry
 from app.drafts.numbering import Kind
 from app.members.models import Member
 
-MAX_LABEL_LENGTH = 200
+LABEL = TextField(
+    "label", N_("Label"), 200, required=N_("Give the snapshot a label."), one_line=True
+)
 Change = Literal["added", "removed", "modified", "renumbered", "unchanged"]
 
 
 def freeze_snapshot(session: Session, actor: Member, draft: Draft, label: str) -> Snapshot:
-    label = normalize_text(label)
-    if not label or len(label) > MAX_LABEL_LENGTH:
-        raise InvalidInput(
-            _("Give the snapshot a label (at most %(n)s characters).", n=MAX_LABEL_LENGTH),
-            field="label",
-        )
+    label = LABEL.clean(label)
     assert draft.id is not None
     snapshot = Snapshot(draft_id=draft.id, label=label, created_by_id=actor.id)
     session.add(snapshot)
@@ -72,7 +70,8 @@ def list_snapshots(session: Session, draft: Draft) -> Sequence[Snapshot]:
 
 
 def get_snapshot(session: Session, draft: Draft, snapshot_id: int | str) -> Snapshot:
-    snapshot = session.get(Snapshot, int(snapshot_id)) if str(snapshot_id).isdigit() else None
+    number = parse_id(str(snapshot_id))
+    snapshot = session.get(Snapshot, number) if number is not None else None
     if snapshot is None or snapshot.draft_id != draft.id:
         raise NotFound(_("There is no snapshot %(id)s of this draft.", id=snapshot_id))
     return snapshot

@@ -3,15 +3,21 @@
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit
-from app.core.errors import InvalidInput
-from app.core.i18n import _
-from app.core.text import clean, required_reason
+from app.core.i18n import N_, _
+from app.core.text import TextField, required_reason
 from app.drafts.editing import StaleVersion
 from app.drafts.models import Draft
 from app.export.models import Motives
 from app.members.models import Member
 
-MAX_SECTION_LENGTH = 100_000
+SECTIONS = {
+    name: TextField(name, label, 100_000)
+    for name, label in [
+        ("fundamentos", N_("I. Grounds")),
+        ("efecto_vigencia", N_("II. Effect of the law on national legislation")),
+        ("costo_beneficio", N_("III. Cost-benefit analysis, including environmental impact")),
+    ]
+}
 
 
 def current(session: Session, draft: Draft) -> Motives | None:
@@ -37,9 +43,12 @@ def revise(
             _("The exposición de motivos changed meanwhile: it is now at version %(n)s.", n=number),
             current_version=number,
         )
-    sections = [clean(text) for text in (fundamentos, efecto_vigencia, costo_beneficio)]
-    if any(len(text) > MAX_SECTION_LENGTH for text in sections):
-        raise InvalidInput(_("A section has more than %(n)s characters.", n=MAX_SECTION_LENGTH))
+    written = {
+        "fundamentos": fundamentos,
+        "efecto_vigencia": efecto_vigencia,
+        "costo_beneficio": costo_beneficio,
+    }
+    sections = [SECTIONS[name].clean(text) for name, text in written.items()]
     reason = required_reason(reason)
     assert draft.id is not None
     motives = Motives(

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from app.audit.service import list_events
+from app.core.bounds import MAX_INT
 from app.core.db import SessionDep, WriteSessionDep
 from app.core.errors import DomainError
 from app.core.http import see_other
@@ -63,7 +64,7 @@ def motives_submit(
     draft: DraftDep,
     editor: Editor,
     session: SessionDep,
-    expected_version: Annotated[int, Form()] = 0,
+    expected_version: Annotated[int, Form(ge=0, le=MAX_INT)] = 0,
     fundamentos: Annotated[str, Form()] = "",
     efecto_vigencia: Annotated[str, Form()] = "",
     costo_beneficio: Annotated[str, Form()] = "",

@@ -14,9 +14,9 @@ from app.audit import service as audit
 from app.audit.service import actor_of
 from app.core import security
 from app.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
-from app.core.i18n import _
+from app.core.i18n import N_, _
 from app.core.models import as_utc, utcnow
-from app.core.text import clean
+from app.core.text import TextField, clean
 from app.members.models import (
     REGIONS,
     ApiToken,
@@ -34,6 +34,11 @@ SESSION_LIFETIME = timedelta(days=14)
 INVITATION_LIFETIME = timedelta(days=7)
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 200
+NAME = TextField("name", N_("Name"), 200, required=N_("The name is required."), one_line=True)
+ORGANIZATION = TextField("organization", N_("Organization"), 200, one_line=True)
+TOKEN_NAME = TextField(
+    "name", N_("Name"), 100, required=N_("Give the token a name."), one_line=True
+)
 # Failed sign-ins within the window first slow an account (or an address) down, then lock it.
 FAILURE_WINDOW = timedelta(minutes=15)
 SLOW_AFTER, LOCK_AFTER = 3, 6
@@ -88,16 +93,10 @@ class MemberDetails:
 
     def validate(self) -> None:
         self.email = normalize_email(self.email)
-        self.name = clean(self.name)
-        self.organization = clean(self.organization)
+        self.name = NAME.clean(self.name)
+        self.organization = ORGANIZATION.clean(self.organization)
         if not _EMAIL.match(self.email) or len(self.email) > 254:
             raise InvalidInput(_("The email address is not valid."), field="email")
-        if not self.name or len(self.name) > 200:
-            raise InvalidInput(_("The name is required (at most 200 characters)."), field="name")
-        if len(self.organization) > 200:
-            raise InvalidInput(
-                _("The organization has more than 200 characters."), field="organization"
-            )
         if self.role not in set(Role):
             raise InvalidInput(_("Unknown role: %(role)s", role=self.role), field="role")
         if self.sector not in set(Sector):
@@ -467,9 +466,7 @@ def disable_second_factor(session: Session, member: Member) -> None:
 
 
 def create_api_token(session: Session, member: Member, name: str) -> tuple[ApiToken, str]:
-    name = clean(name)
-    if not name or len(name) > 100:
-        raise InvalidInput(_("Give the token a name (at most 100 characters)."), field="name")
+    name = TOKEN_NAME.clean(name)
     raw = security.new_token(security.API_TOKEN_PREFIX)
     assert member.id is not None
     token = ApiToken(

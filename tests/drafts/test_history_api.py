@@ -4,7 +4,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.drafts import service
-from tests.factories import csrf_token, make_draft, make_member, sign_in
+from tests.factories import csrf_token, make_draft, make_member, sign_in, token_headers
 
 BASE = "/api/v1/drafts/ley-de-prueba"
 
@@ -12,15 +12,6 @@ BASE = "/api/v1/drafts/ley-de-prueba"
 def uid_of(db: Session, label: str) -> str:
     draft = service.get_draft(db, "ley-de-prueba")
     return next(e.uid for e in service.load_outline(db, draft).entries if e.label.text == label)
-
-
-def token_headers(db: Session, role: str) -> dict[str, str]:
-    from app.members import service as members
-
-    member = make_member(db, role=role)
-    _token, raw = members.create_api_token(db, member, "pruebas")
-    db.commit()
-    return {"Authorization": f"Bearer {raw}"}
 
 
 class TestApi:
