@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, select
 
@@ -24,6 +24,7 @@ from app.core.bounds import MAX_INT, Id, IdPath, PageQuery, parse_id
 from app.core.db import SessionDep
 from app.core.errors import DomainError
 from app.core.http import see_other
+from app.core.pagination import PageParams, PageRequest, set_list_headers
 from app.core.templating import render
 from app.drafts import diffing, editing
 from app.drafts import service as drafts
@@ -105,16 +106,19 @@ def submit(
 
 @api.get("/drafts/{slug}/amendments")
 def list_amendments(
+    request: Request,
+    response: Response,
+    paging: PageParams,
     draft: DraftDep,
     session: SessionDep,
     status: str = "",
     target: str = "",
-    page: PageQuery = 1,
 ) -> list[AmendmentSummary]:
     provision_id = drafts.load_outline(session, draft).get(target).id if target else None
     listing = service.list_amendments(
-        session, draft, status=status or None, provision_id=provision_id, page=page, page_size=100
+        session, draft, status=status or None, provision_id=provision_id, paging=paging
     )
+    set_list_headers(request, response, listing)
     return [
         AmendmentSummary(
             id=row.amendment.id or 0,
@@ -124,7 +128,7 @@ def list_amendments(
             author=row.author,
             base_version=row.amendment.base_version,
         )
-        for row in listing.rows
+        for row in listing.items
     ]
 
 
@@ -402,11 +406,16 @@ def amendments_page(
     session: SessionDep,
     status: str = "",
     sector: str = "",
-    author: int | None = None,
+    author: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
     page: PageQuery = 1,
 ) -> HTMLResponse:
     listing = service.list_amendments(
-        session, draft, status=status or None, sector=sector or None, author_id=author, page=page
+        session,
+        draft,
+        status=status or None,
+        sector=sector or None,
+        author_id=author,
+        paging=PageRequest(page, service.PAGE_SIZE),
     )
     labels = {e.uid: e.label.text for e in drafts.load_outline(session, draft).entries}
     context = {

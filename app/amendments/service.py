@@ -23,6 +23,7 @@ from app.audit.service import actor_of
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.i18n import N_, _
 from app.core.models import utcnow
+from app.core.pagination import Page, PageRequest, paginate
 from app.core.text import TextField, required_reason
 from app.drafts import editing
 from app.drafts import service as drafts
@@ -452,14 +453,6 @@ class AmendmentRow:
     uid: str
 
 
-@dataclass
-class AmendmentPage:
-    rows: list[AmendmentRow]
-    page: int
-    pages: int
-    total: int
-
-
 def list_amendments(
     session: Session,
     draft: Draft,
@@ -468,9 +461,9 @@ def list_amendments(
     provision_id: int | None = None,
     author_id: int | None = None,
     sector: str | None = None,
-    page: int = 1,
-    page_size: int = PAGE_SIZE,
-) -> AmendmentPage:
+    paging: PageRequest | None = None,
+) -> Page[AmendmentRow]:
+    """A draft's amendments, newest first, with their authors: two queries."""
     conditions = [Amendment.draft_id == draft.id]
     if status:
         conditions.append(Amendment.status == status)
@@ -480,31 +473,17 @@ def list_amendments(
         conditions.append(Amendment.author_id == author_id)
     if sector:
         conditions.append(Member.sector == sector)
-    base = (
+    found = paginate(
+        session,
         select(Amendment, Member, Provision.uid)
         .join(Member, col(Member.id) == Amendment.author_id)
         .join(Provision, col(Provision.id) == Amendment.provision_id)
         .where(*conditions)
+        .order_by(col(Amendment.id).desc()),
+        paging or PageRequest(per_page=PAGE_SIZE),
     )
-    total = session.exec(
-        select(func.count())
-        .select_from(Amendment)
-        .join(Member, col(Member.id) == Amendment.author_id)
-        .where(*conditions)
-    ).one()
-    pages = max(1, -(-total // page_size))
-    page = min(max(1, page), pages)
-    if not total:
-        return AmendmentPage([], 1, 1, 0)
-    rows = session.exec(
-        base.order_by(col(Amendment.id).desc()).offset((page - 1) * page_size).limit(page_size)
-    ).all()
-    return AmendmentPage(
-        [AmendmentRow(a, m.name, m.organization, m.sector, uid) for a, m, uid in rows],
-        page,
-        pages,
-        total,
-    )
+    rows = [AmendmentRow(a, m.name, m.organization, m.sector, uid) for a, m, uid in found.items]
+    return Page(rows, found.total, found.page, found.per_page)
 
 
 # The merge queue --------------------------------------------------------------------------------

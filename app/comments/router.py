@@ -9,10 +9,11 @@ from app.audit.service import utc_iso
 from app.comments import service
 from app.comments.models import Comment
 from app.comments.schemas import CommentBody, CommentPublic
-from app.core.bounds import MAX_INT, IdPath, PageQuery
+from app.core.bounds import MAX_INT, IdPath
 from app.core.db import SessionDep
 from app.core.errors import DomainError
 from app.core.http import see_other
+from app.core.pagination import PageParams, set_list_headers
 from app.drafts import service as drafts
 from app.drafts.deps import DraftDep
 from app.drafts.models import Draft, Provision
@@ -47,14 +48,17 @@ def _public(view: service.CommentView) -> CommentPublic:
 
 @api.get("/drafts/{slug}/provisions/{uid}/comments")
 def list_comments(
-    draft: DraftDep, uid: str, session: SessionDep, page: PageQuery = 1
+    request: Request,
+    response: Response,
+    paging: PageParams,
+    draft: DraftDep,
+    uid: str,
+    session: SessionDep,
 ) -> list[CommentPublic]:
     entry = drafts.load_outline(session, draft).get(uid)
-    result = []
-    for view in service.thread(session, entry, page).comments:
-        result.append(_public(view))
-        result.extend(_public(reply) for reply in view.replies)
-    return result
+    page = service.comment_list(session, entry, paging)
+    set_list_headers(request, response, page)
+    return [_public(view) for view in page.items]
 
 
 @api.post("/drafts/{slug}/provisions/{uid}/comments", status_code=201)

@@ -1,5 +1,6 @@
 """Comments: add, reply, edit for a short while (history kept), hide with a reason."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -12,6 +13,7 @@ from app.comments.models import Comment, CommentRevision
 from app.core.errors import Forbidden, InvalidInput, NotFound
 from app.core.i18n import N_, _
 from app.core.models import as_utc, utcnow
+from app.core.pagination import Page, PageRequest, paginate
 from app.core.text import TextField, clean, required_reason
 from app.drafts import service as drafts
 from app.drafts.models import Draft, Phase, Provision, ProvisionVersion
@@ -159,52 +161,64 @@ class CommentView:
     replies: list["CommentView"] = field(default_factory=list)
 
 
-@dataclass
-class Thread:
-    comments: list[CommentView]
-    page: int
-    pages: int
-    total: int
-
-
-def thread(session: Session, entry: drafts.OutlineEntry, page: int = 1) -> Thread:
-    """One page of a clause's comments with their replies: a fixed number of queries."""
-    total = session.exec(
-        select(func.count())
-        .select_from(Comment)
-        .where(Comment.provision_id == entry.id, col(Comment.parent_id).is_(None))
-    ).one()
-    pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(1, page), pages)
-    if not total:
-        return Thread([], 1, 1, 0)
-    top = session.exec(
+def thread(
+    session: Session, entry: drafts.OutlineEntry, paging: PageRequest | None = None
+) -> Page[CommentView]:
+    """One page of a clause's comments, each with its replies: a fixed number of queries."""
+    paging = paging or PageRequest(per_page=PAGE_SIZE)
+    top = paginate(
+        session,
         select(Comment)
         .where(Comment.provision_id == entry.id, col(Comment.parent_id).is_(None))
-        .order_by(col(Comment.created_at), col(Comment.id))
-        .offset((page - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    ).all()
+        .order_by(col(Comment.created_at), col(Comment.id)),
+        paging,
+    )
     replies = session.exec(
         select(Comment)
-        .where(col(Comment.parent_id).in_([c.id for c in top]))
+        .where(col(Comment.parent_id).in_([c.id for c in top.items]))
         .order_by(col(Comment.created_at), col(Comment.id))
     ).all()
-    everyone = [*top, *replies]
+    views = _views(session, entry, [*top.items, *replies])
+    for reply in replies:
+        assert reply.parent_id is not None
+        views[reply.parent_id].replies.append(views[reply.id])
+    return Page([views[c.id] for c in top.items], top.total, top.page, top.per_page)
+
+
+def comment_list(
+    session: Session, entry: drafts.OutlineEntry, paging: PageRequest
+) -> Page[CommentView]:
+    """A clause's comments and replies as one list in the order they were made (the API's)."""
+    found = paginate(
+        session,
+        select(Comment)
+        .where(Comment.provision_id == entry.id)
+        .order_by(col(Comment.created_at), col(Comment.id)),
+        paging,
+    )
+    views = _views(session, entry, found.items)
+    return Page([views[c.id] for c in found.items], found.total, found.page, found.per_page)
+
+
+def _views(
+    session: Session, entry: drafts.OutlineEntry, comments: Sequence[Comment]
+) -> dict[int | None, CommentView]:
+    """What is shown of each comment: its author, whether its passage still stands, how often
+    it was edited; three queries whatever the number of comments."""
     people = {
         m.id: m
         for m in session.exec(
-            select(Member).where(col(Member.id).in_({c.author_id for c in everyone}))
+            select(Member).where(col(Member.id).in_({c.author_id for c in comments}))
         ).all()
     }
     revisions = dict(
         session.exec(
             select(CommentRevision.comment_id, func.count())
-            .where(col(CommentRevision.comment_id).in_([c.id for c in everyone]))
+            .where(col(CommentRevision.comment_id).in_([c.id for c in comments]))
             .group_by(col(CommentRevision.comment_id))
         ).all()
     )
-    texts = _version_texts(session, entry, {c.version for c in everyone if c.quote})
+    texts = _version_texts(session, entry, {c.version for c in comments if c.quote})
 
     def view(comment: Comment) -> CommentView:
         author = people[comment.author_id]
@@ -228,11 +242,7 @@ def thread(session: Session, entry: drafts.OutlineEntry, page: int = 1) -> Threa
             revisions.get(comment.id or 0, 0),
         )
 
-    views = {c.id: view(c) for c in top}
-    for reply in replies:
-        assert reply.parent_id is not None
-        views[reply.parent_id].replies.append(view(reply))
-    return Thread(list(views.values()), page, pages, total)
+    return {c.id: view(c) for c in comments}
 
 
 def _version_texts(

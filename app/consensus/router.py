@@ -15,6 +15,7 @@ from app.core.db import SessionDep
 from app.core.errors import InvalidInput
 from app.core.http import see_other
 from app.core.i18n import TIMEZONE, _
+from app.core.pagination import Page, PageParams, set_list_headers
 from app.core.templating import render
 from app.drafts import service as drafts
 from app.drafts.deps import DraftDep
@@ -64,7 +65,11 @@ def _consensus_rows(session: SessionDep, draft: Draft) -> list[tuple[Any, rules.
 
 
 @api.get("/drafts/{slug}/consensus")
-def consensus(draft: DraftDep, session: SessionDep) -> list[ClauseConsensus]:
+def consensus(
+    request: Request, response: Response, paging: PageParams, draft: DraftDep, session: SessionDep
+) -> list[ClauseConsensus]:
+    page = Page.of(_consensus_rows(session, draft), paging)
+    set_list_headers(request, response, page)
     return [
         ClauseConsensus(
             uid=entry.uid,
@@ -73,7 +78,7 @@ def consensus(draft: DraftDep, session: SessionDep) -> list[ClauseConsensus]:
             explanation=rules.explain(outcome),
             counts=dict(outcome.counts),
         )
-        for entry, outcome in _consensus_rows(session, draft)
+        for entry, outcome in page.items
     ]
 
 

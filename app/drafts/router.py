@@ -15,6 +15,7 @@ from app.core.bounds import MAX_INT, PageQuery
 from app.core.db import SessionDep
 from app.core.errors import DomainError
 from app.core.http import see_other
+from app.core.pagination import Page, PageParams, PageRequest, set_list_headers
 from app.core.templating import render
 from app.drafts import diffing, editing, service, snapshots
 from app.drafts.deps import DraftDep
@@ -60,12 +61,21 @@ def _structural_public(result: editing.StructuralResult) -> StructuralPublic:
 
 
 @api.get("/drafts")
-def list_drafts(session: SessionDep, member: OptionalMember) -> list[DraftSummary]:
-    return [
+def list_drafts(
+    request: Request,
+    response: Response,
+    paging: PageParams,
+    session: SessionDep,
+    member: OptionalMember,
+) -> list[DraftSummary]:
+    readable = [
         DraftSummary(slug=d.slug, title=d.title, phase=d.phase)
         for d in service.list_drafts(session)
         if d.is_public or can(member.role if member else None, Permission.READ)
     ]
+    page = Page.of(readable, paging)
+    set_list_headers(request, response, page)
+    return page.items
 
 
 @api.get("/drafts/{slug}")
@@ -111,8 +121,17 @@ def read_provision(draft: DraftDep, uid: str, session: SessionDep) -> ProvisionD
 
 
 @api.get("/drafts/{slug}/provisions/{uid}/versions")
-def list_versions(draft: DraftDep, uid: str, session: SessionDep) -> list[VersionPublic]:
+def list_versions(
+    request: Request,
+    response: Response,
+    paging: PageParams,
+    draft: DraftDep,
+    uid: str,
+    session: SessionDep,
+) -> list[VersionPublic]:
     entry = service.load_outline(session, draft).get(uid)
+    page = Page.of(editing.versions(session, entry), paging)
+    set_list_headers(request, response, page)
     return [
         VersionPublic(
             version=v.number,
@@ -124,7 +143,7 @@ def list_versions(draft: DraftDep, uid: str, session: SessionDep) -> list[Versio
             source=v.source,
             reason=v.reason,
         )
-        for v in editing.versions(session, entry)
+        for v in page.items
     ]
 
 
@@ -202,8 +221,12 @@ def freeze_snapshot(
 
 
 @api.get("/drafts/{slug}/snapshots")
-def list_snapshots(draft: DraftDep, session: SessionDep) -> list[SnapshotPublic]:
-    return [_snapshot_public(s) for s in snapshots.list_snapshots(session, draft)]
+def list_snapshots(
+    request: Request, response: Response, paging: PageParams, draft: DraftDep, session: SessionDep
+) -> list[SnapshotPublic]:
+    page = Page.of(snapshots.list_snapshots(session, draft), paging)
+    set_list_headers(request, response, page)
+    return [_snapshot_public(s) for s in page.items]
 
 
 @api.get("/drafts/{slug}/compare", response_model_exclude_none=True)
@@ -298,10 +321,14 @@ def render_provision_page(
         "previous": previous,
         "following": following,
         "latest_snapshot": snapshots.latest_snapshot_version(session, draft, entry),
-        "thread": comments.thread(session, entry, page) if entry.is_clause else None,
+        "thread": (
+            comments.thread(session, entry, PageRequest(page, comments.PAGE_SIZE))
+            if entry.is_clause
+            else None
+        ),
         "passages": passages(version.text),
         "amendments": amendments.list_amendments(
-            session, draft, provision_id=entry.id, page_size=10
+            session, draft, provision_id=entry.id, paging=PageRequest(per_page=10)
         ),
         "comment_form": comment_form or {"body": "", "quote": "", "error": ""},
     }

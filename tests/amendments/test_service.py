@@ -277,7 +277,7 @@ def test_passage_comments_are_reanchored_after_an_accept(
     )
     amendment = propose(db, draft, author, ARTICLE_2.replace("nacional", "de la República"))
     service.accept(db, secretariat, draft, amendment, 1, "Redacción")  # type: ignore[arg-type]
-    views = comments.thread(db, entry_of(db, draft, "Artículo 2.")).comments
+    views = comments.thread(db, entry_of(db, draft, "Artículo 2.")).items
     assert [(v.comment.body, v.anchored) for v in views] == [
         ("De acuerdo", True),
         ("Impreciso", False),

@@ -9,6 +9,7 @@ from app.comments import service
 from app.comments.anchoring import passages, reanchor
 from app.comments.models import CommentRevision
 from app.core.errors import Forbidden, InvalidInput
+from app.core.pagination import PageRequest
 from app.drafts import editing
 from app.drafts import service as drafts
 from app.drafts.models import Draft, Phase
@@ -55,7 +56,7 @@ class TestAdd:
         deeper = service.add_comment(db, member, draft, entry, "Otra", parent_id=reply.id)
         assert reply.parent_id == deeper.parent_id == first.id
         thread = service.thread(db, entry)
-        assert [len(view.replies) for view in thread.comments] == [2]
+        assert [len(view.replies) for view in thread.items] == [2]
 
     def test_a_closed_draft_takes_no_comments(
         self, db: Session, draft: Draft, member: Member
@@ -90,7 +91,7 @@ class TestAnchoring:
             None,
             "Precisión",
         )
-        [view] = service.thread(db, entry_of(db, draft, "Artículo 2.")).comments
+        [view] = service.thread(db, entry_of(db, draft, "Artículo 2.")).items
         assert view.anchored
 
     def test_a_passage_that_changed_refers_to_earlier_text(
@@ -108,7 +109,7 @@ class TestAnchoring:
             None,
             "Acuerdo",
         )
-        [view] = service.thread(db, entry_of(db, draft, "Artículo 2.")).comments
+        [view] = service.thread(db, entry_of(db, draft, "Artículo 2.")).items
         assert not view.anchored
         assert view.comment.quote == "No comprende a la gran minería"
 
@@ -160,7 +161,7 @@ class TestEditAndHide:
         with pytest.raises(InvalidInput):
             service.hide_comment(db, make_member(db, role="secretariat"), comment, " ")
         service.hide_comment(db, make_member(db, role="secretariat"), comment, "Lenguaje ofensivo")
-        [view] = service.thread(db, entry).comments
+        [view] = service.thread(db, entry).items
         assert view.comment.hidden_reason == "Lenguaje ofensivo" and view.comment.body == "Insulto"
 
 
@@ -180,13 +181,13 @@ def test_threads_are_paginated_with_a_fixed_number_of_queries(
 
     event.listen(db.get_bind(), "before_cursor_execute", count)
     try:
-        first = service.thread(db, entry, page=1)
+        first = service.thread(db, entry, PageRequest(1, service.PAGE_SIZE))
         queries_first = len(statements)
         statements.clear()
-        second = service.thread(db, entry, page=2)
+        second = service.thread(db, entry, PageRequest(2, service.PAGE_SIZE))
     finally:
         event.remove(db.get_bind(), "before_cursor_execute", count)
-    assert (len(first.comments), len(second.comments), first.pages) == (service.PAGE_SIZE, 5, 2)
+    assert (len(first.items), len(second.items), first.pages) == (service.PAGE_SIZE, 5, 2)
     assert queries_first == len(statements) <= 6
 
 
