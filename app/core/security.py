@@ -40,15 +40,15 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def csrf_token(secret_key: str, csrf_cookie: str) -> str:
-    """The token forms carry: an HMAC of the visitor's random CSRF cookie (signed double submit)."""
-    return hmac.new(secret_key.encode(), csrf_cookie.encode(), hashlib.sha256).hexdigest()
+def csrf_token(secret_key: str, bound_to: str) -> str:
+    """The token forms carry: an HMAC of what it is bound to (see app.core.csrf)."""
+    return hmac.new(secret_key.encode(), bound_to.encode(), hashlib.sha256).hexdigest()
 
 
-def csrf_valid(secret_key: str, csrf_cookie: str | None, submitted: str | None) -> bool:
-    if not csrf_cookie or not submitted:
+def csrf_valid(secret_key: str, bound_to: str | None, submitted: str | None) -> bool:
+    if not bound_to or not submitted:
         return False
-    return hmac.compare_digest(csrf_token(secret_key, csrf_cookie), submitted)
+    return hmac.compare_digest(csrf_token(secret_key, bound_to), submitted)
 
 
 def new_totp_secret() -> str:

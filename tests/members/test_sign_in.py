@@ -166,6 +166,42 @@ class TestCsrf:
             )
             assert response.status_code == 403
 
+    def test_another_visitors_cookie_and_token_do_not_work_with_a_session(
+        self, app: object, db: Session
+    ) -> None:
+        """An attacker plants their own CSRF cookie in the victim's browser and uses its token."""
+        member = make_member(db)
+        with TestClient(app) as attacker, TestClient(app) as victim:  # type: ignore[arg-type]
+            planted_token = csrf_token(attacker)
+            planted_cookie = attacker.cookies["mesa_csrf"]
+            sign_in(victim, member)
+            victim.cookies.delete("mesa_csrf")
+            victim.cookies.set("mesa_csrf", planted_cookie)
+            response = victim.post(
+                "/account/tokens", data={"csrf_token": planted_token, "name": "x"}
+            )
+            assert response.status_code == 403
+        assert service.list_api_tokens(db, member) == []
+
+    def test_signing_in_changes_the_token(self, client: TestClient, db: Session) -> None:
+        before = csrf_token(client)
+        sign_in(client, make_member(db))
+        assert csrf_token(client, "/account") != before
+        response = client.post("/account/tokens", data={"csrf_token": before, "name": "x"})
+        assert response.status_code == 403
+
+    def test_the_header_works_for_a_signed_in_browser(
+        self, client: TestClient, db: Session
+    ) -> None:
+        member = make_member(db)
+        sign_in(client, member)
+        token = csrf_token(client, "/account")
+        response = client.post(
+            "/account/tokens", data={"name": "x"}, headers={"X-CSRF-Token": token}
+        )
+        assert response.status_code == 200
+        assert len(service.list_api_tokens(db, member)) == 1
+
 
 class TestSecondFactor:
     def enable(self, client: TestClient, db: Session, member: Member) -> list[str]:
