@@ -176,8 +176,14 @@ def reinvite(session: Session, actor: Member, member: Member) -> str:
 
 
 def new_invitation(session: Session, actor: Member | None, member: Member) -> str:
+    """Only the newest link works: the member's earlier unused ones are removed."""
     token = security.new_token()
     assert member.id is not None
+    session.exec(
+        delete(Invitation).where(
+            col(Invitation.member_id) == member.id, col(Invitation.used_at).is_(None)
+        )
+    )
     session.add(
         Invitation(
             member_id=member.id,
@@ -216,10 +222,14 @@ def accept_invitation(session: Session, token: str, password: str) -> Member:
     )
     if claimed.rowcount != 1:
         raise InvitationInvalid(_("This invitation link is not valid or has already been used."))
+    # A link on an account that has joined is a password reset.
+    action = "member.password_reset" if member.password_hash else "member.joined"
     member.password_hash = security.hash_password(password)
     session.add(member)
+    # Whoever knew the old password may be signed in somewhere: a new one ends every session.
+    _revoke_sessions(session, member)
     session.flush()
-    audit.record(session, actor_of(member), "member.joined", f"member:{member.id}")
+    audit.record(session, actor_of(member), action, f"member:{member.id}")
     return member
 
 

@@ -299,6 +299,47 @@ class TestInvitations:
         member = service.get_member_by_email(db, "nueva@mesa.example")
         sign_in(client, member)
 
+    def reinvite(self, client: TestClient, db: Session) -> str:
+        admin = make_member(db, role="admin")
+        sign_in(client, admin)
+        invitee = service.get_member_by_email(db, "nueva@mesa.example")
+        page = client.post(
+            f"/members/{invitee.id}/reinvite", data={"csrf_token": csrf_token(client, "/members")}
+        )
+        link = re.search(
+            r'<code class="secret">http://testserver(/invitations/[^<]+)</code>', page.text
+        )
+        assert link
+        post_form(client, "/sign-out")
+        return link.group(1)
+
+    def accept(self, client: TestClient, link: str) -> int:
+        data = {
+            "csrf_token": csrf_token(client),
+            "password": PASSWORD,
+            "password_again": PASSWORD,
+        }
+        return client.post(link, data=data, follow_redirects=False).status_code
+
+    def test_only_the_newest_link_works(self, client: TestClient, db: Session) -> None:
+        first = self.invite(client, db)
+        newest = self.reinvite(client, db)
+        assert client.get(first).status_code == 410
+        assert self.accept(client, first) == 410
+        assert self.accept(client, newest) == 303
+
+    def test_a_new_password_from_a_link_ends_every_session(
+        self, client: TestClient, app: object, db: Session
+    ) -> None:
+        first = self.invite(client, db)
+        assert self.accept(client, first) == 303
+        member = service.get_member_by_email(db, "nueva@mesa.example")
+        with TestClient(app) as theirs:  # type: ignore[arg-type]
+            sign_in(theirs, member)
+            reset = self.reinvite(client, db)
+            assert self.accept(client, reset) == 303
+            assert theirs.get("/account", follow_redirects=False).status_code == 303
+
     def test_a_used_link_gets_a_clear_page(self, client: TestClient, db: Session) -> None:
         link = self.invite(client, db)
         data = {
