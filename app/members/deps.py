@@ -23,6 +23,7 @@ def current_member(request: Request, session: SessionDep) -> Member | None:
     """
     request.state.member = None
     request.state.member_session = None
+    request.state.via_token = False
     authorization = request.headers.get("authorization", "")
     if authorization.lower().startswith(BEARER):
         member = service.authenticate_api_token(session, authorization[len(BEARER) :].strip())
@@ -61,6 +62,17 @@ def signed_in(request: Request, member: OptionalMember) -> Member:
 
 
 SignedInMember = Annotated[Member, Depends(signed_in)]
+
+
+def signed_in_browser(request: Request, member: SignedInMember) -> Member:
+    """For what guards an account (its second factor, new API tokens): a stolen API token alone
+    must not be able to change them or to outlive its revocation."""
+    if request.state.via_token:
+        raise Forbidden(_("Sign in with a browser to do this: an API token cannot."))
+    return member
+
+
+BrowserMember = Annotated[Member, Depends(signed_in_browser)]
 
 
 def require(permission: Permission) -> Callable[..., Member]:

@@ -13,7 +13,13 @@ from app.core.i18n import _
 from app.core.security import SESSION_COOKIE, totp_uri
 from app.core.templating import render
 from app.members import service
-from app.members.deps import OptionalMember, SignedInMember, needs_second_factor_setup, require
+from app.members.deps import (
+    BrowserMember,
+    OptionalMember,
+    SignedInMember,
+    needs_second_factor_setup,
+    require,
+)
 from app.members.models import REGIONS, Gender, Member, Sector
 from app.members.permissions import Permission, Role
 from app.members.schemas import (
@@ -110,9 +116,9 @@ def second_factor(
         return see_other(request.app.url_path_for("sign_in_page"))
     member = service.get_member(session, pending.member_id)
     try:
-        service.complete_second_factor(session, member, pending, form.code)
+        service.complete_second_factor(session, member, pending, form.code, client_address(request))
     except DomainError as error:
-        session.commit()
+        session.commit()  # as for passwords: the failure is what slows guessing down
         context = {"next": local_path(next), "error": error.message}
         return render(request, "members/second_factor.html", context, status_code=error.status_code)
     session.commit()
@@ -162,7 +168,7 @@ def sign_out_everywhere(
 def create_token(
     request: Request,
     form: Annotated[TokenForm, Form()],
-    member: SignedInMember,
+    member: BrowserMember,
     session: SessionDep,
 ) -> HTMLResponse:
     try:
@@ -183,11 +189,24 @@ def revoke_token(
     return see_other(request.app.url_path_for("account_page") + "?notice=token_revoked")
 
 
+def _second_factor_refused(
+    request: Request, session: SessionDep, member: Member, error: DomainError
+) -> HTMLResponse:
+    # Committed: a wrong code is counted, as at sign-in, so guessing it is slowed down too.
+    session.commit()
+    return _account(
+        request, session, member, second_factor_error=error.message, status=error.status_code
+    )
+
+
 @pages.post("/account/second-factor/start", response_class=HTMLResponse)
 def start_second_factor(
-    request: Request, member: SignedInMember, session: SessionDep
+    request: Request, form: Annotated[CodeForm, Form()], member: BrowserMember, session: SessionDep
 ) -> HTMLResponse:
-    secret = service.start_second_factor(session, member)
+    try:
+        secret = service.start_second_factor(session, member, form.code, client_address(request))
+    except DomainError as error:
+        return _second_factor_refused(request, session, member, error)
     session.commit()
     return _account(
         request, session, member, totp_secret=secret, totp_uri=totp_uri(secret, member.email)
@@ -196,7 +215,7 @@ def start_second_factor(
 
 @pages.post("/account/second-factor/enable", response_class=HTMLResponse)
 def enable_second_factor(
-    request: Request, form: Annotated[CodeForm, Form()], member: SignedInMember, session: SessionDep
+    request: Request, form: Annotated[CodeForm, Form()], member: BrowserMember, session: SessionDep
 ) -> HTMLResponse:
     try:
         codes = service.enable_second_factor(session, member, form.code)
@@ -215,11 +234,26 @@ def enable_second_factor(
     return _account(request, session, member, recovery_codes=codes)
 
 
-@pages.post("/account/second-factor/disable")
+@pages.post("/account/second-factor/recovery-codes", response_class=HTMLResponse)
+def renew_recovery_codes(
+    request: Request, form: Annotated[CodeForm, Form()], member: BrowserMember, session: SessionDep
+) -> HTMLResponse:
+    try:
+        codes = service.renew_recovery_codes(session, member, form.code, client_address(request))
+    except DomainError as error:
+        return _second_factor_refused(request, session, member, error)
+    session.commit()
+    return _account(request, session, member, recovery_codes=codes)
+
+
+@pages.post("/account/second-factor/disable", response_model=None)
 def disable_second_factor(
-    request: Request, member: SignedInMember, session: SessionDep
-) -> RedirectResponse:
-    service.disable_second_factor(session, member)
+    request: Request, form: Annotated[CodeForm, Form()], member: BrowserMember, session: SessionDep
+) -> Response:
+    try:
+        service.disable_second_factor(session, member, form.code, client_address(request))
+    except DomainError as error:
+        return _second_factor_refused(request, session, member, error)
     session.commit()
     return see_other(request.app.url_path_for("account_page") + "?notice=second_factor_off")
 
