@@ -8,12 +8,12 @@ from pydantic import BaseModel
 from sqlmodel import col, select
 
 from app.audit import service
-from app.audit.models import AuditEvent
 from app.core.db import SessionDep
 from app.core.templating import render
 from app.drafts.models import Draft
 from app.members.deps import OptionalMember
 from app.members.models import Member
+from app.members.permissions import Permission, can
 
 api = APIRouter(prefix="/api/v1", tags=["audit"])
 pages = APIRouter(include_in_schema=False)
@@ -37,6 +37,15 @@ class VerifyResult(BaseModel):
     first_bad: int | None = None
 
 
+def viewer(member: Member | None) -> service.Viewer:
+    """Whose account activity the record lists to this reader: their own, or, for admins, all."""
+    if member is None:
+        return None
+    if can(member.role, Permission.MANAGE_MEMBERS):
+        return service.EVERY_ACCOUNT
+    return member.id
+
+
 def readable_drafts(session: SessionDep, member: Member | None) -> list[int | None]:
     """Events of private drafts are for members only."""
     query = select(Draft.id)
@@ -50,7 +59,11 @@ def audit_events(
     session: SessionDep, member: OptionalMember, after: int = Query(0, ge=0)
 ) -> list[EventPublic]:
     events = service.list_events(
-        session, after=after, limit=500, draft_ids=readable_drafts(session, member)
+        session,
+        viewer=viewer(member),
+        after=after,
+        limit=500,
+        draft_ids=readable_drafts(session, member),
     )
     return [
         EventPublic(
@@ -87,6 +100,7 @@ def record_page(
 ) -> HTMLResponse:
     events = service.list_events(
         session,
+        viewer=viewer(member),
         before=before,
         limit=PAGE_SIZE + 1,
         newest_first=True,
@@ -97,7 +111,7 @@ def record_page(
     )
     more = len(events) > PAGE_SIZE
     events = events[:PAGE_SIZE]
-    actions = session.exec(select(AuditEvent.action).distinct().order_by("action")).all()
+    actions = service.list_actions(session, viewer(member))
     context = {
         "events": events,
         "older": events[-1].seq if more else None,
