@@ -321,7 +321,7 @@ def _locked(last_failure: datetime) -> NoReturn:
 
 
 def _failed(session: Session, kind: FailureKind, email: str, address: str) -> None:
-    session.add(SignInFailure(kind=kind, email=email, address=address[:64]))
+    session.add(SignInFailure(kind=kind, email=email, address=address))
     session.flush()
 
 
@@ -331,7 +331,7 @@ def _succeeded(session: Session, kind: FailureKind, email: str, address: str) ->
         delete(SignInFailure).where(
             col(SignInFailure.kind) == kind,
             col(SignInFailure.email) == email,
-            col(SignInFailure.address) == address[:64],
+            col(SignInFailure.address) == address,
         )
     )
 
@@ -418,6 +418,7 @@ def complete_second_factor(
 
 def _check_code(session: Session, member: Member, code: str, address: str) -> bool:
     """An authenticator or recovery code, throttled like passwords; each works only once."""
+    address = address[:64]
     _throttle(session, FailureKind.CODE, member.email, address)
     if _use_totp_code(session, member, code) or _use_recovery_code(session, member, code):
         _succeeded(session, FailureKind.CODE, member.email, address)
