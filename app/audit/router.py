@@ -1,19 +1,21 @@
 """The public record ("Registro") and its verification."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 from sqlmodel import col, select
 
 from app.audit import service
-from app.audit.models import AuditEvent
+from app.core.bounds import MAX_INT
 from app.core.db import SessionDep
+from app.core.pagination import PageParams, paginate, set_list_headers
 from app.core.templating import render
 from app.drafts.models import Draft
 from app.members.deps import OptionalMember
 from app.members.models import Member
+from app.members.permissions import Permission, can
 
 api = APIRouter(prefix="/api/v1", tags=["audit"])
 pages = APIRouter(include_in_schema=False)
@@ -37,6 +39,15 @@ class VerifyResult(BaseModel):
     first_bad: int | None = None
 
 
+def viewer(member: Member | None) -> service.Viewer:
+    """Whose account activity the record lists to this reader: their own, or, for admins, all."""
+    if member is None:
+        return None
+    if can(member.role, Permission.MANAGE_MEMBERS):
+        return service.EVERY_ACCOUNT
+    return member.id
+
+
 def readable_drafts(session: SessionDep, member: Member | None) -> list[int | None]:
     """Events of private drafts are for members only."""
     query = select(Draft.id)
@@ -47,11 +58,18 @@ def readable_drafts(session: SessionDep, member: Member | None) -> list[int | No
 
 @api.get("/audit")
 def audit_events(
-    session: SessionDep, member: OptionalMember, after: int = Query(0, ge=0)
+    request: Request,
+    response: Response,
+    paging: PageParams,
+    session: SessionDep,
+    member: OptionalMember,
+    after: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
 ) -> list[EventPublic]:
-    events = service.list_events(
-        session, after=after, limit=500, draft_ids=readable_drafts(session, member)
+    query = service.events_query(
+        viewer=viewer(member), after=after, draft_ids=readable_drafts(session, member)
     )
+    page = paginate(session, query, paging)
+    set_list_headers(request, response, page)
     return [
         EventPublic(
             seq=e.seq,
@@ -63,7 +81,7 @@ def audit_events(
             hash=e.hash,
             prev_hash=e.prev_hash,
         )
-        for e in events
+        for e in page.items
     ]
 
 
@@ -82,11 +100,12 @@ def record_page(
     member: OptionalMember,
     action: str = "",
     object: str = "",
-    actor: int | None = None,
-    before: int | None = Query(None, ge=1),
+    actor: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
+    before: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
 ) -> HTMLResponse:
     events = service.list_events(
         session,
+        viewer=viewer(member),
         before=before,
         limit=PAGE_SIZE + 1,
         newest_first=True,
@@ -97,7 +116,7 @@ def record_page(
     )
     more = len(events) > PAGE_SIZE
     events = events[:PAGE_SIZE]
-    actions = session.exec(select(AuditEvent.action).distinct().order_by("action")).all()
+    actions = service.list_actions(session, viewer(member))
     context = {
         "events": events,
         "older": events[-1].seq if more else None,

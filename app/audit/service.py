@@ -12,15 +12,29 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
-from sqlalchemy import text
+from sqlalchemy import ColumnElement, false, or_, text
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.audit.models import AuditEvent
 from app.core.models import utcnow
 
 GENESIS_HASH = "0" * 64
+# A member's account activity (signing in and out, the second factor, API tokens, invitations and
+# passwords): each name and its dotted children. The public record is about the law, so these are
+# listed only to the member concerned and to admins; the chain and its verification cover them.
+ACCOUNT_ACTIONS = (
+    "sign_in",
+    "sign_out",
+    "second_factor",
+    "token",
+    "member.invited",
+    "member.joined",
+    "member.password_reset",
+)
+EVERY_ACCOUNT: Literal["every account"] = "every account"  # an admin's view of the record
 # Any constant will do: it names the lock that serializes appends to the chain.
 CHAIN_LOCK_KEY = 7_302_017
 
@@ -137,19 +151,52 @@ def verify_chain(session: Session, batch: int = 1000) -> Verification:
             )
 
 
-def list_events(
-    session: Session,
+def is_account_event() -> ColumnElement[bool]:
+    action = col(AuditEvent.action)
+    return or_(
+        *(action == name for name in ACCOUNT_ACTIONS),
+        *(action.startswith(f"{name}.", autoescape=True) for name in ACCOUNT_ACTIONS),
+    )
+
+
+Viewer = int | Literal["every account"] | None
+
+
+def _visible_to(viewer: Viewer) -> ColumnElement[bool]:
+    """Every event of the law; account events only of the viewer's own account (or of every
+    account, for admins)."""
+    if viewer == EVERY_ACCOUNT:
+        return ~false()
+    own = (
+        (col(AuditEvent.actor_id) == viewer) | (col(AuditEvent.object) == f"member:{viewer}")
+        if viewer is not None
+        else false()
+    )
+    return ~is_account_event() | own
+
+
+def list_actions(session: Session, viewer: Viewer = None) -> Sequence[str]:
+    query = select(AuditEvent.action).where(_visible_to(viewer)).distinct()
+    return session.exec(query.order_by(col(AuditEvent.action))).all()
+
+
+def list_events(session: Session, *, limit: int = 50, **filters: Any) -> Sequence[AuditEvent]:
+    return session.exec(events_query(**filters).limit(limit)).all()
+
+
+def events_query(
     *,
+    viewer: Viewer = None,
     after: int = 0,
     before: int | None = None,
-    limit: int = 50,
     newest_first: bool = False,
     action: str | None = None,
     object: str | None = None,
     actor_id: int | None = None,
     draft_ids: Sequence[int | None] | None = None,
-) -> Sequence[AuditEvent]:
-    query = select(AuditEvent).where(AuditEvent.seq > after)
+) -> SelectOfScalar[AuditEvent]:
+    """The events a reader may see, with the record page's filters, in sequence order."""
+    query = select(AuditEvent).where(AuditEvent.seq > after, _visible_to(viewer))
     if before is not None:
         query = query.where(AuditEvent.seq < before)
     if action:
@@ -164,4 +211,4 @@ def list_events(
             col(AuditEvent.draft_id).is_(None) | col(AuditEvent.draft_id).in_(readable)
         )
     order = col(AuditEvent.seq).desc() if newest_first else col(AuditEvent.seq)
-    return session.exec(query.order_by(order).limit(limit)).all()
+    return query.order_by(order)

@@ -1,8 +1,11 @@
 """CSRF protection for every state-changing request made with the session cookie.
 
-Each visitor gets a random `mesa_csrf` cookie; forms carry an HMAC of it (the signed
-double-submit pattern) in the `csrf_token` field, scripts in the X-CSRF-Token header. Requests
-authenticated with a Bearer token carry no cookie a browser could replay, so they need none.
+Forms carry the token in the `csrf_token` field, scripts in the X-CSRF-Token header. For a
+browser with a session cookie the token is an HMAC of the session token, so it is new at each
+sign-in and no other visitor's cookie and token pair works with it. An anonymous visitor gets a
+random `mesa_csrf` cookie and the token is an HMAC of it (the signed double-submit pattern).
+Requests authenticated with a Bearer token carry no cookie a browser could replay, so they need
+none.
 """
 
 from http.cookies import SimpleCookie
@@ -55,13 +58,25 @@ class CsrfCookieMiddleware:
 
 
 def rotate_csrf_cookie(request: Request) -> None:
-    """A new CSRF cookie on sign-in and sign-out, so a planted cookie does not carry over."""
+    """A new CSRF cookie on sign-in and sign-out, so a planted cookie does not carry over (once
+    signed in, the token follows the new session token by itself)."""
     request.state.csrf_cookie = security.new_token()
     request.state.csrf_rotated = True
 
 
+def _bound_to(request: Request, csrf_cookie: str | None) -> str | None:
+    # The session cookie is read as sent: whether its session is still valid does not matter
+    # here, only that the page and the form that follows it come from the same browser.
+    session_token = request.cookies.get(security.SESSION_COOKIE)
+    if session_token:
+        return "session:" + session_token
+    return "visitor:" + csrf_cookie if csrf_cookie else None
+
+
 def form_token(request: Request) -> str:
-    return security.csrf_token(request.app.state.settings.secret_key, request.state.csrf_cookie)
+    bound_to = _bound_to(request, request.state.csrf_cookie)
+    assert bound_to is not None  # the middleware always sets a CSRF cookie
+    return security.csrf_token(request.app.state.settings.secret_key, bound_to)
 
 
 async def verify_csrf(request: Request) -> None:
@@ -76,8 +91,8 @@ async def verify_csrf(request: Request) -> None:
     ):
         field = (await request.form()).get(security.CSRF_FIELD)
         submitted = field if isinstance(field, str) else None
-    cookie = request.cookies.get(security.CSRF_COOKIE)
-    if not security.csrf_valid(request.app.state.settings.secret_key, cookie, submitted):
+    bound_to = _bound_to(request, request.cookies.get(security.CSRF_COOKIE))
+    if not security.csrf_valid(request.app.state.settings.secret_key, bound_to, submitted):
         raise Forbidden(
             _("The form has expired or did not come from Mesa. Reload the page and try again."),
             reason="csrf",

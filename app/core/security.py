@@ -3,6 +3,7 @@
 import hashlib
 import hmac
 import secrets
+from datetime import UTC, datetime
 
 import pyotp
 from argon2 import PasswordHasher
@@ -40,15 +41,15 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def csrf_token(secret_key: str, csrf_cookie: str) -> str:
-    """The token forms carry: an HMAC of the visitor's random CSRF cookie (signed double submit)."""
-    return hmac.new(secret_key.encode(), csrf_cookie.encode(), hashlib.sha256).hexdigest()
+def csrf_token(secret_key: str, bound_to: str) -> str:
+    """The token forms carry: an HMAC of what it is bound to (see app.core.csrf)."""
+    return hmac.new(secret_key.encode(), bound_to.encode(), hashlib.sha256).hexdigest()
 
 
-def csrf_valid(secret_key: str, csrf_cookie: str | None, submitted: str | None) -> bool:
-    if not csrf_cookie or not submitted:
+def csrf_valid(secret_key: str, bound_to: str | None, submitted: str | None) -> bool:
+    if not bound_to or not submitted:
         return False
-    return hmac.compare_digest(csrf_token(secret_key, csrf_cookie), submitted)
+    return hmac.compare_digest(csrf_token(secret_key, bound_to), submitted)
 
 
 def new_totp_secret() -> str:
@@ -59,10 +60,19 @@ def totp_uri(secret: str, email: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name="Mesa")
 
 
-def totp_valid(secret: str, code: str) -> bool:
+def totp_step(secret: str, code: str) -> int | None:
+    """The time step `code` belongs to, or None if it is not a current code. The caller accepts
+    it only if the step is later than the last one accepted, so no code works twice."""
     code = code.replace(" ", "")
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = pyotp.TOTP(secret)
+    step = totp.timecode(datetime.now(UTC))
     # One step either side tolerates a phone clock that is a little off.
-    return code.isdigit() and pyotp.TOTP(secret).verify(code, valid_window=1)
+    for candidate in (step, step - 1, step + 1):
+        if hmac.compare_digest(totp.generate_otp(candidate), code):
+            return candidate
+    return None
 
 
 def new_recovery_codes(count: int = 10) -> list[str]:

@@ -30,12 +30,14 @@ def current_member(request: Request, session: SessionDep) -> Member | None:
     """
     request.state.member = None
     request.state.member_session = None
+    request.state.via_token = False
     authorization = request.headers.get("authorization", "")
     if authorization.lower().startswith(BEARER):
         member = service.authenticate_api_token(session, authorization[len(BEARER) :].strip())
         if member is None:
             raise service.NotAuthenticated(_("The API token is not valid or has been revoked."))
         request.state.member = _for_pages(member)
+        request.state.via_token = True
         return member
     found = service.authenticate_session(session, request.cookies.get(SESSION_COOKIE))
     if found is None:
@@ -67,6 +69,17 @@ def signed_in(request: Request, member: OptionalMember) -> Member:
 
 
 SignedInMember = Annotated[Member, Depends(signed_in)]
+
+
+def signed_in_browser(request: Request, member: SignedInMember) -> Member:
+    """For what guards an account (its second factor, new API tokens): a stolen API token alone
+    must not be able to change them or to outlive its revocation."""
+    if request.state.via_token:
+        raise Forbidden(_("Sign in with a browser to do this: an API token cannot."))
+    return member
+
+
+BrowserMember = Annotated[Member, Depends(signed_in_browser)]
 
 
 def require(permission: Permission) -> Callable[..., Member]:

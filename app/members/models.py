@@ -71,6 +71,8 @@ class Member(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=200)
     totp_secret: str | None = Field(default=None, max_length=64)
     totp_enabled: bool = Field(default=False)
+    # The time step of the last code accepted: a code is never accepted twice (RFC 6238, 5.2).
+    totp_last_step: int | None = Field(default=None)
     created_at: datetime = created_at_field()
 
 
@@ -121,12 +123,18 @@ class RecoveryCode(SQLModel, table=True):
     used_at: datetime | None = _when()
 
 
+class FailureKind(StrEnum):
+    PASSWORD = "password"  # noqa: S105 (a kind of failure, not a secret)
+    CODE = "code"  # a wrong second-factor or recovery code
+
+
 class SignInFailure(SQLModel, table=True):
     """Recent failed sign-ins, per email and per address, to slow and then lock guessing."""
 
     __tablename__ = "sign_in_failure"
 
     id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(default=FailureKind.PASSWORD, max_length=10)
     email: str = Field(max_length=254, index=True)
     address: str = Field(max_length=64, index=True)
     at: datetime = created_at_field()

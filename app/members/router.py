@@ -5,6 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from app.core.bounds import IdPath
 from app.core.csrf import rotate_csrf_cookie
 from app.core.db import SessionDep
 from app.core.errors import DomainError, InvalidInput
@@ -13,7 +14,13 @@ from app.core.i18n import _
 from app.core.security import SESSION_COOKIE, totp_uri
 from app.core.templating import render
 from app.members import service
-from app.members.deps import OptionalMember, SignedInMember, needs_second_factor_setup, require
+from app.members.deps import (
+    BrowserMember,
+    OptionalMember,
+    SignedInMember,
+    needs_second_factor_setup,
+    require,
+)
 from app.members.models import REGIONS, Gender, Member, Sector
 from app.members.permissions import Permission, Role
 from app.members.schemas import (
@@ -110,9 +117,9 @@ def second_factor(
         return see_other(request.app.url_path_for("sign_in_page"))
     member = service.get_member(session, pending.member_id)
     try:
-        service.complete_second_factor(session, member, pending, form.code)
+        service.complete_second_factor(session, member, pending, form.code, client_address(request))
     except DomainError as error:
-        session.commit()
+        session.commit()  # as for passwords: the failure is what slows guessing down
         context = {"next": local_path(next), "error": error.message}
         return render(request, "members/second_factor.html", context, status_code=error.status_code)
     session.commit()
@@ -162,7 +169,7 @@ def sign_out_everywhere(
 def create_token(
     request: Request,
     form: Annotated[TokenForm, Form()],
-    member: SignedInMember,
+    member: BrowserMember,
     session: SessionDep,
 ) -> HTMLResponse:
     try:
@@ -176,18 +183,31 @@ def create_token(
 
 @pages.post("/account/tokens/{token_id}/revoke")
 def revoke_token(
-    request: Request, token_id: int, member: SignedInMember, session: SessionDep
+    request: Request, token_id: IdPath, member: SignedInMember, session: SessionDep
 ) -> RedirectResponse:
     service.revoke_api_token(session, member, token_id)
     session.commit()
     return see_other(request.app.url_path_for("account_page") + "?notice=token_revoked")
 
 
+def _second_factor_refused(
+    request: Request, session: SessionDep, member: Member, error: DomainError
+) -> HTMLResponse:
+    # Committed: a wrong code is counted, as at sign-in, so guessing it is slowed down too.
+    session.commit()
+    return _account(
+        request, session, member, second_factor_error=error.message, status=error.status_code
+    )
+
+
 @pages.post("/account/second-factor/start", response_class=HTMLResponse)
 def start_second_factor(
-    request: Request, member: SignedInMember, session: SessionDep
+    request: Request, form: Annotated[CodeForm, Form()], member: BrowserMember, session: SessionDep
 ) -> HTMLResponse:
-    secret = service.start_second_factor(session, member)
+    try:
+        secret = service.start_second_factor(session, member, form.code, client_address(request))
+    except DomainError as error:
+        return _second_factor_refused(request, session, member, error)
     session.commit()
     return _account(
         request, session, member, totp_secret=secret, totp_uri=totp_uri(secret, member.email)
@@ -196,7 +216,7 @@ def start_second_factor(
 
 @pages.post("/account/second-factor/enable", response_class=HTMLResponse)
 def enable_second_factor(
-    request: Request, form: Annotated[CodeForm, Form()], member: SignedInMember, session: SessionDep
+    request: Request, form: Annotated[CodeForm, Form()], member: BrowserMember, session: SessionDep
 ) -> HTMLResponse:
     try:
         codes = service.enable_second_factor(session, member, form.code)
@@ -215,11 +235,26 @@ def enable_second_factor(
     return _account(request, session, member, recovery_codes=codes)
 
 
-@pages.post("/account/second-factor/disable")
+@pages.post("/account/second-factor/recovery-codes", response_class=HTMLResponse)
+def renew_recovery_codes(
+    request: Request, form: Annotated[CodeForm, Form()], member: BrowserMember, session: SessionDep
+) -> HTMLResponse:
+    try:
+        codes = service.renew_recovery_codes(session, member, form.code, client_address(request))
+    except DomainError as error:
+        return _second_factor_refused(request, session, member, error)
+    session.commit()
+    return _account(request, session, member, recovery_codes=codes)
+
+
+@pages.post("/account/second-factor/disable", response_model=None)
 def disable_second_factor(
-    request: Request, member: SignedInMember, session: SessionDep
-) -> RedirectResponse:
-    service.disable_second_factor(session, member)
+    request: Request, form: Annotated[CodeForm, Form()], member: BrowserMember, session: SessionDep
+) -> Response:
+    try:
+        service.disable_second_factor(session, member, form.code, client_address(request))
+    except DomainError as error:
+        return _second_factor_refused(request, session, member, error)
     session.commit()
     return see_other(request.app.url_path_for("account_page") + "?notice=second_factor_off")
 
@@ -269,7 +304,7 @@ def invite_member(
 
 @pages.post("/members/{member_id}/reinvite", response_class=HTMLResponse)
 def reinvite_member(
-    request: Request, member_id: int, admin: Admin, session: SessionDep
+    request: Request, member_id: IdPath, admin: Admin, session: SessionDep
 ) -> HTMLResponse:
     member = service.get_member(session, member_id)
     token = service.reinvite(session, admin, member)
@@ -281,7 +316,7 @@ def reinvite_member(
 @pages.post("/members/{member_id}/role")
 def change_role(
     request: Request,
-    member_id: int,
+    member_id: IdPath,
     form: Annotated[RoleForm, Form()],
     admin: Admin,
     session: SessionDep,
@@ -293,7 +328,7 @@ def change_role(
 
 @pages.post("/members/{member_id}/deactivate")
 def deactivate_member(
-    request: Request, member_id: int, admin: Admin, session: SessionDep
+    request: Request, member_id: IdPath, admin: Admin, session: SessionDep
 ) -> RedirectResponse:
     service.set_active(session, admin, service.get_member(session, member_id), False)
     session.commit()
@@ -302,7 +337,7 @@ def deactivate_member(
 
 @pages.post("/members/{member_id}/activate")
 def activate_member(
-    request: Request, member_id: int, admin: Admin, session: SessionDep
+    request: Request, member_id: IdPath, admin: Admin, session: SessionDep
 ) -> RedirectResponse:
     service.set_active(session, admin, service.get_member(session, member_id), True)
     session.commit()

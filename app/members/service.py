@@ -5,8 +5,8 @@ Services flush and never commit; the caller (a route or a command) commits once.
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, NoReturn
 
 from sqlmodel import Session, col, delete, func, select, update
 
@@ -20,6 +20,7 @@ from app.core.text import TextField, clean
 from app.members.models import (
     REGIONS,
     ApiToken,
+    FailureKind,
     Gender,
     Invitation,
     Member,
@@ -39,10 +40,14 @@ ORGANIZATION = TextField("organization", N_("Organization"), 200, one_line=True)
 TOKEN_NAME = TextField(
     "name", N_("Name"), 100, required=N_("Give the token a name."), one_line=True
 )
-# Failed sign-ins within the window first slow an account (or an address) down, then lock it.
+# Failed sign-ins within the window slow down, then lock, one address guessing one account; many
+# failures on an account slow every address that failed on it, but never lock the account: a
+# stranger must not be able to keep a member out. Each address has a ceiling over all accounts.
 FAILURE_WINDOW = timedelta(minutes=15)
-SLOW_AFTER, LOCK_AFTER = 3, 6
-ADDRESS_FACTOR = 4  # an address may be shared (an office, a ministry): it gets more tries
+SLOW_AFTER, LOCK_AFTER = 3, 6  # per account and address
+ACCOUNT_SLOW_AFTER = 10  # per account, from any address
+ADDRESS_LIMIT = 24  # per address: it may be shared (an office, a ministry), so it gets more tries
+MAX_DELAY_EXPONENT = 6  # delays grow 2, 4, 8 … 64 seconds
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -175,8 +180,14 @@ def reinvite(session: Session, actor: Member, member: Member) -> str:
 
 
 def new_invitation(session: Session, actor: Member | None, member: Member) -> str:
+    """Only the newest link works: the member's earlier unused ones are removed."""
     token = security.new_token()
     assert member.id is not None
+    session.exec(
+        delete(Invitation).where(
+            col(Invitation.member_id) == member.id, col(Invitation.used_at).is_(None)
+        )
+    )
     session.add(
         Invitation(
             member_id=member.id,
@@ -215,10 +226,14 @@ def accept_invitation(session: Session, token: str, password: str) -> Member:
     )
     if claimed.rowcount != 1:
         raise InvitationInvalid(_("This invitation link is not valid or has already been used."))
+    # A link on an account that has joined is a password reset.
+    action = "member.password_reset" if member.password_hash else "member.joined"
     member.password_hash = security.hash_password(password)
     session.add(member)
+    # Whoever knew the old password may be signed in somewhere: a new one ends every session.
+    _revoke_sessions(session, member)
     session.flush()
-    audit.record(session, actor_of(member), "member.joined", f"member:{member.id}")
+    audit.record(session, actor_of(member), action, f"member:{member.id}")
     return member
 
 
@@ -262,37 +277,62 @@ class SignedIn:
     awaiting_second_factor: bool
 
 
-def _throttle(session: Session, email: str, address: str) -> None:
-    since = utcnow() - FAILURE_WINDOW
-    for column, value, factor in (
-        (SignInFailure.email, email, 1),
-        (SignInFailure.address, address, ADDRESS_FACTOR),
-    ):
-        count, last = session.exec(
-            select(func.count(), func.max(SignInFailure.at)).where(
-                column == value, SignInFailure.at > since
-            )
-        ).one()
-        if count >= LOCK_AFTER * factor:
-            wait = as_utc(last) + FAILURE_WINDOW - utcnow()
+def _throttle(session: Session, kind: FailureKind, email: str, address: str) -> None:
+    """Refuses the attempt before anything is checked, from counts of recent failures of the
+    same kind. It depends only on the email as typed, never on whether the account exists."""
+    recent = select(func.count(), func.max(SignInFailure.at)).where(
+        SignInFailure.kind == kind, SignInFailure.at > utcnow() - FAILURE_WINDOW
+    )
+    here, here_last = session.exec(
+        recent.where(SignInFailure.email == email, SignInFailure.address == address)
+    ).one()
+    on_address, address_last = session.exec(recent.where(SignInFailure.address == address)).one()
+    on_account = session.exec(recent.where(SignInFailure.email == email)).one()[0]
+    if on_address >= ADDRESS_LIMIT:
+        _locked(address_last)
+    if here >= LOCK_AFTER:
+        _locked(here_last)
+    # The delay runs from this address's own last failure: an address that never failed on
+    # the account (the member's, elsewhere) is let try at once.
+    steps = max(here - SLOW_AFTER + 1, on_account - ACCOUNT_SLOW_AFTER + 1)
+    if here and steps > 0:
+        delay = timedelta(seconds=2 ** min(steps, MAX_DELAY_EXPONENT))
+        wait = (as_utc(here_last) + delay - utcnow()).total_seconds()
+        if wait > 0:
             raise TooManyAttempts(
                 _(
-                    "Too many failed attempts. Sign-in is locked for %(minutes)s minutes.",
-                    minutes=max(1, round(wait.total_seconds() / 60)),
+                    "Too many failed attempts. Try again in %(seconds)s seconds.",
+                    seconds=int(wait) + 1,
                 ),
-                retry_after=int(wait.total_seconds()) + 1,
+                retry_after=int(wait) + 1,
             )
-        if count >= SLOW_AFTER * factor:
-            delay = timedelta(seconds=2 ** min(count - SLOW_AFTER * factor + 1, 6))
-            wait = as_utc(last) + delay - utcnow()
-            if wait.total_seconds() > 0:
-                raise TooManyAttempts(
-                    _(
-                        "Too many failed attempts. Try again in %(seconds)s seconds.",
-                        seconds=int(wait.total_seconds()) + 1,
-                    ),
-                    retry_after=int(wait.total_seconds()) + 1,
-                )
+
+
+def _locked(last_failure: datetime) -> NoReturn:
+    wait = (as_utc(last_failure) + FAILURE_WINDOW - utcnow()).total_seconds()
+    raise TooManyAttempts(
+        _(
+            "Too many failed attempts. Sign-in is locked for %(minutes)s minutes.",
+            minutes=max(1, round(wait / 60)),
+        ),
+        retry_after=int(wait) + 1,
+    )
+
+
+def _failed(session: Session, kind: FailureKind, email: str, address: str) -> None:
+    session.add(SignInFailure(kind=kind, email=email, address=address))
+    session.flush()
+
+
+def _succeeded(session: Session, kind: FailureKind, email: str, address: str) -> None:
+    """Forgets this address's failures on the account; other addresses' stay counted."""
+    session.exec(
+        delete(SignInFailure).where(
+            col(SignInFailure.kind) == kind,
+            col(SignInFailure.email) == email,
+            col(SignInFailure.address) == address,
+        )
+    )
 
 
 def sign_in(
@@ -300,19 +340,18 @@ def sign_in(
 ) -> SignedIn:
     """Checks the password. A failure is recorded (and must be committed by the caller even
     though this raises): it is what slows and then locks repeated guessing."""
-    email = normalize_email(email)[:254]
-    _throttle(session, email, address)
+    email, address = normalize_email(email)[:254], address[:64]
+    _throttle(session, FailureKind.PASSWORD, email, address)
     member = session.exec(select(Member).where(Member.email == email)).first()
     valid = security.verify_password(
         member.password_hash if member else None, password[:MAX_PASSWORD_LENGTH]
     )
     if member is None or not valid or not member.is_active:
-        session.add(SignInFailure(email=email, address=address[:64]))
-        session.flush()
+        _failed(session, FailureKind.PASSWORD, email, address)
         audit.record(session, audit.SYSTEM, "sign_in.failed")
         # The same words whether the email or the password was wrong: no account discovery.
         raise SignInRefused(_("The email or the password is not correct."))
-    session.exec(delete(SignInFailure).where(col(SignInFailure.email) == email))
+    _succeeded(session, FailureKind.PASSWORD, email, address)
     token = security.new_token()
     assert member.id is not None
     session.add(
@@ -362,19 +401,45 @@ def authenticate_api_token(session: Session, token: str) -> Member | None:
 
 
 def complete_second_factor(
-    session: Session, member: Member, member_session: MemberSession, code: str
+    session: Session, member: Member, member_session: MemberSession, code: str, address: str
 ) -> None:
+    """Like `sign_in`, a failure is recorded and must be committed by the caller."""
     if not member_session.awaiting_second_factor:
         return
-    if not (
-        member.totp_secret and security.totp_valid(member.totp_secret, code)
-    ) and not _use_recovery_code(session, member, code):
+    if not _check_code(session, member, code, address):
         audit.record(session, audit.SYSTEM, "sign_in.failed")
         raise SignInRefused(_("The code is not correct."), field="code")
     member_session.awaiting_second_factor = False
     session.add(member_session)
     session.flush()
     audit.record(session, actor_of(member), "sign_in", f"member:{member.id}")
+
+
+def _check_code(session: Session, member: Member, code: str, address: str) -> bool:
+    """An authenticator or recovery code, throttled like passwords; each works only once."""
+    address = address[:64]
+    _throttle(session, FailureKind.CODE, member.email, address)
+    if _use_totp_code(session, member, code) or _use_recovery_code(session, member, code):
+        _succeeded(session, FailureKind.CODE, member.email, address)
+        return True
+    _failed(session, FailureKind.CODE, member.email, address)
+    return False
+
+
+def _use_totp_code(session: Session, member: Member, code: str) -> bool:
+    step = security.totp_step(member.totp_secret, code) if member.totp_secret else None
+    if step is None:
+        return False
+    # A conditional update, so two sign-ins with the same code cannot both use it.
+    claimed = session.exec(
+        update(Member)
+        .where(
+            col(Member.id) == member.id,
+            col(Member.totp_last_step).is_(None) | (col(Member.totp_last_step) < step),
+        )
+        .values(totp_last_step=step)
+    )
+    return bool(claimed.rowcount == 1)
 
 
 def _use_recovery_code(session: Session, member: Member, code: str) -> bool:
@@ -423,11 +488,20 @@ def list_sessions(session: Session, member: Member) -> list[MemberSession]:
 # Second factor ------------------------------------------------------------------------------
 
 
-def start_second_factor(session: Session, member: Member) -> str:
-    """A new secret, not yet in force: it is enabled once the member proves their app has it."""
+def _require_code(session: Session, member: Member, code: str, address: str) -> None:
+    """Changing an active second factor needs a current code, not only a session."""
+    if not _check_code(session, member, code, address):
+        raise InvalidInput(_("The code is not correct."), field="code")
+
+
+def start_second_factor(session: Session, member: Member, code: str, address: str) -> str:
+    """A new secret, not yet in force: it is enabled once the member proves their app has it.
+    Starting again while it is on (a new phone) needs the current code and turns it off."""
     if member.totp_enabled:
-        raise Conflict(_("Two-factor sign-in is already on."))
+        _require_code(session, member, code, address)
+        _turn_off(session, member)
     member.totp_secret = security.new_totp_secret()
+    member.totp_last_step = None
     session.add(member)
     session.flush()
     return member.totp_secret
@@ -436,12 +510,30 @@ def start_second_factor(session: Session, member: Member) -> str:
 def enable_second_factor(session: Session, member: Member, code: str) -> list[str]:
     if member.totp_enabled or not member.totp_secret:
         raise Conflict(_("Start the set-up of two-factor sign-in first."))
-    if not security.totp_valid(member.totp_secret, code):
+    if not _use_totp_code(session, member, code):
         raise InvalidInput(
             _("The code is not correct. Check the time on your phone."), field="code"
         )
     member.totp_enabled = True
     session.add(member)
+    codes = _new_recovery_codes(session, member)
+    audit.record(session, actor_of(member), "second_factor.enabled", f"member:{member.id}")
+    return codes
+
+
+def renew_recovery_codes(session: Session, member: Member, code: str, address: str) -> list[str]:
+    """New recovery codes for the old ones (all of which stop working)."""
+    if not member.totp_enabled:
+        raise Conflict(_("Two-factor sign-in is off."))
+    _require_code(session, member, code, address)
+    codes = _new_recovery_codes(session, member)
+    audit.record(
+        session, actor_of(member), "second_factor.recovery_codes_renewed", f"member:{member.id}"
+    )
+    return codes
+
+
+def _new_recovery_codes(session: Session, member: Member) -> list[str]:
     session.exec(delete(RecoveryCode).where(col(RecoveryCode.member_id) == member.id))
     codes = security.new_recovery_codes()
     assert member.id is not None
@@ -449,11 +541,17 @@ def enable_second_factor(session: Session, member: Member, code: str) -> list[st
         [RecoveryCode(member_id=member.id, code_hash=security.token_hash(c)) for c in codes]
     )
     session.flush()
-    audit.record(session, actor_of(member), "second_factor.enabled", f"member:{member.id}")
     return codes
 
 
-def disable_second_factor(session: Session, member: Member) -> None:
+def disable_second_factor(session: Session, member: Member, code: str, address: str) -> None:
+    if not member.totp_enabled:
+        raise Conflict(_("Two-factor sign-in is off."))
+    _require_code(session, member, code, address)
+    _turn_off(session, member)
+
+
+def _turn_off(session: Session, member: Member) -> None:
     member.totp_enabled = False
     member.totp_secret = None
     session.add(member)

@@ -101,6 +101,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/account/second-factor/start"): SIGNED_IN,
     ("POST", "/account/second-factor/enable"): SIGNED_IN,
     ("POST", "/account/second-factor/disable"): SIGNED_IN,
+    ("POST", "/account/second-factor/recovery-codes"): SIGNED_IN,
     ("GET", "/members"): Permission.MANAGE_MEMBERS,
     ("POST", "/members/invite"): Permission.MANAGE_MEMBERS,
     ("POST", "/members/{member_id}/reinvite"): Permission.MANAGE_MEMBERS,

@@ -1,6 +1,7 @@
 """Signing in and out, lockout, sessions, CSRF, second factor, invitations and API tokens."""
 
 import re
+import time
 from datetime import timedelta
 
 import pyotp
@@ -56,14 +57,52 @@ class TestSignIn:
         assert slowed.status_code == 429
         assert "Inténtelo de nuevo en" in slowed.text
 
-        # Failures spread over minutes (each after its wait) reach the lock.
+        # Failures from this address spread over minutes (each after its wait) reach the lock.
         earlier = utcnow() - timedelta(minutes=5)
         for _ in range(service.LOCK_AFTER - service.SLOW_AFTER):
-            db.add(SignInFailure(email=member.email, address="203.0.113.9", at=earlier))
+            db.add(SignInFailure(email=member.email, address="testclient", at=earlier))
         db.commit()
         locked = post_form(client, "/sign-in", {"email": member.email, "password": PASSWORD})
         assert locked.status_code == 429
         assert "El inicio de sesión está bloqueado" in locked.text
+
+    def test_failures_from_other_addresses_never_lock_the_member_out(
+        self, client: TestClient, db: Session
+    ) -> None:
+        """Strangers guessing from many addresses cannot keep the member out of their account."""
+        member = make_member(db)
+        recent = utcnow() - timedelta(seconds=1)
+        for n in range(service.LOCK_AFTER * 4):
+            db.add(SignInFailure(email=member.email, address=f"198.51.100.{n}", at=recent))
+        db.commit()
+        sign_in(client, member)  # from an address that has not failed: it is let in
+        assert client.get("/account").status_code == 200
+
+    def test_many_failures_on_an_account_slow_every_address_that_failed(
+        self, client: TestClient, db: Session
+    ) -> None:
+        member = make_member(db)
+        recent = utcnow() - timedelta(seconds=1)
+        for n in range(service.ACCOUNT_SLOW_AFTER):
+            db.add(SignInFailure(email=member.email, address=f"198.51.100.{n}", at=recent))
+        db.add(SignInFailure(email=member.email, address="testclient", at=recent))
+        db.commit()
+        slowed = post_form(client, "/sign-in", {"email": member.email, "password": PASSWORD})
+        assert slowed.status_code == 429
+        assert "Inténtelo de nuevo en" in slowed.text
+
+    def test_a_throttled_unknown_email_gets_the_same_answer(
+        self, client: TestClient, db: Session
+    ) -> None:
+        member = make_member(db)
+        answers = []
+        for email in (member.email, "nadie@mesa.example"):
+            for _ in range(service.LOCK_AFTER + 1):
+                last = post_form(client, "/sign-in", {"email": email, "password": "equivocada!"})
+            # The seconds left may differ by one: the words may not.
+            answers.append((last.status_code, re.sub(r"\d+", "N", last.text.replace(email, "E"))))
+        assert answers[0] == answers[1]
+        assert answers[0][0] == 429
 
     def test_the_lock_ends_after_the_window(self, client: TestClient, db: Session) -> None:
         member = make_member(db)
@@ -78,7 +117,7 @@ class TestSignIn:
     ) -> None:
         member = make_member(db)
         recent = utcnow() - timedelta(minutes=10)
-        for n in range(service.LOCK_AFTER * service.ADDRESS_FACTOR):
+        for n in range(service.ADDRESS_LIMIT):
             db.add(SignInFailure(email=f"otro{n}@mesa.example", address="testclient", at=recent))
         db.commit()
         response = post_form(client, "/sign-in", {"email": member.email, "password": PASSWORD})
@@ -166,6 +205,42 @@ class TestCsrf:
             )
             assert response.status_code == 403
 
+    def test_another_visitors_cookie_and_token_do_not_work_with_a_session(
+        self, app: object, db: Session
+    ) -> None:
+        """An attacker plants their own CSRF cookie in the victim's browser and uses its token."""
+        member = make_member(db)
+        with TestClient(app) as attacker, TestClient(app) as victim:  # type: ignore[arg-type]
+            planted_token = csrf_token(attacker)
+            planted_cookie = attacker.cookies["mesa_csrf"]
+            sign_in(victim, member)
+            victim.cookies.delete("mesa_csrf")
+            victim.cookies.set("mesa_csrf", planted_cookie)
+            response = victim.post(
+                "/account/tokens", data={"csrf_token": planted_token, "name": "x"}
+            )
+            assert response.status_code == 403
+        assert service.list_api_tokens(db, member) == []
+
+    def test_signing_in_changes_the_token(self, client: TestClient, db: Session) -> None:
+        before = csrf_token(client)
+        sign_in(client, make_member(db))
+        assert csrf_token(client, "/account") != before
+        response = client.post("/account/tokens", data={"csrf_token": before, "name": "x"})
+        assert response.status_code == 403
+
+    def test_the_header_works_for_a_signed_in_browser(
+        self, client: TestClient, db: Session
+    ) -> None:
+        member = make_member(db)
+        sign_in(client, member)
+        token = csrf_token(client, "/account")
+        response = client.post(
+            "/account/tokens", data={"name": "x"}, headers={"X-CSRF-Token": token}
+        )
+        assert response.status_code == 200
+        assert len(service.list_api_tokens(db, member)) == 1
+
 
 class TestSecondFactor:
     def enable(self, client: TestClient, db: Session, member: Member) -> list[str]:
@@ -181,6 +256,11 @@ class TestSecondFactor:
         )
         assert page.status_code == 200
         return re.findall(r"<li><code>([0-9a-f-]+)</code></li>", page.text)
+
+    def code(self, member: Member, steps_ahead: int = 1) -> str:
+        """A valid code not yet used: the one that turned the factor on was `now()`."""
+        assert member.totp_secret
+        return pyotp.TOTP(member.totp_secret).at(time.time() + 30 * steps_ahead)
 
     def test_sign_in_asks_for_the_code_once_it_is_on(
         self, client: TestClient, app: object, db: Session
@@ -198,13 +278,9 @@ class TestSecondFactor:
                 "/sign-in/code", data={"csrf_token": csrf_token(other), "code": "000000"}
             )
             assert wrong.status_code == 401
-            assert member.totp_secret
             good = other.post(
                 "/sign-in/code",
-                data={
-                    "csrf_token": csrf_token(other),
-                    "code": pyotp.TOTP(member.totp_secret).now(),
-                },
+                data={"csrf_token": csrf_token(other), "code": self.code(member)},
                 follow_redirects=False,
             )
             assert good.status_code == 303
@@ -223,6 +299,140 @@ class TestSecondFactor:
                     follow_redirects=False,
                 )
                 assert response.status_code == expected, attempt
+
+    def test_guessing_codes_is_throttled(
+        self, client: TestClient, app: object, db: Session
+    ) -> None:
+        member = make_member(db)
+        sign_in(client, member)
+        self.enable(client, db, member)
+        db.refresh(member)
+        with TestClient(app) as other:  # type: ignore[arg-type]
+            sign_in(other, member)
+            token = csrf_token(other)
+            for guess in range(40):
+                other.post("/sign-in/code", data={"csrf_token": token, "code": f"{guess:06d}"})
+            right = other.post(
+                "/sign-in/code",
+                data={"csrf_token": token, "code": self.code(member)},
+                follow_redirects=False,
+            )
+            assert right.status_code == 429
+            assert "Demasiados intentos fallidos" in right.text
+            assert other.get("/account", follow_redirects=False).status_code == 303
+
+    def test_a_code_cannot_be_used_twice(
+        self, client: TestClient, app: object, db: Session
+    ) -> None:
+        member = make_member(db)
+        sign_in(client, member)
+        self.enable(client, db, member)
+        db.refresh(member)
+        code = self.code(member)
+        for expected in (303, 401):
+            with TestClient(app) as other:  # type: ignore[arg-type]
+                sign_in(other, member)
+                response = other.post(
+                    "/sign-in/code",
+                    data={"csrf_token": csrf_token(other), "code": code},
+                    follow_redirects=False,
+                )
+                assert response.status_code == expected
+
+    def test_an_api_token_cannot_touch_the_second_factor(
+        self, client: TestClient, db: Session
+    ) -> None:
+        member = make_member(db)
+        sign_in(client, member)
+        self.enable(client, db, member)
+        _token, raw = service.create_api_token(db, member, "script")
+        db.commit()
+        db.refresh(member)
+        bearer = {"Authorization": f"Bearer {raw}"}
+        with TestClient(client.app) as script:
+            for action in ("disable", "start", "recovery-codes"):
+                response = script.post(
+                    f"/account/second-factor/{action}",
+                    data={"code": self.code(member)},
+                    headers=bearer,
+                    follow_redirects=False,
+                )
+                assert response.status_code == 403, action
+        db.refresh(member)
+        assert member.totp_enabled
+
+    def test_turning_it_off_needs_the_current_code(self, client: TestClient, db: Session) -> None:
+        member = make_member(db)
+        sign_in(client, member)
+        recovery = self.enable(client, db, member)
+        db.refresh(member)
+        for code in ("", "123456"):
+            refused = client.post(
+                "/account/second-factor/disable",
+                data={"csrf_token": csrf_token(client, "/account"), "code": code},
+                follow_redirects=False,
+            )
+            assert refused.status_code == 422
+            assert 'role="alert"' in refused.text
+        db.refresh(member)
+        assert member.totp_enabled
+        done = client.post(
+            "/account/second-factor/disable",
+            data={"csrf_token": csrf_token(client, "/account"), "code": recovery[0]},
+            follow_redirects=False,
+        )
+        assert done.status_code == 303
+        db.refresh(member)
+        assert not member.totp_enabled
+
+    def test_new_recovery_codes_need_the_current_code(
+        self, client: TestClient, db: Session
+    ) -> None:
+        member = make_member(db)
+        sign_in(client, member)
+        old = self.enable(client, db, member)
+        db.refresh(member)
+        refused = client.post(
+            "/account/second-factor/recovery-codes",
+            data={"csrf_token": csrf_token(client, "/account"), "code": "000000"},
+        )
+        assert refused.status_code == 422
+        page = client.post(
+            "/account/second-factor/recovery-codes",
+            data={"csrf_token": csrf_token(client, "/account"), "code": self.code(member)},
+        )
+        assert page.status_code == 200
+        new = re.findall(r"<li><code>([0-9a-f-]+)</code></li>", page.text)
+        assert len(new) == 10 and not set(new) & set(old)
+        with TestClient(client.app) as other:
+            sign_in(other, member)
+            response = other.post(
+                "/sign-in/code",
+                data={"csrf_token": csrf_token(other), "code": old[0]},
+                follow_redirects=False,
+            )
+            assert response.status_code == 401  # the old codes no longer work
+
+    def test_setting_it_up_again_needs_the_current_code(
+        self, client: TestClient, db: Session
+    ) -> None:
+        member = make_member(db)
+        sign_in(client, member)
+        self.enable(client, db, member)
+        db.refresh(member)
+        first_secret = member.totp_secret
+        refused = client.post(
+            "/account/second-factor/start",
+            data={"csrf_token": csrf_token(client, "/account"), "code": "000000"},
+        )
+        assert refused.status_code == 422
+        page = client.post(
+            "/account/second-factor/start",
+            data={"csrf_token": csrf_token(client, "/account"), "code": self.code(member)},
+        )
+        assert page.status_code == 200
+        secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page.text)
+        assert secret and secret.group(1) != first_secret
 
 
 class TestInvitations:
@@ -262,6 +472,47 @@ class TestInvitations:
         assert response.status_code == 303
         member = service.get_member_by_email(db, "nueva@mesa.example")
         sign_in(client, member)
+
+    def reinvite(self, client: TestClient, db: Session) -> str:
+        admin = make_member(db, role="admin")
+        sign_in(client, admin)
+        invitee = service.get_member_by_email(db, "nueva@mesa.example")
+        page = client.post(
+            f"/members/{invitee.id}/reinvite", data={"csrf_token": csrf_token(client, "/members")}
+        )
+        link = re.search(
+            r'<code class="secret">http://testserver(/invitations/[^<]+)</code>', page.text
+        )
+        assert link
+        post_form(client, "/sign-out")
+        return link.group(1)
+
+    def accept(self, client: TestClient, link: str) -> int:
+        data = {
+            "csrf_token": csrf_token(client),
+            "password": PASSWORD,
+            "password_again": PASSWORD,
+        }
+        return client.post(link, data=data, follow_redirects=False).status_code
+
+    def test_only_the_newest_link_works(self, client: TestClient, db: Session) -> None:
+        first = self.invite(client, db)
+        newest = self.reinvite(client, db)
+        assert client.get(first).status_code == 410
+        assert self.accept(client, first) == 410
+        assert self.accept(client, newest) == 303
+
+    def test_a_new_password_from_a_link_ends_every_session(
+        self, client: TestClient, app: object, db: Session
+    ) -> None:
+        first = self.invite(client, db)
+        assert self.accept(client, first) == 303
+        member = service.get_member_by_email(db, "nueva@mesa.example")
+        with TestClient(app) as theirs:  # type: ignore[arg-type]
+            sign_in(theirs, member)
+            reset = self.reinvite(client, db)
+            assert self.accept(client, reset) == 303
+            assert theirs.get("/account", follow_redirects=False).status_code == 303
 
     def test_a_used_link_gets_a_clear_page(self, client: TestClient, db: Session) -> None:
         link = self.invite(client, db)
