@@ -19,7 +19,7 @@ from app.core.i18n import _
 from app.core.models import utcnow
 from app.core.text import required_reason
 from app.drafts import service
-from app.drafts.importing import normalize_text
+from app.drafts.importing import normalize_heading, normalize_text
 from app.drafts.models import Draft, Provision, ProvisionVersion, VersionSource
 from app.drafts.numbering import ALLOWED_PARENTS, CLAUSE_KINDS, Kind
 from app.members.models import Member
@@ -78,9 +78,11 @@ def version(session: Session, entry: service.OutlineEntry, number: int) -> Provi
 
 def clean_text(text: str, heading: str | None, reason: str) -> tuple[str, str | None, str]:
     """Normalized text, heading and reason, or a form error saying what is wrong."""
-    lines = [normalize_text(line) for line in text.replace("\r\n", "\n").split("\n")]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # a lone CR ends a line too
+    lines = [normalize_text(line) for line in text.split("\n")]
     text = "\n".join(line for line in lines if line)
-    heading = normalize_text(heading) if heading is not None else None
+    # One line, as the importer reads it: a line break would start a line of its own in exports.
+    heading = normalize_heading(heading) if heading is not None else None
     if not text:
         raise InvalidInput(_("The text cannot be empty."), field="text")
     if len(text) > MAX_TEXT_LENGTH:
