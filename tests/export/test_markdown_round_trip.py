@@ -69,7 +69,7 @@ class TestThroughTheServices:
         uid = uid_of(db, draft, "Artículo 1.")
         editing.revise(db, secretariat, draft, uid, 1, text, "Objeto", "Prueba")
         db.commit()
-        parsed = parse_draft(exports.export(db, None, draft, "md").content, markdown=True)
+        parsed = parse_draft(exports.render(db, draft, "md").content, markdown=True)
         articles = [p for p in parsed.walk() if p.kind is Kind.ARTICULO]
         assert len(articles) == 5  # Artículo I and 1 to 4, as in the draft: no Artículo 999
         assert articles[1].text == text

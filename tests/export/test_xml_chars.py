@@ -39,7 +39,7 @@ def parts(content: bytes) -> dict[str, bytes]:
 
 
 def test_akoma_ntoso_is_well_formed(db: Session, draft: Draft) -> None:
-    root = etree.fromstring(exports.export(db, None, draft, "akn").content)
+    root = etree.fromstring(exports.render(db, draft, "akn").content)
     texts = " ".join(root.itertext())
     assert "Ley rara" in texts
     assert "Objeto y fines" in texts
@@ -49,7 +49,7 @@ def test_akoma_ntoso_is_well_formed(db: Session, draft: Draft) -> None:
 @pytest.mark.parametrize("fmt", ["docx", "docx-tracked"])
 def test_word_documents_are_well_formed(db: Session, draft: Draft, fmt: str) -> None:
     base = str(snapshots.list_snapshots(db, draft)[0].id)
-    content = exports.export(db, None, draft, fmt, base_id=base).content
+    content = exports.render(db, draft, fmt, base_id=base).content
     for xml in parts(content).values():
         etree.fromstring(xml)  # raises on invalid XML
     document = docx.Document(BytesIO(content))
