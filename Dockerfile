@@ -2,6 +2,13 @@
 #   docker build -t mesa .
 #   docker run -p 8000:8000 -e MESA_ENV=production -e MESA_SECRET_KEY=... \
 #     -e MESA_DATABASE_URL=postgresql://user:pass@db/mesa mesa
+
+# Swagger UI for /api/docs, from the npm package pinned in package-lock.json (as make does).
+FROM node:20-bookworm-slim AS swagger-ui
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --ignore-scripts
+
 FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -23,6 +30,9 @@ COPY app ./app
 COPY migrations ./migrations
 COPY templates ./templates
 COPY static ./static
+COPY --from=swagger-ui /build/node_modules/swagger-ui-dist/swagger-ui-bundle.js \
+     /build/node_modules/swagger-ui-dist/swagger-ui.css \
+     /build/node_modules/swagger-ui-dist/LICENSE ./static/vendor/swagger-ui/
 COPY drafts ./drafts
 # Editable, as in the Makefile: templates, static files and migrations stay beside app/.
 RUN pip install --no-deps -e . && python -c "import app.main"

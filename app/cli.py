@@ -1,4 +1,5 @@
-"""The `mesa` command: database, import, serve. Each command is one transaction."""
+"""The `mesa` command: database, import, serve. Each command is one transaction, except an
+export: rendered in a read transaction, then recorded in a short write."""
 
 import argparse
 import sys
@@ -107,10 +108,13 @@ def cmd_token_create(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     engine = create_db_engine(get_settings().database_url)
-    with write_session(engine) as session:
+    # Rendered in a read transaction, recorded in a short write: see app/export/service.py.
+    with read_session(engine) as session:
         draft = drafts.get_draft(session, args.slug)
         annexes = set(args.annexes.split(",")) if args.annexes else None
-        file = exports.export(session, None, draft, args.format, args.snapshot, args.base, annexes)
+        file = exports.render(session, draft, args.format, args.snapshot, args.base, annexes)
+    with write_session(engine) as session:
+        exports.record(session, None, draft, file)
         session.commit()
     Path(args.output).write_bytes(file.content)
     if file.note:

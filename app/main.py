@@ -99,7 +99,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         dependencies=[Depends(verify_csrf), Depends(current_member)],
         title="Mesa",
         version="0.1.0",
-        docs_url="/api/docs",
+        docs_url=None,  # /api/docs is app/core/router.py's: FastAPI's page needs inline script
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from app.core.escaping import xml_text
 from app.drafts.numbering import Kind
 
 CELL_WIDTH, CELL_HEIGHT, GAP = 64, 44, 6
@@ -54,7 +55,8 @@ def short_number(label: str) -> str:
 
 
 def layout(groups: list[tuple[str, list[tuple[str, str, str, str]]]]) -> Layout:
-    """`groups`: (title, [(uid, label, heading, status)]) in document order."""
+    """`groups`: (title, [(uid, label, heading, status)]) in document order. Texts are made
+    fit for XML: the map is also served as a standalone SVG file."""
     placed: list[Group] = []
     y = 0
     for title, clauses in groups:
@@ -66,13 +68,13 @@ def layout(groups: list[tuple[str, list[tuple[str, str, str, str]]]]) -> Layout:
                     column * (CELL_WIDTH + GAP),
                     y + GROUP_TITLE + row * (CELL_HEIGHT + GAP),
                     uid,
-                    short_number(label),
-                    label,
-                    heading,
+                    short_number(xml_text(label)),
+                    xml_text(label),
+                    xml_text(heading),
                     status,
                 )
             )
-        placed.append(Group(title, y, cells))
+        placed.append(Group(xml_text(title), y, cells))
         rows = max(1, -(-len(clauses) // COLUMNS))
         y += GROUP_TITLE + rows * (CELL_HEIGHT + GAP) + GAP * 2
     return Layout(placed, COLUMNS * (CELL_WIDTH + GAP), y)

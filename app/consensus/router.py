@@ -1,7 +1,5 @@
 """Consensus over HTTP: positions, the map, the matrix, rounds and participation."""
 
-import csv
-import io
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -13,6 +11,7 @@ from app.consensus import chart, rules, service
 from app.core.bounds import MAX_INT, Id, IdPath
 from app.core.db import SessionDep
 from app.core.errors import InvalidInput
+from app.core.escaping import csv_text
 from app.core.http import see_other
 from app.core.i18n import TIMEZONE, _
 from app.core.pagination import Page, PageParams, set_list_headers
@@ -179,22 +178,14 @@ def consensus_csv(draft: DraftDep, session: SessionDep) -> Response:
     rows = _consensus_rows(session, draft)
     sectors = sorted(service.electorate(session).sectors)
     matrix = service.sector_matrix(session, draft, [entry for entry, _o in rows], sectors)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["uid", "label", "heading", "status", *[f"{s}" for s in sectors]])
-    for entry, outcome in rows:
-        cells = matrix[entry.id]
-        writer.writerow(
-            [
-                entry.uid,
-                entry.label.text,
-                entry.heading,
-                outcome.status,
-                *[cells[s].summary for s in sectors],
-            ]
-        )
+    header = ["uid", "label", "heading", "status", *sectors]
+    body = [
+        [entry.uid, entry.label.text, entry.heading, outcome.status]
+        + [matrix[entry.id][s].summary for s in sectors]
+        for entry, outcome in rows
+    ]
     return Response(
-        buffer.getvalue(),
+        csv_text([header, *body]),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="consenso-{draft.slug}.csv"'},
     )

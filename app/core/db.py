@@ -83,8 +83,9 @@ def get_session(request: Request) -> Iterator[Session]:
 
 
 def get_write_session(request: Request) -> Iterator[Session]:
-    """For the few reads that also record something (an export is audited): they take the write
-    lock at BEGIN like any write, not midway through."""
+    """A second session, for a short write after long reading work done in the request's read
+    session (an export is rendered, then audited). Its transaction, and on SQLite the write
+    lock, begins at its first statement: use it only for the write."""
     with write_session(request.app.state.engine) as session:
         try:
             yield session

@@ -19,7 +19,7 @@ from app.core.i18n import N_, _
 from app.core.models import utcnow
 from app.core.text import TextField, required_reason
 from app.drafts import service
-from app.drafts.importing import normalize_text
+from app.drafts.importing import normalize_heading, normalize_text
 from app.drafts.models import Draft, Provision, ProvisionVersion, VersionSource
 from app.drafts.numbering import ALLOWED_PARENTS, CLAUSE_KINDS, Kind
 from app.members.models import Member
@@ -77,11 +77,13 @@ def version(session: Session, entry: service.OutlineEntry, number: int) -> Provi
 
 
 def clean_text(text: str, heading: str | None) -> tuple[str, str | None]:
-    """A clause's normalized text (one paragraph a line, no empty ones) and heading (one line),
-    or a form error saying what is wrong. Whoever takes a reason with them checks it apart."""
-    lines = [normalize_text(line) for line in text.replace("\r\n", "\n").split("\n")]
+    """A clause's normalized text (one paragraph a line, no empty ones) and heading, or a form
+    error saying what is wrong. Whoever takes a reason with them checks it apart."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # a lone CR ends a line too
+    lines = [normalize_text(line) for line in text.split("\n")]
     text = TEXT.clean("\n".join(line for line in lines if line))
-    return text, (normalize_text(HEADING.clean(heading)) if heading is not None else None)
+    # One line, as the importer reads it: a line break would start a line of its own in exports.
+    return text, (normalize_heading(HEADING.clean(heading)) if heading is not None else None)
 
 
 def add_version(

@@ -127,6 +127,20 @@ def normalize_text(text: str) -> str:
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
+def normalize_heading(heading: str) -> str:
+    """A heading as Mesa keeps it, whoever wrote it: one line, no final period (the label has
+    one). The importer and the services that accept headings share it, so a heading read back
+    from an export is the heading that was exported."""
+    one_line = " ".join(heading.splitlines())
+    return re.sub(r"[\s.]+$", "", normalize_text(one_line))
+
+
+def unescape_markdown(line: str) -> str:
+    """The drafts/ format's one escape: a backslash that starts a text line or a heading is
+    dropped, so that what follows it is read as written (app/export/markdown.py writes it)."""
+    return line[1:] if line.startswith("\\") else line
+
+
 def _split_heading_and_text(rest: str) -> tuple[str, str]:
     """Published text may write "Artículo 3.- Heading.- Text…" or "PRIMERA.- Text…"."""
     heading, dash, text = rest.partition(".- ")
@@ -190,7 +204,7 @@ class _TreeBuilder:
         self.last_article: dict[bool, tuple[int, int]] = {}
 
     def add(self, heading: _Heading, line: int) -> ParsedProvision:
-        node = ParsedProvision(heading.kind, normalize_text(heading.heading), line)
+        node = ParsedProvision(heading.kind, normalize_heading(heading.heading), line)
         if heading.text:
             node.paragraphs.append(normalize_text(heading.text))
         allowed = ALLOWED_PARENTS[heading.kind]
@@ -265,7 +279,9 @@ def parse_draft(raw: bytes, *, markdown: bool, default_slug: str | None = None) 
     except UnicodeDecodeError as error:
         bad_line = raw[: error.start].count(b"\n") + 1
         raise ImportProblem(_("the file is not in UTF-8"), bad_line) from None
-    lines = content.splitlines()
+    # Markdown ends lines at LF, CR or CRLF only; splitlines() would also split at U+2028 and
+    # the like, which a text may hold. Published text is split as any text file.
+    lines = re.split(r"\r\n|\r|\n", content) if markdown else content.splitlines()
     if not any(line.strip() for line in lines):
         raise ImportProblem(_("the file is empty"))
 
@@ -290,6 +306,9 @@ def parse_draft(raw: bytes, *, markdown: bool, default_slug: str | None = None) 
                 raise ImportProblem(
                     _("heading not recognized: «%(heading)s»", heading=candidate), number
                 )
+            if heading:
+                heading.heading = unescape_markdown(heading.heading)
+            line = unescape_markdown(line)
         else:
             if _CLOSING.match(line):
                 break  # the promulgation formula and signatures follow the last disposition
@@ -306,7 +325,7 @@ def parse_draft(raw: bytes, *, markdown: bool, default_slug: str | None = None) 
             paragraph_break = True
             continue
         if awaiting_heading is not None:
-            awaiting_heading.heading = line.rstrip(".")
+            awaiting_heading.heading = normalize_heading(line)
             awaiting_heading = None
             continue
         current = builder.current

@@ -15,6 +15,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.core.escaping import xml_text
 from app.drafts.numbering import Kind
 from app.export.document import ExportDocument, ExportProvision
 
@@ -51,8 +52,6 @@ DISPOSITION_NAME = "disposicion"
 
 _NUMERAL = re.compile(r"(\d+(?:\.\d+)+)\.?\s+(.+)")  # "12.1 El registro…"
 _LITERAL = re.compile(r"([a-zñ])\)\s+(.+)")  # "a) Legalidad."
-# Characters XML 1.0 cannot carry at all; ElementTree would write them and break the file.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def render(document: ExportDocument, *, work_date: date | None = None) -> bytes:
@@ -274,4 +273,5 @@ def _sub(parent: ET.Element, element: str, /, **attributes: str) -> ET.Element:
 
 
 def _clean(text: str) -> str:
-    return _NOT_XML.sub("", text)
+    """ElementTree writes any character, even those that make the file unreadable."""
+    return xml_text(text)

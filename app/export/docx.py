@@ -21,6 +21,7 @@ from docx.styles.style import ParagraphStyle
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
+from app.core.escaping import xml_text
 from app.core.i18n import _
 from app.core.models import as_utc
 from app.drafts import diffing
@@ -48,8 +49,7 @@ _CLAUSE_STYLE = "Heading 4"
 _NUMERAL = re.compile(r"\s*\d+((?:\.\d+)+)\.?\s")
 _LITERAL = re.compile(r"\s*(?:[a-zñ]|[ivxlc]+)\)\s")
 _INDENT = Cm(0.75)
-# Characters XML 1.0 cannot carry; lxml refuses them. \t and \v (our line break) stay.
-_NOT_XML = re.compile("[\x00-\x08\x0c\x0e-\x1f\ufffe\uffff]")
+# A line break inside a paragraph, ours only: clean() turns a typed \v into a space.
 _LINE_BREAK = "\v"
 # Cuadro comparativo, landscape A4 with 2 cm margins: 25.7 cm to share among the columns.
 _COLUMNS = (Cm(3.2), Cm(8.5), Cm(8.5), Cm(5.5))
@@ -226,7 +226,7 @@ def _new_document(document: ExportDocument) -> WordDocument:
     _page_setup(word.sections[0])
     _restyle(word)
     properties = word.core_properties
-    properties.title = document.title
+    properties.title = _prepared(document.title)
     properties.author = properties.last_modified_by = "Mesa"
     properties.language = LANGUAGE
     properties.created = properties.modified = as_utc(document.generated_at).replace(tzinfo=None)
@@ -327,9 +327,10 @@ def _saved(word: WordDocument) -> bytes:
 
 
 def _prepared(text: str) -> str:
-    """NFC with LF line ends and nothing XML cannot hold; every other character as written."""
+    """NFC with LF line ends and nothing XML cannot hold (lxml refuses it) but our line break;
+    every other character as written."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    return _NOT_XML.sub("", text)
+    return _LINE_BREAK.join(xml_text(part) for part in text.split(_LINE_BREAK))
 
 
 def _clause_line(provision: ExportProvision) -> str:
@@ -484,7 +485,7 @@ def _comparative_table(
 
 
 def _version_name(document: ExportDocument) -> str:
-    return document.snapshot.label if document.snapshot else _("Current text")
+    return _prepared(document.snapshot.label) if document.snapshot else _("Current text")
 
 
 def _label_cell(cell: _Cell, new: ExportProvision | None, old: ExportProvision | None) -> None:
@@ -555,7 +556,11 @@ class _Revisions:
         tag = {"+": "w:ins", "-": "w:del"}.get(kind, kind)
         element = OxmlElement(
             tag,
-            {qn("w:id"): str(self.next_id), qn("w:author"): author, qn("w:date"): self.date},
+            {
+                qn("w:id"): str(self.next_id),
+                qn("w:author"): xml_text(author),
+                qn("w:date"): self.date,
+            },
         )
         self.next_id += 1
         return element

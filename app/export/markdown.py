@@ -1,8 +1,9 @@
 """The drafts/ format (drafts/README.md): importing an export gives back the same structure
-and text."""
+and text. What the importer would read as structure is escaped (drafts/README.md, "Escapes")."""
 
+from app.drafts.importing import normalize_heading
 from app.drafts.numbering import Kind
-from app.export.document import ExportDocument
+from app.export.document import ExportDocument, ExportProvision
 
 # Heading marks as drafts/README.md suggests; the importer reads the words, not the marks.
 _MARKS = {
@@ -19,15 +20,27 @@ _MARKS = {
 def render(document: ExportDocument) -> str:
     lines = ["---", f"slug: {document.slug}", f"title: {document.title}", "---", ""]
     for provision in document.provisions:
-        mark = _MARKS.get(provision.kind, "#")
-        if provision.kind is Kind.TITULO_PRELIMINAR or not provision.heading:
-            lines.append(f"{mark} {provision.label}")
-        elif provision.is_clause:
-            lines.append(f"{mark} {provision.label} {provision.heading}")
-        else:
-            lines.append(f"{mark} {provision.label}. {provision.heading}")
-        lines.append("")
+        lines += [_heading_line(provision), ""]
         for paragraph in provision.text.split("\n"):
             if paragraph.strip():
-                lines += [paragraph, ""]
+                lines += [_text_line(paragraph.strip()), ""]
     return "\n".join(lines)
+
+
+def _heading_line(provision: ExportProvision) -> str:
+    mark = _MARKS.get(provision.kind, "#")
+    # Older versions may hold a line break in a heading; it must not start a line here.
+    heading = normalize_heading(provision.heading)
+    if not heading:
+        return f"{mark} {provision.label}"
+    if heading.startswith(("-", "\\")):
+        heading = "\\" + heading  # "Artículo 1. -x" would read as the separator ".-"
+    if heading.endswith("#"):
+        heading += " #"  # a closing sequence, so the heading's own "#" is not taken for one
+    separator = " " if provision.is_clause else ". "  # clause labels end in "."
+    return f"{mark} {provision.label}{separator}{heading}"
+
+
+def _text_line(line: str) -> str:
+    """A line of text that could be read as a heading, or that starts with the escape itself."""
+    return "\\" + line if line.startswith(("#", "\\")) else line

@@ -28,15 +28,20 @@ Exporter = Annotated[Member, Depends(require(Permission.EXPORT))]
 def export(
     draft: DraftDep,
     member: Exporter,
-    session: WriteSessionDep,
+    session: SessionDep,
+    recorder: WriteSessionDep,
     format: str = "json",
     snapshot: str | None = None,
     base: str | None = None,
     annexes: Annotated[list[str] | None, Query()] = None,
 ) -> Response:
+    # The exception to one transaction per request: rendering takes seconds and only reads, so
+    # it runs in the request's read transaction and the record is a short write after it (a
+    # write transaction held that long locks other writers out on SQLite).
     wanted = {name for value in annexes or [] for name in value.split(",") if name}
-    file = service.export(session, member, draft, format, snapshot or None, base or None, wanted)
-    session.commit()  # the export is recorded before the file leaves
+    file = service.render(session, draft, format, snapshot or None, base or None, wanted)
+    service.record(recorder, member, draft, file)
+    recorder.commit()  # the export is recorded before the file leaves
     return Response(
         file.content,
         media_type=file.media_type,

@@ -1,12 +1,16 @@
 """Exports: one file per format, from the current text or a snapshot, optionally compared with a
-base snapshot; a ZIP bundle of them all with a manifest of hashes. Every export is audited."""
+base snapshot; a ZIP bundle of them all with a manifest of hashes. Every export is audited.
+
+Rendering only reads and may take seconds (a 300-article ZIP, a PDF), so `render` runs in a read
+transaction and `record` in a short write of its own: on SQLite a write transaction held through
+rendering would lock every other writer out past the busy timeout."""
 
 import hashlib
 import io
 import json
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlmodel import Session, col, select
 
@@ -30,6 +34,10 @@ class ExportFile:
     media_type: str
     content: bytes
     note: str | None = None  # something the person exporting should know
+    # What was asked for, for the record.
+    format: str = ""
+    snapshot_id: int | None = None
+    base_id: int | None = None
 
     @property
     def sha256(self) -> str:
@@ -172,9 +180,8 @@ def _bundle(job: Job, files: list[ExportFile]) -> bytes:
     return buffer.getvalue()
 
 
-def export(
+def render(
     session: Session,
-    actor: Member | None,
     draft: Draft,
     format: str,
     snapshot_id: str | None = None,
@@ -217,9 +224,20 @@ def export(
         file = ExportFile(f"{name}.{extension}", media_type, renderer(job))
     base = job.base.snapshot if job.base else None
     exported = job.document.snapshot
+    note = None
     if base and exported and base.created_at > exported.created_at:
         note = _("The base snapshot is later than the exported one: the comparison runs backwards.")
-        file = ExportFile(file.filename, file.media_type, file.content, note)
+    return replace(
+        file,
+        note=note,
+        format=format,
+        snapshot_id=exported.id if exported else None,
+        base_id=base.id if base else None,
+    )
+
+
+def record(session: Session, actor: Member | None, draft: Draft, file: ExportFile) -> None:
+    """The export in the record, with the hash of the file that leaves."""
     audit.record(
         session,
         audit.actor_of(actor),
@@ -227,11 +245,10 @@ def export(
         f"draft:{draft.slug}",
         draft_id=draft.id,
         details={
-            "format": format,
-            "snapshot": job.document.snapshot.id if job.document.snapshot else None,
-            "base": job.base.snapshot.id if job.base and job.base.snapshot else None,
+            "format": file.format,
+            "snapshot": file.snapshot_id,
+            "base": file.base_id,
             "sha256": file.sha256,
             "bytes": len(file.content),
         },
     )
-    return file

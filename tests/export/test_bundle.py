@@ -46,7 +46,7 @@ def with_an_accepted_amendment(db: Session) -> tuple[Draft, str]:
 
 def test_docx_with_the_comparative_table_names_the_source(db: Session) -> None:
     draft, base = with_an_accepted_amendment(db)
-    file = exports.export(db, None, draft, "docx", base_id=base)
+    file = exports.render(db, draft, "docx", base_id=base)
     word = Document(io.BytesIO(file.content))
     table_text = "\n".join(
         cell.text for table in word.tables for row in table.rows for cell in row.cells
@@ -57,8 +57,8 @@ def test_docx_with_the_comparative_table_names_the_source(db: Session) -> None:
 def test_tracked_changes_need_a_base(db: Session) -> None:
     draft, base = with_an_accepted_amendment(db)
     with pytest.raises(InvalidInput):
-        exports.export(db, None, draft, "docx-tracked")
-    tracked = exports.export(db, None, draft, "docx-tracked", base_id=base)
+        exports.render(db, draft, "docx-tracked")
+    tracked = exports.render(db, draft, "docx-tracked", base_id=base)
     with zipfile.ZipFile(io.BytesIO(tracked.content)) as package:
         xml = package.read("word/document.xml").decode()
     assert 'w:author="Federación de Mineros"' in xml
@@ -66,7 +66,7 @@ def test_tracked_changes_need_a_base(db: Session) -> None:
 
 def test_the_bundle_manifest_matches_its_files(db: Session) -> None:
     draft, base = with_an_accepted_amendment(db)
-    file = exports.export(db, None, draft, "zip", base_id=base)
+    file = exports.render(db, draft, "zip", base_id=base)
     with zipfile.ZipFile(io.BytesIO(file.content)) as bundle:
         manifest = json.loads(bundle.read("manifest.json"))
         names = {entry["name"] for entry in manifest["files"]}
@@ -98,7 +98,7 @@ def test_libreoffice_converts_both_docx_to_pdf(db: Session, tmp_path: Path) -> N
     assert SOFFICE, "CI must install LibreOffice"
     draft, base = with_an_accepted_amendment(db)
     for fmt in ("docx", "docx-tracked"):
-        file = exports.export(db, None, draft, fmt, base_id=base)
+        file = exports.render(db, draft, fmt, base_id=base)
         source = tmp_path / file.filename
         source.write_bytes(file.content)
         result = subprocess.run(  # noqa: S603 (a fixed command on our own file)
@@ -136,21 +136,19 @@ def test_annexes_list_every_contribution_and_each_clause_consensus(db: Session) 
     )
     amendments.withdraw(db, author, withdrawn)
     db.commit()
-    page = exports.export(
-        db, None, draft, "html", with_annexes={"aportes", "consenso"}
-    ).content.decode()
+    page = exports.render(db, draft, "html", with_annexes={"aportes", "consenso"}).content.decode()
     assert "Anexo: matriz de aportes" in page and "Anexo: informe de consenso" in page
     assert "Federación de Mineros" in page and "Acogida por claridad" in page
     assert "Retirada" in page and "Rosa Villanueva (Defensoría)" in page
     assert page.count("Aún sin posiciones") == 8  # every clause of the test law, in the report
-    plain = exports.export(db, None, draft, "html").content.decode()
+    plain = exports.render(db, draft, "html").content.decode()
     assert "Federación de Mineros" not in plain  # annexes only when asked for
 
 
 def test_an_unknown_annex_is_refused(db: Session) -> None:
     draft = make_draft(db)
     with pytest.raises(InvalidInput):
-        exports.export(db, None, draft, "html", with_annexes={"anexo-x"})
+        exports.render(db, draft, "html", with_annexes={"anexo-x"})
 
 
 def test_a_base_later_than_the_exported_snapshot_is_allowed_and_said(db: Session) -> None:
@@ -159,6 +157,6 @@ def test_a_base_later_than_the_exported_snapshot_is_allowed_and_said(db: Session
     older = snapshots.freeze_snapshot(db, secretariat, draft, "Borrador 1")
     newer = snapshots.freeze_snapshot(db, secretariat, draft, "Borrador 2")
     db.commit()
-    file = exports.export(db, None, draft, "docx", str(older.id), str(newer.id))
+    file = exports.render(db, draft, "docx", str(older.id), str(newer.id))
     assert file.note and "posterior" in file.note
-    assert exports.export(db, None, draft, "docx", str(newer.id), str(older.id)).note is None
+    assert exports.render(db, draft, "docx", str(newer.id), str(older.id)).note is None

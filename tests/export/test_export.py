@@ -27,7 +27,7 @@ def shape(markdown: str) -> list[tuple[str, str, str]]:
 class TestMarkdown:
     def test_importing_an_export_gives_back_the_same_structure_and_text(self, db: Session) -> None:
         draft = service.import_file(db, SHIPPED)
-        file = exports.export(db, None, draft, "md")
+        file = exports.render(db, draft, "md")
         assert shape(file.content.decode()) == shape(SHIPPED.read_text(encoding="utf-8"))
         again = parse_draft(file.content, markdown=True)
         assert (again.title, again.slug) == (
@@ -43,8 +43,8 @@ class TestMarkdown:
             db, secretariat, draft, uid_of(db, draft, "Artículo 1."), 1, "Texto nuevo.", None, "x"
         )
         db.commit()
-        then = exports.export(db, None, draft, "md", str(frozen.id)).content.decode()
-        now = exports.export(db, None, draft, "md").content.decode()
+        then = exports.render(db, draft, "md", str(frozen.id)).content.decode()
+        now = exports.render(db, draft, "md").content.decode()
         assert "promover la formalización" in then and "Texto nuevo." not in then
         assert "Texto nuevo." in now
 
@@ -64,7 +64,7 @@ class TestJson:
             text="Otro objeto.",
         )
         db.commit()
-        body = json.loads(exports.export(db, None, draft, "json").content)
+        body = json.loads(exports.render(db, draft, "json").content)
         assert body["draft"]["slug"] == "ley-de-prueba" and body["snapshot"] is None
         assert len(body["provisions"]) == 15
         article = next(p for p in body["provisions"] if p["label"] == "Artículo 1.")
@@ -118,7 +118,7 @@ def test_a_draft_without_articles_is_a_clear_error(db: Session) -> None:
     for provision in db.exec(select(Provision).where(Provision.kind == "articulo")).all():
         editing.delete_provision(db, None, draft, provision.uid, "vaciar")
     with pytest.raises(exports.documents.NothingToExport):
-        exports.export(db, None, draft, "md")
+        exports.render(db, draft, "md")
 
 
 def test_the_command_line_writes_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -143,6 +143,6 @@ def test_the_command_line_writes_the_file(tmp_path: Path, monkeypatch: pytest.Mo
 
 def test_akoma_ntoso_is_served_as_xml(db: Session) -> None:
     draft = make_draft(db)
-    file = exports.export(db, None, draft, "akn")
+    file = exports.render(db, draft, "akn")
     assert (file.filename, file.media_type) == ("ley-de-prueba.xml", "application/xml")
     assert b"http://docs.oasis-open.org/legaldocml/ns/akn/3.0" in file.content

@@ -43,8 +43,8 @@ def test_exports_carry_the_motives_as_they_stood(db: Session) -> None:
     db.commit()
     motives.revise(db, secretariat, draft, 1, "Versión posterior.", "Efecto.", "Costo.", "y")
     db.commit()
-    then = exports.export(db, None, draft, "html", str(frozen.id)).content.decode()
-    now = json.loads(exports.export(db, None, draft, "json").content)
+    then = exports.render(db, draft, "html", str(frozen.id)).content.decode()
+    now = json.loads(exports.render(db, draft, "json").content)
     assert "EXPOSICIÓN DE MOTIVOS" in then and "Versión del borrador 1." in then
     assert now["motives"]["fundamentos"] == "Versión posterior."
 
@@ -86,8 +86,7 @@ def test_the_word_document_carries_the_motives_after_the_articles(db: Session) -
     )
     db.commit()
     paragraphs = [
-        p.text
-        for p in Document(io.BytesIO(exports.export(db, None, draft, "docx").content)).paragraphs
+        p.text for p in Document(io.BytesIO(exports.render(db, draft, "docx").content)).paragraphs
     ]
     start = paragraphs.index("EXPOSICIÓN DE MOTIVOS")
     assert start > next(i for i, text in enumerate(paragraphs) if text.startswith("ÚNICA."))

@@ -14,7 +14,7 @@ SHIPPED = ROOT / "drafts" / "mineria-artesanal.md"
 
 def test_html_is_self_contained_and_holds_every_article(db: Session) -> None:
     draft = service.import_file(db, SHIPPED)
-    page = exports.export(db, None, draft, "html").content.decode()
+    page = exports.render(db, draft, "html").content.decode()
     assert "<title>Ley de la Minería Artesanal y de Pequeña Escala</title>" in page
     assert "Ha dado la Ley siguiente:" in page
     assert "http" not in page.replace('lang="es"', "")  # nothing to fetch from anywhere
@@ -34,7 +34,7 @@ def embedded(font: dict) -> bool:  # type: ignore[type-arg]
 
 def test_pdf_has_the_title_on_page_one_and_embeds_its_fonts(db: Session) -> None:
     draft = service.import_file(db, SHIPPED)
-    pdf = exports.export(db, None, draft, "pdf").content
+    pdf = exports.render(db, draft, "pdf").content
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) > 5
     first = " ".join(reader.pages[0].extract_text().split())

@@ -18,6 +18,7 @@ SIGNED_IN = "signed in"
 PUBLIC = "public"
 ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/healthz"): PUBLIC,
+    ("GET", "/api/docs"): PUBLIC,
     ("GET", "/language/{language}"): PUBLIC,
     ("GET", "/"): PUBLIC,
     ("GET", "/api/v1/drafts"): PUBLIC,

