@@ -31,7 +31,7 @@ from app.core.i18n import _
 from app.core.models import as_utc, utcnow
 from app.core.text import clean
 from app.drafts import service as drafts
-from app.drafts.models import Draft, Phase, ProvisionVersion
+from app.drafts.models import Draft, ProvisionVersion
 from app.members.models import Member
 from app.members.permissions import VOTING_ROLES
 
@@ -62,6 +62,7 @@ def get_rule(session: Session, draft: Draft) -> rules.Rule:
 
 
 def set_rule(session: Session, actor: Member, draft: Draft, rule: rules.Rule) -> None:
+    drafts.ensure_open(draft)
     before = get_rule(session, draft)
     stored = session.exec(select(ConsensusRule).where(ConsensusRule.draft_id == draft.id)).first()
     assert draft.id is not None
@@ -100,9 +101,7 @@ def record_position(
     reason: str | None,
     version: int,
 ) -> Position:
-    drafts.require_phase(
-        draft, {Phase.OPEN, Phase.CONSOLIDATION}, _("This draft is closed: positions are final.")
-    )
+    drafts.ensure_open(draft)
     if not entry.is_clause:
         raise InvalidInput(_("Positions are taken on articles and dispositions."))
     if stance not in set(rules.Stance):
@@ -337,6 +336,7 @@ def open_round(
     deadline: datetime,
     uids: Sequence[str],
 ) -> ConsensusRound:
+    drafts.ensure_open(draft)
     title = clean(title)
     if not title or len(title) > 200:
         raise InvalidInput(_("Give the round a title (at most 200 characters)."), field="title")
@@ -378,6 +378,7 @@ def get_round(session: Session, draft: Draft, round_id: int) -> ConsensusRound:
 
 
 def close_round(session: Session, actor: Member, round_: ConsensusRound) -> None:
+    drafts.ensure_open(session.get_one(Draft, round_.draft_id))
     if not round_is_open(round_):
         raise Conflict(_("This round is already closed."))
     round_.closed_at = utcnow()

@@ -156,6 +156,7 @@ def revise(
     heading: str | None,
     reason: str,
 ) -> ProvisionVersion:
+    service.ensure_open(draft)
     entry = service.load_outline(session, draft).get(uid)
     if not entry.is_clause:
         raise InvalidInput(_("Only articles and dispositions have text to revise."))
@@ -308,6 +309,7 @@ def insert_provision(
     source: VersionSource = VersionSource.EDIT,
     amendment_id: int | None = None,
 ) -> StructuralResult:
+    service.ensure_open(draft)
     if kind not in CLAUSE_KINDS:
         raise InvalidInput(_("Only an article or a disposition can be inserted."), field="kind")
     text, clean_heading, reason = clean_text(text, heading, reason)
@@ -348,6 +350,7 @@ def insert_provision(
 def delete_provision(
     session: Session, actor: Member | None, draft: Draft, uid: str, reason: str
 ) -> StructuralResult:
+    service.ensure_open(draft)
     reason = required_reason(reason)
     before = service.load_outline(session, draft)
     entry = before.get(uid)
@@ -379,6 +382,7 @@ def delete_provision(
 def move_provision(
     session: Session, actor: Member, draft: Draft, uid: str, after_uid: str, reason: str
 ) -> StructuralResult:
+    service.ensure_open(draft)
     reason = required_reason(reason)
     before = service.load_outline(session, draft)
     entry = before.get(uid)

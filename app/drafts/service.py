@@ -32,6 +32,19 @@ def require_phase(draft: Draft, allowed: set[Phase], refusal: str) -> None:
         raise PhaseClosed(refusal, phase=draft.phase)
 
 
+def ensure_open(draft: Draft) -> None:
+    """Closed means read-only for everyone: every service that writes to a draft calls this
+    first. Reads and exports stay allowed; only a change of phase reopens the draft."""
+    require_phase(
+        draft,
+        {Phase.OPEN, Phase.CONSOLIDATION},
+        _(
+            "This draft is in its closed phase: it is read-only, and nothing in it can change. "
+            "The secretariat can reopen it by changing its phase."
+        ),
+    )
+
+
 def set_phase(session: Session, actor: Actor, draft: Draft, phase: str) -> None:
     if phase not in set(Phase):
         raise InvalidInput(_("Unknown phase: %(phase)s", phase=phase), field="phase")

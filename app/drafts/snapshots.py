@@ -26,6 +26,7 @@ Change = Literal["added", "removed", "modified", "renumbered", "unchanged"]
 
 
 def freeze_snapshot(session: Session, actor: Member, draft: Draft, label: str) -> Snapshot:
+    service.ensure_open(draft)  # the final text is frozen before closing, not after
     label = normalize_text(label)
     if not label or len(label) > MAX_LABEL_LENGTH:
         raise InvalidInput(

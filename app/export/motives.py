@@ -6,6 +6,7 @@ from app.audit import service as audit
 from app.core.errors import InvalidInput
 from app.core.i18n import _
 from app.core.text import clean, required_reason
+from app.drafts import service as drafts
 from app.drafts.editing import StaleVersion
 from app.drafts.models import Draft
 from app.export.models import Motives
@@ -30,6 +31,7 @@ def revise(
     costo_beneficio: str,
     reason: str,
 ) -> Motives:
+    drafts.ensure_open(draft)
     latest = current(session, draft)
     number = latest.number if latest else 0
     if expected_version != number:
