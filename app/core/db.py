@@ -79,6 +79,9 @@ def get_session(request: Request) -> Iterator[Session]:
         try:
             yield session
         finally:
+            # Detached first, so the rollback does not expire what they loaded: an error page
+            # rendered after this still reads who is signed in.
+            session.expunge_all()
             session.rollback()
 
 

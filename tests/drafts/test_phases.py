@@ -8,13 +8,14 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlmodel import Session, SQLModel
 
 from app.amendments import service as amendments
 from app.audit.service import SYSTEM
 from app.comments import service as comments
 from app.consensus import service as consensus
+from app.core.db import write_session
 from app.core.models import utcnow
 from app.drafts import service as drafts
 from app.drafts.models import Draft
@@ -22,6 +23,7 @@ from app.export import motives
 from app.members import service as members
 from tests.factories import entry_of, make_draft, make_member, uid_of
 from tests.members.test_permissions import app_routes
+from tests.races import committed, real_client
 
 # Tables that sign-in and token use touch on every request; the draft's own data is the rest.
 MEMBER_TABLES = {
@@ -224,3 +226,24 @@ class TestStillAllowedWhenClosed:
         )
         assert hidden.status_code < 400
         assert comments.get_comment(db, closed.ids["comment_id"]).hidden_at is not None
+
+
+def test_a_signed_in_member_is_told_why_on_the_real_session(engine: Engine) -> None:
+    """Not the tests' session: the request's own, rolled back and closed before the error page
+    (which names who is signed in) is rendered."""
+    with committed(engine):
+        with write_session(engine) as session:
+            draft = make_draft(session, slug="cerrado-de-verdad")
+            secretariat = make_member(session, role="secretariat", name="Rosa Villanueva")
+            _token, raw = members.create_api_token(session, secretariat, "api")
+            drafts.set_phase(session, SYSTEM, draft, "closed")
+            session.commit()
+        with real_client(engine) as client:
+            client.cookies.set("mesa_lang", "en")
+            refused = client.post(
+                f"/drafts/{draft.slug}/consensus/rule",
+                data={"quorum": 60, "broad_support_share": 80},
+                headers={"Authorization": f"Bearer {raw}"},
+            )
+        assert refused.status_code == 403
+        assert REFUSAL in refused.text and "Rosa Villanueva" in refused.text
