@@ -26,6 +26,7 @@ from app.consensus.models import (
     PositionRecord,
     RoundClause,
 )
+from app.core.db import unique_or
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.i18n import _
 from app.core.models import as_utc, utcnow
@@ -77,8 +78,11 @@ def set_rule(session: Session, actor: Member, draft: Draft, rule: rules.Rule) ->
     stored.require_sector_coverage = rule.require_sector_coverage
     stored.broad_support_share = rule.broad_support_share
     stored.requires_rounds = rule.requires_rounds
-    session.add(stored)
-    session.flush()
+    twin = Conflict(
+        _("The rule was changed by someone else at the same moment: reload it and try again.")
+    )
+    with unique_or(session, twin):  # the draft's first rule, set twice at once
+        session.add(stored)
     audit.record(
         session,
         actor_of(actor),
@@ -131,6 +135,9 @@ def record_position(
             )
         )
     assert draft.id is not None and member.id is not None
+    # One member's concurrent positions queue on their member row, so a twin of the first one
+    # finds it and updates it instead of breaking the one-position-per-clause constraint.
+    session.exec(select(Member.id).where(Member.id == member.id).with_for_update()).one()
     position = session.exec(
         select(Position)
         .where(Position.member_id == member.id, Position.provision_id == entry.id)

@@ -3,6 +3,7 @@
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit
+from app.core.db import unique_or
 from app.core.errors import InvalidInput
 from app.core.i18n import _
 from app.core.text import clean, required_reason
@@ -53,8 +54,12 @@ def revise(
         reason=reason,
         author_id=author.id,
     )
-    session.add(motives)  # the unique (draft, number) constraint stops a concurrent twin
-    session.flush()
+    twin = StaleVersion(
+        _("The exposición de motivos changed meanwhile: it is now at version %(n)s.", n=number + 1),
+        current_version=number + 1,
+    )
+    with unique_or(session, twin):  # a concurrent save of the same version got there first
+        session.add(motives)
     audit.record(
         session,
         audit.actor_of(author),
