@@ -18,7 +18,7 @@ from app.amendments.models import Amendment
 from app.audit import service as audit
 from app.audit.service import actor_of
 from app.comments.models import Comment
-from app.consensus import rules
+from app.consensus import disclosure, rules
 from app.consensus.models import (
     ConsensusRound,
     ConsensusRule,
@@ -35,8 +35,6 @@ from app.drafts import service as drafts
 from app.drafts.models import Draft, ProvisionVersion
 from app.members.models import Member
 from app.members.permissions import VOTING_ROLES
-
-SMALL_COUNT = 3  # fewer people than this in a group are shown as "<3", to protect them
 
 
 class PositionOnStaleVersion(Conflict):
@@ -493,41 +491,39 @@ def awaiting(session: Session, member: Member, draft: Draft) -> list[drafts.Outl
 
 @dataclass
 class Participation:
-    by_sector: dict[str, str]
-    by_region: dict[str, str]
-    by_gender: dict[str, str]
-    total: str
-
-
-def _masked(count: int) -> str:
-    return f"<{SMALL_COUNT}" if 0 < count < SMALL_COUNT else str(count)
+    total: int  # members who took part; public anyway, each contribution is signed
+    counted: int  # the cohort the breakdowns count (disclosure.breakdown)
+    by_sector: dict[str, int]
+    by_region: dict[str, int]
+    by_gender: dict[str, int]
 
 
 def participation(session: Session, draft: Draft) -> Participation:
     """Members who took part (a position, a comment or an amendment) by sector, region and
-    gender; counts under three are shown as "<3" so no one can be singled out."""
-    active_ids = set(
-        session.exec(select(Position.member_id).where(Position.draft_id == draft.id)).all()
-    )
-    active_ids |= set(
-        session.exec(select(Comment.author_id).where(Comment.draft_id == draft.id)).all()
-    )
-    active_ids |= set(
-        session.exec(select(Amendment.author_id).where(Amendment.draft_id == draft.id)).all()
-    )
-    people = session.exec(select(Member).where(col(Member.id).in_(active_ids))).all()
-    sectors: dict[str, int] = defaultdict(int)
-    regions: dict[str, int] = defaultdict(int)
-    genders: dict[str, int] = defaultdict(int)
-    for person in people:
-        sectors[person.sector] += 1
-        regions[person.region] += 1
-        genders[person.gender or "unstated"] += 1
+    gender, as disclosure.breakdown lets the public see them."""
+    first: dict[int, tuple[datetime, int]] = {}  # member → (first contribution, id for ties)
+    for who, when, where in (
+        (col(PositionRecord.member_id), col(PositionRecord.created_at), PositionRecord.draft_id),
+        (col(Comment.author_id), col(Comment.created_at), Comment.draft_id),
+        (col(Amendment.author_id), col(Amendment.created_at), Amendment.draft_id),
+    ):
+        rows = session.exec(select(who, func.min(when)).where(where == draft.id).group_by(who))
+        for member_id, at in rows.all():
+            key = (as_utc(at), member_id)
+            first[member_id] = min(first.get(member_id, key), key)
+    people = {m.id: m for m in session.exec(select(Member).where(col(Member.id).in_(first))).all()}
+    in_order = [people[member_id] for member_id in sorted(first, key=first.__getitem__)]
 
-    def masked(counts: dict[str, int]) -> dict[str, str]:
-        return {key: _masked(value) for key, value in sorted(counts.items())}
+    def groups(values: list[str]) -> dict[str, int]:
+        return disclosure.breakdown(values).groups
 
-    return Participation(masked(sectors), masked(regions), masked(genders), _masked(len(people)))
+    return Participation(
+        total=len(in_order),
+        counted=disclosure.cohort(len(in_order)),
+        by_sector=groups([p.sector for p in in_order]),
+        by_region=groups([p.region for p in in_order]),
+        by_gender=groups([p.gender or "unstated" for p in in_order]),
+    )
 
 
 # The matrix clause × sector ---------------------------------------------------------------------
