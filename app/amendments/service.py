@@ -61,10 +61,9 @@ def submit_amendment(
     heading: str | None = None,
 ) -> Amendment:
     """`target_uid` is the clause amended, or for an insert the provision the new clause follows."""
+    drafts.ensure_open(draft)
     drafts.require_phase(
-        draft,
-        {Phase.OPEN},
-        _("New amendments are closed: the draft is in consolidation or closed."),
+        draft, {Phase.OPEN}, _("New amendments are closed: the draft is in consolidation.")
     )
     if kind not in set(AmendmentKind):
         raise InvalidInput(_("Unknown kind of amendment: %(kind)s", kind=kind), field="kind")
@@ -151,6 +150,7 @@ def _decide(
 def withdraw(session: Session, author: Member, amendment: Amendment) -> None:
     if amendment.author_id != author.id:
         raise Forbidden(_("Only its author can withdraw an amendment."))
+    drafts.ensure_open(session.get_one(Draft, amendment.draft_id))
     _decide(session, amendment, AmendmentStatus.WITHDRAWN)
     audit.record(
         session,
@@ -162,6 +162,7 @@ def withdraw(session: Session, author: Member, amendment: Amendment) -> None:
 
 
 def reject(session: Session, secretariat: Member, amendment: Amendment, reason: str) -> None:
+    drafts.ensure_open(session.get_one(Draft, amendment.draft_id))
     reason = required_reason(reason)
     _decide(
         session,
@@ -253,9 +254,7 @@ def accept(
     the secretariat writes the merged `text` itself (then it is accepted_modified, citing
     `sources`). A `text` equal to what Mesa would produce is a plain accept.
     """
-    drafts.require_phase(
-        draft, {Phase.OPEN, Phase.CONSOLIDATION}, _("This draft is closed: nothing more is merged.")
-    )
+    drafts.ensure_open(draft)
     if amendment.status != AmendmentStatus.SUBMITTED:
         raise AlreadyDecided(_("This amendment has already been decided or withdrawn."))
     reason = required_reason(reason)

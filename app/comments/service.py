@@ -16,7 +16,7 @@ from app.core.models import as_utc, utcnow
 from app.core.pagination import Page, PageRequest, paginate
 from app.core.text import TextField, clean, required_reason
 from app.drafts import service as drafts
-from app.drafts.models import Draft, Phase, Provision, ProvisionVersion
+from app.drafts.models import Draft, Provision, ProvisionVersion
 from app.members.models import Member
 
 BODY = TextField("body", N_("Comment"), 5_000, required=N_("Write the comment."))
@@ -41,9 +41,7 @@ def add_comment(
     quote: str | None = None,
     parent_id: int | None = None,
 ) -> Comment:
-    drafts.require_phase(
-        draft, {Phase.OPEN, Phase.CONSOLIDATION}, _("This draft is closed: it takes no comments.")
-    )
+    drafts.ensure_open(draft)
     if not entry.is_clause:
         raise InvalidInput(_("Comments go on articles and dispositions."))
     body = _clean_body(body)
@@ -106,6 +104,7 @@ def can_edit(comment: Comment, member: Member | None, now: datetime | None = Non
 
 
 def edit_comment(session: Session, author: Member, comment: Comment, body: str) -> None:
+    drafts.ensure_open(session.get_one(Draft, comment.draft_id))
     if comment.author_id != author.id:
         raise Forbidden(_("Only its author can edit a comment."))
     if not can_edit(comment, author):

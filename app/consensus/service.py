@@ -18,7 +18,7 @@ from app.amendments.models import Amendment
 from app.audit import service as audit
 from app.audit.service import actor_of
 from app.comments.models import Comment
-from app.consensus import rules
+from app.consensus import disclosure, rules
 from app.consensus.models import (
     ConsensusRound,
     ConsensusRule,
@@ -26,12 +26,13 @@ from app.consensus.models import (
     PositionRecord,
     RoundClause,
 )
+from app.core.db import unique_or
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.i18n import N_, _
 from app.core.models import as_utc, utcnow
 from app.core.text import TextField
 from app.drafts import service as drafts
-from app.drafts.models import Draft, Phase, ProvisionVersion
+from app.drafts.models import Draft, ProvisionVersion
 from app.members.models import Member
 from app.members.permissions import VOTING_ROLES
 
@@ -39,7 +40,6 @@ POSITION_REASON = TextField("reason", N_("Reason"), 2_000)
 ROUND_TITLE = TextField(
     "title", N_("Title"), 200, required=N_("Give the round a title."), one_line=True
 )
-SMALL_COUNT = 3  # fewer people than this in a group are shown as "<3", to protect them
 
 
 class PositionOnStaleVersion(Conflict):
@@ -66,6 +66,7 @@ def get_rule(session: Session, draft: Draft) -> rules.Rule:
 
 
 def set_rule(session: Session, actor: Member, draft: Draft, rule: rules.Rule) -> None:
+    drafts.ensure_open(draft)
     before = get_rule(session, draft)
     stored = session.exec(select(ConsensusRule).where(ConsensusRule.draft_id == draft.id)).first()
     assert draft.id is not None
@@ -80,8 +81,11 @@ def set_rule(session: Session, actor: Member, draft: Draft, rule: rules.Rule) ->
     stored.require_sector_coverage = rule.require_sector_coverage
     stored.broad_support_share = rule.broad_support_share
     stored.requires_rounds = rule.requires_rounds
-    session.add(stored)
-    session.flush()
+    twin = Conflict(
+        _("The rule was changed by someone else at the same moment: reload it and try again.")
+    )
+    with unique_or(session, twin):  # the draft's first rule, set twice at once
+        session.add(stored)
     audit.record(
         session,
         actor_of(actor),
@@ -104,9 +108,7 @@ def record_position(
     reason: str | None,
     version: int,
 ) -> Position:
-    drafts.require_phase(
-        draft, {Phase.OPEN, Phase.CONSOLIDATION}, _("This draft is closed: positions are final.")
-    )
+    drafts.ensure_open(draft)
     if not entry.is_clause:
         raise InvalidInput(_("Positions are taken on articles and dispositions."))
     if stance not in set(rules.Stance):
@@ -136,6 +138,9 @@ def record_position(
             )
         )
     assert draft.id is not None and member.id is not None
+    # One member's concurrent positions queue on their member row, so a twin of the first one
+    # finds it and updates it instead of breaking the one-position-per-clause constraint.
+    session.exec(select(Member.id).where(Member.id == member.id).with_for_update()).one()
     position = session.exec(
         select(Position)
         .where(Position.member_id == member.id, Position.provision_id == entry.id)
@@ -341,6 +346,7 @@ def open_round(
     deadline: datetime,
     uids: Sequence[str],
 ) -> ConsensusRound:
+    drafts.ensure_open(draft)
     title = ROUND_TITLE.clean(title)
     if as_utc(deadline) <= utcnow():
         raise InvalidInput(_("The deadline must be in the future."), field="deadline")
@@ -380,6 +386,7 @@ def get_round(session: Session, draft: Draft, round_id: int) -> ConsensusRound:
 
 
 def close_round(session: Session, actor: Member, round_: ConsensusRound) -> None:
+    drafts.ensure_open(session.get_one(Draft, round_.draft_id))
     if not round_is_open(round_):
         raise Conflict(_("This round is already closed."))
     round_.closed_at = utcnow()
@@ -487,41 +494,39 @@ def awaiting(session: Session, member: Member, draft: Draft) -> list[drafts.Outl
 
 @dataclass
 class Participation:
-    by_sector: dict[str, str]
-    by_region: dict[str, str]
-    by_gender: dict[str, str]
-    total: str
-
-
-def _masked(count: int) -> str:
-    return f"<{SMALL_COUNT}" if 0 < count < SMALL_COUNT else str(count)
+    total: int  # members who took part; public anyway, each contribution is signed
+    counted: int  # the cohort the breakdowns count (disclosure.breakdown)
+    by_sector: dict[str, int]
+    by_region: dict[str, int]
+    by_gender: dict[str, int]
 
 
 def participation(session: Session, draft: Draft) -> Participation:
     """Members who took part (a position, a comment or an amendment) by sector, region and
-    gender; counts under three are shown as "<3" so no one can be singled out."""
-    active_ids = set(
-        session.exec(select(Position.member_id).where(Position.draft_id == draft.id)).all()
-    )
-    active_ids |= set(
-        session.exec(select(Comment.author_id).where(Comment.draft_id == draft.id)).all()
-    )
-    active_ids |= set(
-        session.exec(select(Amendment.author_id).where(Amendment.draft_id == draft.id)).all()
-    )
-    people = session.exec(select(Member).where(col(Member.id).in_(active_ids))).all()
-    sectors: dict[str, int] = defaultdict(int)
-    regions: dict[str, int] = defaultdict(int)
-    genders: dict[str, int] = defaultdict(int)
-    for person in people:
-        sectors[person.sector] += 1
-        regions[person.region] += 1
-        genders[person.gender or "unstated"] += 1
+    gender, as disclosure.breakdown lets the public see them."""
+    first: dict[int, tuple[datetime, int]] = {}  # member → (first contribution, id for ties)
+    for who, when, where in (
+        (col(PositionRecord.member_id), col(PositionRecord.created_at), PositionRecord.draft_id),
+        (col(Comment.author_id), col(Comment.created_at), Comment.draft_id),
+        (col(Amendment.author_id), col(Amendment.created_at), Amendment.draft_id),
+    ):
+        rows = session.exec(select(who, func.min(when)).where(where == draft.id).group_by(who))
+        for member_id, at in rows.all():
+            key = (as_utc(at), member_id)
+            first[member_id] = min(first.get(member_id, key), key)
+    people = {m.id: m for m in session.exec(select(Member).where(col(Member.id).in_(first))).all()}
+    in_order = [people[member_id] for member_id in sorted(first, key=first.__getitem__)]
 
-    def masked(counts: dict[str, int]) -> dict[str, str]:
-        return {key: _masked(value) for key, value in sorted(counts.items())}
+    def groups(values: list[str]) -> dict[str, int]:
+        return disclosure.breakdown(values).groups
 
-    return Participation(masked(sectors), masked(regions), masked(genders), _masked(len(people)))
+    return Participation(
+        total=len(in_order),
+        counted=disclosure.cohort(len(in_order)),
+        by_sector=groups([p.sector for p in in_order]),
+        by_region=groups([p.region for p in in_order]),
+        by_gender=groups([p.gender or "unstated" for p in in_order]),
+    )
 
 
 # The matrix clause × sector ---------------------------------------------------------------------

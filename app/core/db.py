@@ -7,12 +7,16 @@ makes the second writer wait (up to the busy timeout) instead.
 """
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
+
+from app.core.errors import DomainError
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -65,6 +69,32 @@ def write_session(engine: Engine) -> Session:
 
 def read_session(engine: Engine) -> Session:
     return Session(engine, expire_on_commit=False)
+
+
+def _is_unique_violation(error: IntegrityError) -> bool:
+    cause = error.orig
+    return (
+        getattr(cause, "sqlstate", None) == "23505"  # PostgreSQL's unique_violation
+        or getattr(cause, "sqlite_errorname", None) == "SQLITE_CONSTRAINT_UNIQUE"
+    )
+
+
+@contextmanager
+def unique_or(session: Session, refusal: DomainError) -> Iterator[None]:
+    """Writes the block in a savepoint; if a concurrent request committed the same unique key
+    first, raises `refusal` (a 409 saying what happened) instead of letting a 500 out.
+
+    A check-then-insert ("is there one already?") cannot see a twin that has not committed yet;
+    the unique constraint does, and this turns its verdict into the answer the check gives.
+    """
+    try:
+        with session.begin_nested():
+            yield
+            session.flush()
+    except IntegrityError as error:
+        if not _is_unique_violation(error):
+            raise
+        raise refusal from error
 
 
 def get_session(request: Request) -> Iterator[Session]:

@@ -148,6 +148,7 @@ def revise(
     heading: str | None,
     reason: str,
 ) -> ProvisionVersion:
+    service.ensure_open(draft)
     entry = service.load_outline(session, draft).get(uid)
     if not entry.is_clause:
         raise InvalidInput(_("Only articles and dispositions have text to revise."))
@@ -301,6 +302,7 @@ def insert_provision(
     source: VersionSource = VersionSource.EDIT,
     amendment_id: int | None = None,
 ) -> StructuralResult:
+    service.ensure_open(draft)
     if kind not in CLAUSE_KINDS:
         raise InvalidInput(_("Only an article or a disposition can be inserted."), field="kind")
     text, clean_heading = clean_text(text, heading)
@@ -342,6 +344,7 @@ def insert_provision(
 def delete_provision(
     session: Session, actor: Member | None, draft: Draft, uid: str, reason: str
 ) -> StructuralResult:
+    service.ensure_open(draft)
     reason = required_reason(reason)
     before = service.load_outline(session, draft)
     entry = before.get(uid)
@@ -373,6 +376,7 @@ def delete_provision(
 def move_provision(
     session: Session, actor: Member, draft: Draft, uid: str, after_uid: str, reason: str
 ) -> StructuralResult:
+    service.ensure_open(draft)
     reason = required_reason(reason)
     before = service.load_outline(session, draft)
     entry = before.get(uid)

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.audit.service import SYSTEM, Actor
+from app.core.db import unique_or
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.i18n import _
 from app.drafts.importing import ParsedDraft, ParsedProvision, parse_draft
@@ -30,6 +31,19 @@ def require_phase(draft: Draft, allowed: set[Phase], refusal: str) -> None:
     """Refuses, saying why, what the draft's current phase does not allow."""
     if draft.phase not in allowed:
         raise PhaseClosed(refusal, phase=draft.phase)
+
+
+def ensure_open(draft: Draft) -> None:
+    """Closed means read-only for everyone: every service that writes to a draft calls this
+    first. Reads and exports stay allowed; only a change of phase reopens the draft."""
+    require_phase(
+        draft,
+        {Phase.OPEN, Phase.CONSOLIDATION},
+        _(
+            "This draft is in its closed phase: it is read-only, and nothing in it can change. "
+            "The secretariat can reopen it by changing its phase."
+        ),
+    )
 
 
 def set_phase(session: Session, actor: Actor, draft: Draft, phase: str) -> None:
@@ -193,11 +207,12 @@ def import_draft(
     slug = slug or parsed.slug
     if not slug:
         raise SlugTaken(_("The draft needs an identifier (slug)."))
+    taken = SlugTaken(_("A draft with the identifier «%(slug)s» already exists.", slug=slug))
     if session.exec(select(Draft.id).where(Draft.slug == slug)).first() is not None:
-        raise SlugTaken(_("A draft with the identifier «%(slug)s» already exists.", slug=slug))
+        raise taken
     draft = Draft(slug=slug, title=parsed.title)
-    session.add(draft)
-    session.flush()
+    with unique_or(session, taken):  # two imports of one slug at once
+        session.add(draft)
     assert draft.id is not None
 
     # One flush per level of the tree: parents get their ids before their children are added.

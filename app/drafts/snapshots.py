@@ -29,6 +29,7 @@ Change = Literal["added", "removed", "modified", "renumbered", "unchanged"]
 
 
 def freeze_snapshot(session: Session, actor: Member, draft: Draft, label: str) -> Snapshot:
+    service.ensure_open(draft)  # the final text is frozen before closing, not after
     label = LABEL.clean(label)
     assert draft.id is not None
     snapshot = Snapshot(draft_id=draft.id, label=label, created_by_id=actor.id)

@@ -3,8 +3,10 @@
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit
+from app.core.db import unique_or
 from app.core.i18n import N_, _
 from app.core.text import TextField, required_reason
+from app.drafts import service as drafts
 from app.drafts.editing import StaleVersion
 from app.drafts.models import Draft
 from app.export.models import Motives
@@ -36,6 +38,7 @@ def revise(
     costo_beneficio: str,
     reason: str,
 ) -> Motives:
+    drafts.ensure_open(draft)
     latest = current(session, draft)
     number = latest.number if latest else 0
     if expected_version != number:
@@ -60,8 +63,12 @@ def revise(
         reason=reason,
         author_id=author.id,
     )
-    session.add(motives)  # the unique (draft, number) constraint stops a concurrent twin
-    session.flush()
+    twin = StaleVersion(
+        _("The exposición de motivos changed meanwhile: it is now at version %(n)s.", n=number + 1),
+        current_version=number + 1,
+    )
+    with unique_or(session, twin):  # a concurrent save of the same version got there first
+        session.add(motives)
     audit.record(
         session,
         audit.actor_of(author),

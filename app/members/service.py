@@ -13,6 +13,7 @@ from sqlmodel import Session, col, delete, func, select, update
 from app.audit import service as audit
 from app.audit.service import actor_of
 from app.core import security
+from app.core.db import unique_or
 from app.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from app.core.i18n import N_, _
 from app.core.models import as_utc, utcnow
@@ -129,8 +130,9 @@ def add_member(
     session: Session, actor: Member | None, details: MemberDetails, password: str | None = None
 ) -> Member:
     details.validate()
+    taken = Conflict(_("There is already a member with that email address."), field="email")
     if session.exec(select(Member.id).where(Member.email == details.email)).first() is not None:
-        raise Conflict(_("There is already a member with that email address."), field="email")
+        raise taken
     if password is not None:
         check_password(password)
     member = Member(
@@ -143,8 +145,8 @@ def add_member(
         gender=details.gender,
         password_hash=security.hash_password(password) if password else None,
     )
-    session.add(member)
-    session.flush()
+    with unique_or(session, taken):  # two admins inviting the same address at once
+        session.add(member)
     audit.record(
         session, actor_of(actor), "member.added", f"member:{member.id}", details=_public(member)
     )

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.amendments import service as amendments
+from app.comments import service as comments
 from app.consensus import rules, service
 from app.core.errors import InvalidInput
 from app.core.models import utcnow
@@ -229,13 +230,38 @@ class TestPages:
         )
         assert rows[uid]["explanation"]
 
-    def test_participation_hides_small_groups(
+    def test_participation_names_no_one(
         self, client: TestClient, db: Session, draft: Draft, voters: list[Member]
     ) -> None:
         everyone_supports(db, draft, voters, "Artículo 2.")
         page = client.get("/drafts/ley-de-prueba/participation").text
-        assert "&lt;3" in page
+        assert "4." in page  # four took part: too few for a breakdown
         assert not any(member.name in page for member in voters)  # names never appear there
+
+    def test_two_views_around_a_named_comment_reveal_nothing(
+        self, client: TestClient, db: Session, draft: Draft
+    ) -> None:
+        """The attack: read the page, watch a named person comment, read it again. With exact
+        counts the total went 7 → 8 and "Man" 3 → 4, so he had declared himself a man."""
+        article = entry_of(db, draft, "Artículo 1.")
+        genders = ["female", "male", "female", "male", "female", "male", "female"]
+        for n, gender in enumerate(genders):
+            person = make_member(db, name=f"Participante {n}", gender=gender)
+            comments.add_comment(db, person, draft, article, f"Comentario {n}")
+        db.commit()
+        client.cookies.set("mesa_lang", "en")
+
+        def figures() -> str:
+            page = client.get("/drafts/ley-de-prueba/participation")
+            main = page.text.split('<main id="main"', 1)[1].split("</main>", 1)[0]
+            return re.sub(r"an amendment: \d+\.", "an amendment: N.", main, count=1)
+
+        before = figures()
+        julio = make_member(db, name="Julio Quispe", gender="male", region="Puno")
+        comments.add_comment(db, julio, draft, article, "Firmado: Julio Quispe")
+        db.commit()
+        assert figures() == before  # nothing but the (public) number of participants moved
+        assert "Julio Quispe" not in before + figures()
 
     def test_csv_matrix(
         self, client: TestClient, db: Session, draft: Draft, voters: list[Member]

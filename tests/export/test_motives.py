@@ -4,15 +4,20 @@ import json
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEvent
+from app.core.db import write_session
 from app.core.errors import InvalidInput
 from app.drafts import snapshots
 from app.drafts.editing import StaleVersion
 from app.export import motives
 from app.export import service as exports
+from app.export.models import Motives
+from app.members import service as members
 from tests.factories import csrf_token, make_draft, make_member, sign_in
+from tests.races import committed, meeting_at_first_write, real_client, together
 
 
 def test_each_save_is_a_version_and_a_stale_one_is_refused(db: Session) -> None:
@@ -91,3 +96,32 @@ def test_the_word_document_carries_the_motives_after_the_articles(db: Session) -
     start = paragraphs.index("EXPOSICIÓN DE MOTIVOS")
     assert start > next(i for i, text in enumerate(paragraphs) if text.startswith("ÚNICA."))
     assert "La formalización es un derecho." in paragraphs[start:]
+
+
+def test_two_saves_of_the_same_version_at_once_one_is_refused_with_409(engine: Engine) -> None:
+    """Two secretaries save version 0 at the same moment: one writes version 1, the other is
+    told the text changed meanwhile (409), never a 500."""
+    with committed(engine):
+        with write_session(engine) as session:
+            draft = make_draft(session, slug="carrera-motivos")
+            secretariat = make_member(session, role="secretariat")
+            _token, raw = members.create_api_token(session, secretariat, "api")
+            session.commit()
+            url, draft_id = f"/drafts/{draft.slug}/motives", draft.id
+        headers = {"Authorization": f"Bearer {raw}"}
+        with real_client(engine) as client, meeting_at_first_write(engine):
+            responses = together(
+                *(
+                    lambda text=text: client.post(
+                        url,
+                        data={"expected_version": 0, "fundamentos": text, "reason": "Primera"},
+                        headers=headers,
+                        follow_redirects=False,
+                    )
+                    for text in ("Fundamentos de A.", "Fundamentos de B.")
+                )
+            )
+        assert sorted(getattr(r, "status_code", r) for r in responses) == [303, 409]
+        with write_session(engine) as session:
+            saved = session.exec(select(Motives.number).where(Motives.draft_id == draft_id)).all()
+        assert saved == [1]
