@@ -20,6 +20,11 @@ from app.core.errors import Forbidden
 from app.core.i18n import _
 
 
+class CsrfRefused(Forbidden):
+    # Its own code, so a refusal for a missing token is never mistaken for one by role.
+    code = "csrf_invalid"
+
+
 class CsrfCookieMiddleware:
     """Gives every visitor a CSRF cookie; its value is in request.state.csrf_cookie."""
 
@@ -93,7 +98,6 @@ async def verify_csrf(request: Request) -> None:
         submitted = field if isinstance(field, str) else None
     bound_to = _bound_to(request, request.cookies.get(security.CSRF_COOKIE))
     if not security.csrf_valid(request.app.state.settings.secret_key, bound_to, submitted):
-        raise Forbidden(
-            _("The form has expired or did not come from Mesa. Reload the page and try again."),
-            reason="csrf",
+        raise CsrfRefused(
+            _("The form has expired or did not come from Mesa. Reload the page and try again.")
         )

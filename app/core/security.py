@@ -64,7 +64,7 @@ def totp_step(secret: str, code: str) -> int | None:
     """The time step `code` belongs to, or None if it is not a current code. The caller accepts
     it only if the step is later than the last one accepted, so no code works twice."""
     code = code.replace(" ", "")
-    if not (code.isdigit() and len(code) == 6):
+    if not (code.isascii() and code.isdigit() and len(code) == 6):  # isdigit() takes "²"
         return None
     totp = pyotp.TOTP(secret)
     step = totp.timecode(datetime.now(UTC))

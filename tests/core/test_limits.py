@@ -140,3 +140,10 @@ class TestNumbers:
             headers=headers,
         )
         assert accept.status_code == 422
+
+
+def test_a_code_of_superscript_digits_is_no_code() -> None:
+    """`str.isdigit()` accepts "²"; comparing such a string in constant time raised a TypeError."""
+    from app.core import security
+
+    assert security.totp_step(security.new_totp_secret(), "²²²²²²") is None

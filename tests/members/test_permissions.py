@@ -167,7 +167,9 @@ def test_each_role_reaches_exactly_what_the_table_allows(
             url = concrete(path, values)
             headers = {"X-CSRF-Token": csrf_token(client)} if method != "GET" else {}
             response = client.request(method, url, headers=headers, follow_redirects=False)
-            refused = response.headers.get("x-mesa-error") in ("not_authenticated", "forbidden")
+            error = response.headers.get("x-mesa-error")
+            assert error != "csrf_invalid", f"{who} {method} {path}: refused before any rule ran"
+            refused = error in ("not_authenticated", "forbidden")
             assert refused != allowed(requirement, who), (
                 f"{who} {method} {path}: {response.status_code}"
             )
