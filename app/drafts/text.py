@@ -3,8 +3,29 @@
 import re
 from dataclasses import dataclass
 
-_NUMERAL = re.compile(r"^(\d+(?:\.\d+)+)\.?\s")
-_LITERAL = re.compile(r"^([a-zñ])\)\s")
+# The one grammar of the marks inside a clause's text, read the same by the page, the DOCX and
+# Akoma Ntoso: numerales "12.1 " or "12.1.3. ", literales "a) ", "ñ) " and roman "ii) ".
+# ASCII digits only: `\d` would take other scripts' digits too.
+_NUMERAL = re.compile(r"([0-9]+(?:\.[0-9]+)+)\.?\s+(.*)", re.S)
+_LITERAL = re.compile(r"([a-zñ]|[ivxlc]+)\)\s+(.*)", re.S)
+
+
+@dataclass(frozen=True)
+class Mark:
+    kind: str  # "numeral" or "literal"
+    mark: str  # "12.1", "a", "ii"
+    depth: int  # a numeral's: 12.1 is 1, 12.1.3 is 2; a literal's is 0 (it follows its numeral)
+    rest: str  # the paragraph after its mark
+
+
+def mark_of(line: str) -> Mark | None:
+    """The numeral or literal a paragraph starts with, if any."""
+    line = line.lstrip()
+    if numeral := _NUMERAL.match(line):
+        return Mark("numeral", numeral[1], numeral[1].count("."), numeral[2])
+    if literal := _LITERAL.match(line):
+        return Mark("literal", literal[1], 0, literal[2])
+    return None
 
 
 @dataclass(frozen=True)
@@ -18,13 +39,8 @@ def paragraphs(text: str) -> list[Paragraph]:
     for line in text.split("\n"):
         if not line.strip():
             continue
-        if _NUMERAL.match(line):
-            kind = "numeral"
-        elif _LITERAL.match(line):
-            kind = "literal"
-        else:
-            kind = "paragraph"
-        blocks.append(Paragraph(kind, line))
+        mark = mark_of(line)
+        blocks.append(Paragraph(mark.kind if mark else "paragraph", line))
     return blocks
 
 

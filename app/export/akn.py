@@ -10,13 +10,13 @@ the count ("title_prel__art_2" for "Artículo II."). Numerales become numbered p
 Only the standard library builds the tree: nothing here parses XML, and lxml has no type stubs.
 """
 
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from datetime import date
 
 from app.core.escaping import xml_text
 from app.drafts.numbering import Kind
+from app.drafts.text import mark_of
 from app.export.document import ExportDocument, ExportProvision
 
 NAMESPACE = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
@@ -49,9 +49,6 @@ GROUP_NAMES = {
     Kind.DEROGATORIAS: "disposicionesComplementariasDerogatorias",
 }
 DISPOSITION_NAME = "disposicion"
-
-_NUMERAL = re.compile(r"(\d+(?:\.\d+)+)\.?\s+(.+)")  # "12.1 El registro…"
-_LITERAL = re.compile(r"([a-zñ])\)\s+(.+)")  # "a) Legalidad."
 
 
 def render(document: ExportDocument, *, work_date: date | None = None) -> bytes:
@@ -146,13 +143,14 @@ def _blocks(text: str) -> list[_Block]:
         if not line:
             continue
         current = blocks[-1] if blocks else None
-        if numeral := _NUMERAL.fullmatch(line):
-            blocks.append(_Block(numeral[1], [numeral[2]]))
-        elif literal := _LITERAL.fullmatch(line):
+        mark = mark_of(line)
+        if mark and mark.rest and mark.kind == "numeral":
+            blocks.append(_Block(mark.mark, [mark.rest]))
+        elif mark and mark.rest:
             if current is None or current.after:
                 current = _Block(None)
                 blocks.append(current)
-            current.points.append((literal[1], literal[2]))
+            current.points.append((mark.mark, mark.rest))
         elif current is not None and current.points:
             current.after.append(line)
         elif current is not None and current.num is not None:

@@ -27,6 +27,7 @@ from app.core.models import as_utc
 from app.drafts import diffing
 from app.drafts.diffing import Op
 from app.drafts.numbering import DISPOSITION_GROUPS, Kind
+from app.drafts.text import mark_of
 from app.export.document import ExportDocument, ExportProvision
 
 # As the law itself prints it: Spanish whatever the interface language.
@@ -46,8 +47,6 @@ _HEADING_STYLES = {
 }
 _CLAUSE_STYLE = "Heading 4"
 # Numerales by their depth ("12.1" → 1, "12.1.1" → 2); literales ("a)", "ii)") one step inside.
-_NUMERAL = re.compile(r"\s*\d+((?:\.\d+)+)\.?\s")
-_LITERAL = re.compile(r"\s*(?:[a-zñ]|[ivxlc]+)\)\s")
 _INDENT = Cm(0.75)
 # A line break inside a paragraph, ours only: clean() turns a typed \v into a space.
 _LINE_BREAK = "\v"
@@ -307,13 +306,14 @@ def _levels(lines: Sequence[str]) -> list[int]:
     step inside the numeral they follow (or one step, when the article has no numerales)."""
     levels, numeral = [], 0
     for line in lines:
-        if match := _NUMERAL.match(line):
-            numeral = match[1].count(".")
-            levels.append(numeral)
-        elif _LITERAL.match(line):
-            levels.append(numeral + 1)
-        else:
+        mark = mark_of(line)
+        if mark is None:
             levels.append(0)
+        elif mark.kind == "numeral":
+            numeral = mark.depth
+            levels.append(numeral)
+        else:
+            levels.append(numeral + 1)
     return levels
 
 
