@@ -89,12 +89,10 @@ def client(app: FastAPI) -> Iterator[TestClient]:
         yield client
 
 
-@pytest.fixture
-def own_sessions_client(engine: Engine, db: Session) -> Iterator[TestClient]:
-    """A client whose every request gets its own session, closed after it as in production (so a
+def give_each_request_its_own_session(app: FastAPI, db: Session) -> FastAPI:
+    """Every request of `app` gets its own session, closed after it as in production (so a
     template reading something the request's rollback detached fails here as it would there),
     on savepoints of the test's transaction so the test still rolls everything back."""
-    app = create_app(Settings(database_url=str(engine.url)), engine=engine)
 
     def request_session() -> Iterator[Session]:
         with Session(
@@ -107,5 +105,11 @@ def own_sessions_client(engine: Engine, db: Session) -> Iterator[TestClient]:
 
     app.dependency_overrides[get_session] = request_session
     app.dependency_overrides[get_write_session] = request_session
-    with TestClient(app) as client:
+    return app
+
+
+@pytest.fixture
+def own_sessions_client(engine: Engine, db: Session) -> Iterator[TestClient]:
+    app = create_app(Settings(database_url=str(engine.url)), engine=engine)
+    with TestClient(give_each_request_its_own_session(app, db)) as client:
         yield client

@@ -12,6 +12,7 @@ from app.core import migrate
 from app.core.config import Settings
 from app.core.db import create_db_engine, write_session
 from app.main import create_app
+from tests.conftest import give_each_request_its_own_session
 from tests.factories import entry_of, make_draft, make_member, post_form, sign_in
 
 ROLES = [None, "observer", "member", "secretariat", "admin"]
@@ -100,19 +101,7 @@ def test_the_second_factor_message_reaches_the_secretariat(engine: object, db: S
         secret_key="s" * 40,
     )
     app = create_app(settings, engine=engine)  # type: ignore[arg-type]
-    from app.core.db import get_session, get_write_session
-
-    def request_session():  # type: ignore[no-untyped-def]
-        with Session(
-            bind=db.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
-        ) as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
-
-    app.dependency_overrides[get_session] = request_session
-    app.dependency_overrides[get_write_session] = request_session
+    give_each_request_its_own_session(app, db)
     draft = make_draft(db)
     secretariat = make_member(db, role="secretariat", name="Secretaría sin código")
     with TestClient(app, base_url="https://testserver") as client:
