@@ -322,7 +322,9 @@ def render_provision_page(
         "following": following,
         "latest_snapshot": snapshots.latest_snapshot_version(session, draft, entry),
         "thread": (
-            comments.thread(session, entry, PageRequest(page, comments.PAGE_SIZE))
+            comments.thread(
+                session, entry, PageRequest(page, comments.PAGE_SIZE), request.state.member
+            )
             if entry.is_clause
             else None
         ),
