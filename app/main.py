@@ -32,6 +32,7 @@ from app.export import router as export_router
 from app.members import router as members_router
 from app.members import templating as members_templating
 from app.members.deps import current_member
+from app.pages import router as pages_router
 
 
 def wants_json(request: Request) -> bool:
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(core_router.router)
     app.include_router(drafts_router.api)
     app.include_router(drafts_router.pages)
+    app.include_router(pages_router.pages)
     app.include_router(comments_router.api)
     app.include_router(comments_router.pages)
     app.include_router(amendments_router.api)

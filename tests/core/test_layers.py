@@ -1,4 +1,4 @@
-"""Who may import whom: core stays at the bottom."""
+"""Who may import whom: core stays at the bottom, and no router builds on another router."""
 
 import ast
 from pathlib import Path
@@ -33,5 +33,17 @@ def test_core_imports_nothing_from_other_app_packages() -> None:
         for path in sorted((APP / "core").rglob("*.py"))
         for name in imported_modules(path)
         if name.startswith("app.") and not (name == "app.core" or name.startswith("app.core."))
+    }
+    assert not offending, sorted(offending)
+
+
+def test_no_router_imports_another_router() -> None:
+    routers = sorted(APP.glob("*/router.py"))
+    assert len(routers) > 5  # the walk finds the routers
+    offending = {
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in routers
+        for name in imported_modules(path)
+        if name.startswith("app.") and name.endswith(".router")
     }
     assert not offending, sorted(offending)
