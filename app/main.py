@@ -15,6 +15,7 @@ from app.amendments import router as amendments_router
 from app.audit import router as audit_router
 from app.comments import router as comments_router
 from app.consensus import router as consensus_router
+from app.consensus import templating as consensus_templating
 from app.core import router as core_router
 from app.core.config import ROOT, Settings, get_settings
 from app.core.csrf import CsrfCookieMiddleware, verify_csrf
@@ -24,11 +25,14 @@ from app.core.http import see_other
 from app.core.i18n import _
 from app.core.limits import RequestLimitsMiddleware
 from app.core.middleware import LanguageMiddleware, SecurityHeadersMiddleware
-from app.core.templating import render
+from app.core.templating import environment, render
 from app.drafts import router as drafts_router
+from app.drafts import templating as drafts_templating
 from app.export import router as export_router
 from app.members import router as members_router
+from app.members import templating as members_templating
 from app.members.deps import current_member
+from app.pages import router as pages_router
 
 
 def wants_json(request: Request) -> bool:
@@ -112,10 +116,13 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(CsrfCookieMiddleware, secure=settings.production)
     app.add_middleware(LanguageMiddleware)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    for domain in (drafts_templating, consensus_templating, members_templating):
+        domain.register_templates(environment)
 
     app.include_router(core_router.router)
     app.include_router(drafts_router.api)
     app.include_router(drafts_router.pages)
+    app.include_router(pages_router.pages)
     app.include_router(comments_router.api)
     app.include_router(comments_router.pages)
     app.include_router(amendments_router.api)

@@ -18,8 +18,6 @@ from app.amendments.schemas import (
     Decision,
     RejectBody,
 )
-from app.audit.service import actor_of
-from app.comments import service as comments
 from app.core.bounds import MAX_INT, Id, IdPath, PageQuery, parse_id
 from app.core.db import SessionDep
 from app.core.errors import DomainError
@@ -29,8 +27,8 @@ from app.core.templating import render
 from app.drafts import diffing, editing
 from app.drafts import service as drafts
 from app.drafts.deps import DraftDep, load_draft
-from app.drafts.models import Draft, Phase, Provision
-from app.members.deps import OptionalMember, SignedInMember, require
+from app.drafts.models import Draft, Provision
+from app.members.deps import OptionalMember, require
 from app.members.models import Member, Sector
 from app.members.permissions import Permission
 
@@ -396,7 +394,7 @@ def withdraw_submit(
     return see_other(request.app.url_path_for("amendment_page", amendment_id=amendment_id))
 
 
-# Pages: lists, queue, contributions, phase ------------------------------------------------------
+# Pages: the list and the merge queue ------------------------------------------------------
 
 
 @pages.get("/drafts/{slug}/amendments", response_class=HTMLResponse)
@@ -445,30 +443,3 @@ def queue_page(
         "accepted": parse_id(accepted),
     }
     return render(request, "amendments/queue.html", context)
-
-
-@pages.get("/me/contributions", response_class=HTMLResponse)
-def contributions_page(
-    request: Request,
-    member: SignedInMember,
-    session: SessionDep,
-    page: PageQuery = 1,
-) -> HTMLResponse:
-    context = {
-        "amendments": service.contributions(session, member, page),
-        "comments": comments.contributions(session, member),
-    }
-    return render(request, "amendments/contributions.html", context)
-
-
-@pages.post("/drafts/{slug}/phase")
-def change_phase(
-    request: Request,
-    draft: DraftDep,
-    merger: Merger,
-    session: SessionDep,
-    phase: Annotated[str, Form()] = Phase.OPEN,
-) -> RedirectResponse:
-    drafts.set_phase(session, actor_of(merger), draft, phase)
-    session.commit()
-    return see_other(request.app.url_path_for("contents_page", slug=draft.slug))

@@ -25,7 +25,7 @@ from app.core.i18n import N_, _
 from app.core.models import utcnow
 from app.core.pagination import Page, PageRequest, paginate
 from app.core.text import TextField, required_reason
-from app.drafts import editing
+from app.drafts import diffing, editing
 from app.drafts import service as drafts
 from app.drafts.models import Draft, Phase, Provision, ProvisionVersion, VersionSource
 from app.drafts.numbering import Kind
@@ -499,6 +499,8 @@ class QueueItem:
     proposed_text: str
     merged_text: str | None
     competes_with: list[int]  # other pending amendments editing the same passage
+    # What accepting it would change: from the current text once rebased, else from its base.
+    ops: list[tuple[diffing.Op, str]]
 
 
 @dataclass
@@ -552,10 +554,16 @@ def merge_queue(session: Session, draft: Draft, page: int, per_page: int) -> Que
     for amendment, author in rows:
         group = groups[amendment.provision_id]
         base_text = texts.get((amendment.provision_id, amendment.base_version or 0), "")
-        outcome, merged = amendment.kind, None
+        outcome, merged, ops = amendment.kind, None, []
         if amendment.kind == AmendmentKind.MODIFY and amendment.text is not None:
             result = merging.rebase(base_text, amendment.text, group.current_text)
             outcome, merged = result.outcome, result.text
+        if amendment.kind == AmendmentKind.MODIFY:
+            ops = (
+                diffing.word_diff(group.current_text, merged)
+                if merged
+                else diffing.word_diff(base_text, amendment.text or "")
+            )
         group.items.append(
             QueueItem(
                 amendment,
@@ -567,6 +575,7 @@ def merge_queue(session: Session, draft: Draft, page: int, per_page: int) -> Que
                 amendment.text or "",
                 merged,
                 [],
+                ops,
             )
         )
     for group in groups.values():

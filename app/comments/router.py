@@ -17,10 +17,10 @@ from app.core.pagination import PageParams, set_list_headers
 from app.drafts import service as drafts
 from app.drafts.deps import DraftDep
 from app.drafts.models import Draft, Provision
-from app.drafts.router import render_provision_page
 from app.members.deps import require
 from app.members.models import Member
 from app.members.permissions import Permission
+from app.pages.article import render_article_page
 
 api = APIRouter(prefix="/api/v1", tags=["comments"])
 pages = APIRouter(include_in_schema=False)
@@ -94,7 +94,7 @@ def comment_submit(
     except DomainError as error:
         session.rollback()
         # Back to the article with what was typed and the problem beside the form.
-        return render_provision_page(
+        return render_article_page(
             request, draft, uid, session, status=error.status_code,
             comment_form={"body": body, "quote": quote, "error": error.message},
         )  # fmt: skip

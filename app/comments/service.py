@@ -158,12 +158,17 @@ class CommentView:
     anchored: bool  # the quoted passage still stands, unchanged, in the current text
     revisions: int = 0
     replies: list["CommentView"] = field(default_factory=list)
+    editable: bool = False  # the viewer may still edit it (can_edit)
 
 
 def thread(
-    session: Session, entry: drafts.OutlineEntry, paging: PageRequest | None = None
+    session: Session,
+    entry: drafts.OutlineEntry,
+    paging: PageRequest | None = None,
+    viewer: Member | None = None,
 ) -> Page[CommentView]:
-    """One page of a clause's comments, each with its replies: a fixed number of queries."""
+    """One page of a clause's comments, each with its replies, as `viewer` sees them: a fixed
+    number of queries."""
     paging = paging or PageRequest(per_page=PAGE_SIZE)
     top = paginate(
         session,
@@ -177,7 +182,7 @@ def thread(
         .where(col(Comment.parent_id).in_([c.id for c in top.items]))
         .order_by(col(Comment.created_at), col(Comment.id))
     ).all()
-    views = _views(session, entry, [*top.items, *replies])
+    views = _views(session, entry, [*top.items, *replies], viewer)
     for reply in replies:
         assert reply.parent_id is not None
         views[reply.parent_id].replies.append(views[reply.id])
@@ -200,7 +205,10 @@ def comment_list(
 
 
 def _views(
-    session: Session, entry: drafts.OutlineEntry, comments: Sequence[Comment]
+    session: Session,
+    entry: drafts.OutlineEntry,
+    comments: Sequence[Comment],
+    viewer: Member | None = None,
 ) -> dict[int | None, CommentView]:
     """What is shown of each comment: its author, whether its passage still stands, how often
     it was edited; three queries whatever the number of comments."""
@@ -218,6 +226,7 @@ def _views(
         ).all()
     )
     texts = _version_texts(session, entry, {c.version for c in comments if c.quote})
+    now = utcnow()
 
     def view(comment: Comment) -> CommentView:
         author = people[comment.author_id]
@@ -239,6 +248,7 @@ def _views(
             author.sector,
             anchored,
             revisions.get(comment.id or 0, 0),
+            editable=can_edit(comment, viewer, now),
         )
 
     return {c.id: view(c) for c in comments}

@@ -20,10 +20,10 @@ from app.drafts import service as drafts
 from app.drafts.deps import DraftDep
 from app.drafts.models import Draft
 from app.drafts.numbering import CLAUSE_KINDS
-from app.drafts.router import render_provision_page
 from app.members.deps import require
 from app.members.models import Member, Sector
 from app.members.permissions import Permission
+from app.pages.article import render_article_page
 
 api = APIRouter(prefix="/api/v1", tags=["consensus"])
 pages = APIRouter(include_in_schema=False)
@@ -101,7 +101,7 @@ def position_submit(
         service.record_position(session, member, draft, entry, stance, reason, version)
     except (InvalidInput, service.PositionOnStaleVersion, service.RoundsRequired) as error:
         session.rollback()
-        return render_provision_page(
+        return render_article_page(
             request,
             draft,
             uid,

@@ -1,4 +1,4 @@
-"""Jinja2 templates with gettext in the request's language."""
+"""Jinja2 templates with gettext in the request's language, and the helpers every page needs."""
 
 from typing import Any
 
@@ -7,15 +7,9 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
 
-from app.comments.service import can_edit
-from app.consensus.rules import status_names
 from app.core import i18n
 from app.core.config import ROOT
 from app.core.csrf import form_token
-from app.drafts.diffing import side_by_side, word_diff
-from app.drafts.text import diff_paragraphs, paragraphs
-from app.members.models import sector_names
-from app.members.permissions import can
 
 environment = Environment(
     loader=FileSystemLoader(ROOT / "templates"),
@@ -41,16 +35,9 @@ environment.globals.update(
     url_for=url_for,
     format_datetime=i18n.format_datetime,
     format_number=i18n.format_number,
-    paragraphs=paragraphs,
-    diff_paragraphs=diff_paragraphs,
-    side_by_side_columns=side_by_side,
-    diff_ops=word_diff,
-    can_edit_comment=can_edit,
-    consensus_status_names=status_names,
-    sector_names=sector_names,
-    can=can,
     languages=i18n.LANGUAGES,
 )
+# Each domain adds its own helpers from create_app (app/main.py): core imports none of them.
 templates = Jinja2Templates(env=environment)
 
 

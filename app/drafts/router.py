@@ -5,21 +5,18 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from app.amendments import service as amendments
-from app.audit.service import utc_iso
-from app.comments import service as comments
-from app.comments.anchoring import passages
+from app.audit.service import actor_of, utc_iso
 from app.consensus import rules
 from app.consensus import service as consensus
-from app.core.bounds import MAX_INT, PageQuery
+from app.core.bounds import MAX_INT
 from app.core.db import SessionDep
 from app.core.errors import DomainError
 from app.core.http import see_other
-from app.core.pagination import Page, PageParams, PageRequest, set_list_headers
+from app.core.pagination import Page, PageParams, set_list_headers
 from app.core.templating import render
 from app.drafts import diffing, editing, service, snapshots
 from app.drafts.deps import DraftDep
-from app.drafts.models import Draft
+from app.drafts.models import Phase
 from app.drafts.schemas import (
     ChangePublic,
     ComparePublic,
@@ -45,6 +42,7 @@ api = APIRouter(prefix="/api/v1", tags=["drafts"])
 pages = APIRouter(include_in_schema=False)
 Editor = Annotated[Member, Depends(require(Permission.EDIT))]
 Freezer = Annotated[Member, Depends(require(Permission.SNAPSHOT))]
+Merger = Annotated[Member, Depends(require(Permission.MERGE))]
 
 
 def _snapshot_public(snapshot: Any) -> SnapshotPublic:
@@ -286,65 +284,6 @@ def contents_page(
     return render(request, "drafts/contents.html", context)
 
 
-@pages.get("/drafts/{slug}/provisions/{uid}", response_class=HTMLResponse)
-def provision_page(
-    request: Request,
-    draft: DraftDep,
-    uid: str,
-    session: SessionDep,
-    page: PageQuery = 1,
-) -> HTMLResponse:
-    return render_provision_page(request, draft, uid, session, page=page)
-
-
-def render_provision_page(
-    request: Request,
-    draft: Draft,
-    uid: str,
-    session: SessionDep,
-    *,
-    page: int = 1,
-    status: int = 200,
-    comment_form: dict[str, str] | None = None,
-    position_form: dict[str, str] | None = None,
-) -> HTMLResponse:
-    """The article page: its text, where it stands, its comments and amendments. A fixed
-    number of queries whatever the size of the draft or of the thread."""
-    outline = service.load_outline(session, draft)
-    entry = outline.get(uid)
-    version = service.current_version(session, entry)
-    previous, following = outline.neighbours(uid) if entry.is_clause else (None, None)
-    context = {
-        "draft": draft,
-        "entry": entry,
-        "version": version,
-        "previous": previous,
-        "following": following,
-        "latest_snapshot": snapshots.latest_snapshot_version(session, draft, entry),
-        "thread": (
-            comments.thread(session, entry, PageRequest(page, comments.PAGE_SIZE))
-            if entry.is_clause
-            else None
-        ),
-        "passages": passages(version.text),
-        "amendments": amendments.list_amendments(
-            session, draft, provision_id=entry.id, paging=PageRequest(per_page=10)
-        ),
-        "comment_form": comment_form or {"body": "", "quote": "", "error": ""},
-    }
-    if entry.is_clause:
-        member = request.state.member
-        context |= {
-            "outcome": consensus.outcome(session, draft, entry),
-            "explain": rules.explain,
-            "positions": consensus.positions_by_sector(session, entry),
-            "my_position": consensus.my_position(session, member, entry) if member else None,
-            "position_form": position_form or {"stance": "", "reason": "", "error": ""},
-            "stances": list(rules.Stance),
-        }
-    return render(request, "drafts/provision.html", context, status_code=status)
-
-
 @pages.get("/drafts/{slug}/provisions/{uid}/history", response_class=HTMLResponse)
 def history_page(request: Request, draft: DraftDep, uid: str, session: SessionDep) -> HTMLResponse:
     entry = service.load_outline(session, draft).get(uid)
@@ -511,6 +450,19 @@ def move_submit(
         )
     session.commit()
     return _structure_result(request, draft, result, "moved")
+
+
+@pages.post("/drafts/{slug}/phase")
+def change_phase(
+    request: Request,
+    draft: DraftDep,
+    merger: Merger,
+    session: SessionDep,
+    phase: Annotated[str, Form()] = Phase.OPEN,
+) -> RedirectResponse:
+    service.set_phase(session, actor_of(merger), draft, phase)
+    session.commit()
+    return see_other(request.app.url_path_for("contents_page", slug=draft.slug))
 
 
 # Pages: snapshots ----------------------------------------------------------------------------

@@ -1,12 +1,15 @@
 """Print-ready HTML of the bill, and the PDF printed from it (WeasyPrint, fonts embedded)."""
 
 from app.core.templating import environment
+from app.drafts.text import paragraphs
 from app.export.annexes import Annexes
 from app.export.document import ExportDocument
 
 
 def render(document: ExportDocument, annexes: Annexes | None = None) -> str:
-    return environment.get_template("export/bill.html").render(document=document, annexes=annexes)
+    # Given here, not left to create_app's template helpers: the command line renders it too.
+    template = environment.get_template("export/bill.html")
+    return template.render(document=document, annexes=annexes, paragraphs=paragraphs)
 
 
 def render_pdf(document: ExportDocument, annexes: Annexes | None = None) -> bytes:

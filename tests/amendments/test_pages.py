@@ -100,6 +100,8 @@ class TestDeciding:
         queue = client.get("/drafts/ley-de-prueba/queue").text
         assert "Enmiendas pendientes: 3 · Artículos y disposiciones afectados: 1" in queue
         assert "Compite con" in queue
+        for word in texts:  # each one shows, as a word diff, what accepting it would change
+            assert re.search(rf"<del>.*nacional.*</del>.*?<ins>.*{word}.*</ins>", queue)
 
         page = f"/amendments/{ids[0]}"
         accepted = client.post(

@@ -148,6 +148,29 @@ class TestEditAndHide:
         with pytest.raises(Forbidden):
             service.edit_comment(db, member, comment, "Tarde")
 
+    def test_the_thread_says_which_comments_its_viewer_may_still_edit(
+        self, db: Session, draft: Draft, member: Member
+    ) -> None:
+        entry = entry_of(db, draft, "Artículo 1.")
+        fresh = service.add_comment(db, member, draft, entry, "Reciente")
+        old = service.add_comment(db, member, draft, entry, "Antiguo")
+        old.created_at = old.created_at - service.EDIT_WINDOW - timedelta(minutes=1)
+        hidden = service.add_comment(db, member, draft, entry, "Oculto")
+        service.hide_comment(db, make_member(db, role="secretariat"), hidden, "Fuera de tema")
+        reply = service.add_comment(db, member, draft, entry, "Respuesta", parent_id=fresh.id)
+
+        def editable(viewer: Member | None) -> dict[str, bool]:
+            views = service.thread(db, entry, viewer=viewer).items
+            views += [r for v in views for r in v.replies]
+            return {v.comment.body: v.editable for v in views}
+
+        assert editable(member) == {
+            "Reciente": True, "Antiguo": False, "Oculto": False, "Respuesta": True
+        }  # fmt: skip
+        assert not any(editable(make_member(db)).values())
+        assert not any(editable(None).values())
+        assert reply.parent_id == fresh.id
+
     def test_nobody_else_edits_it(self, db: Session, draft: Draft, member: Member) -> None:
         comment = service.add_comment(db, member, draft, entry_of(db, draft, "Artículo 1."), "Hola")
         with pytest.raises(Forbidden):

@@ -1,0 +1,14 @@
+"""The template helpers drafts offer every page: laying out a clause's text and its diffs."""
+
+from jinja2 import Environment
+
+from app.drafts.diffing import side_by_side
+from app.drafts.text import diff_paragraphs, paragraphs
+
+
+def register_templates(environment: Environment) -> None:
+    environment.globals.update(
+        paragraphs=paragraphs,
+        diff_paragraphs=diff_paragraphs,
+        side_by_side_columns=side_by_side,
+    )

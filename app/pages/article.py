@@ -1,0 +1,65 @@
+"""The article page: a clause's text, where it stands, its comments and amendments. The comment
+and position forms re-render it, with what was typed and the problem, when they are refused."""
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from sqlmodel import Session
+
+from app.amendments import service as amendments
+from app.comments import service as comments
+from app.comments.anchoring import passages
+from app.consensus import rules
+from app.consensus import service as consensus
+from app.core.pagination import PageRequest
+from app.core.templating import render
+from app.drafts import service as drafts
+from app.drafts import snapshots
+from app.drafts.models import Draft
+
+
+def render_article_page(
+    request: Request,
+    draft: Draft,
+    uid: str,
+    session: Session,
+    *,
+    page: int = 1,
+    status: int = 200,
+    comment_form: dict[str, str] | None = None,
+    position_form: dict[str, str] | None = None,
+) -> HTMLResponse:
+    """templates/drafts/provision.html. A fixed number of queries whatever the size of the
+    draft or of the thread."""
+    outline = drafts.load_outline(session, draft)
+    entry = outline.get(uid)
+    version = drafts.current_version(session, entry)
+    previous, following = outline.neighbours(uid) if entry.is_clause else (None, None)
+    member = request.state.member
+    context = {
+        "draft": draft,
+        "entry": entry,
+        "version": version,
+        "previous": previous,
+        "following": following,
+        "latest_snapshot": snapshots.latest_snapshot_version(session, draft, entry),
+        "thread": (
+            comments.thread(session, entry, PageRequest(page, comments.PAGE_SIZE), member)
+            if entry.is_clause
+            else None
+        ),
+        "passages": passages(version.text),
+        "amendments": amendments.list_amendments(
+            session, draft, provision_id=entry.id, paging=PageRequest(per_page=10)
+        ),
+        "comment_form": comment_form or {"body": "", "quote": "", "error": ""},
+    }
+    if entry.is_clause:
+        context |= {
+            "outcome": consensus.outcome(session, draft, entry),
+            "explain": rules.explain,
+            "positions": consensus.positions_by_sector(session, entry),
+            "my_position": consensus.my_position(session, member, entry) if member else None,
+            "position_form": position_form or {"stance": "", "reason": "", "error": ""},
+            "stances": list(rules.Stance),
+        }
+    return render(request, "drafts/provision.html", context, status_code=status)
