@@ -12,9 +12,9 @@ from app.core.db import SessionDep, WriteSessionDep
 from app.core.errors import DomainError
 from app.core.http import see_other
 from app.core.templating import render
-from app.drafts import snapshots
+from app.drafts import motives, snapshots
 from app.drafts.deps import DraftDep
-from app.export import motives, service
+from app.export import service
 from app.members.deps import require
 from app.members.models import Member
 from app.members.permissions import Permission

@@ -17,9 +17,9 @@ from app.comments import service as comments
 from app.consensus import service as consensus
 from app.core.db import write_session
 from app.core.models import utcnow
+from app.drafts import motives
 from app.drafts import service as drafts
 from app.drafts.models import Draft
-from app.export import motives
 from app.members import service as members
 from tests.factories import entry_of, make_draft, make_member, uid_of
 from tests.members.test_permissions import app_routes

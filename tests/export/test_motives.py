@@ -10,11 +10,10 @@ from sqlmodel import Session, col, select
 from app.audit.models import AuditEvent
 from app.core.db import write_session
 from app.core.errors import InvalidInput
-from app.drafts import snapshots
+from app.drafts import motives, snapshots
 from app.drafts.editing import StaleVersion
-from app.export import motives
+from app.drafts.models import Motives
 from app.export import service as exports
-from app.export.models import Motives
 from app.members import service as members
 from tests.factories import csrf_token, make_draft, make_member, sign_in
 from tests.races import committed, meeting_at_first_write, real_client, together
