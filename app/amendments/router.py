@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, select
 
-from app.amendments import service
+from app.amendments import lists, service
 from app.amendments.models import Amendment, AmendmentKind, AmendmentSource, AmendmentStatus
 from app.amendments.schemas import (
     MAX_SOURCES,
@@ -115,7 +115,7 @@ def list_amendments(
     target: str = "",
 ) -> list[AmendmentSummary]:
     provision_id = drafts.load_outline(session, draft).get(target).id if target else None
-    listing = service.list_amendments(
+    listing = lists.list_amendments(
         session, draft, status=status or None, provision_id=provision_id, paging=paging
     )
     set_list_headers(request, response, listing)
@@ -409,13 +409,13 @@ def amendments_page(
     author: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
     page: PageQuery = 1,
 ) -> HTMLResponse:
-    listing = service.list_amendments(
+    listing = lists.list_amendments(
         session,
         draft,
         status=status or None,
         sector=sector or None,
         author_id=author,
-        paging=PageRequest(page, service.PAGE_SIZE),
+        paging=PageRequest(page, lists.PAGE_SIZE),
     )
     labels = {e.uid: e.label.text for e in drafts.load_outline(session, draft).entries}
     context = {
@@ -437,7 +437,7 @@ def queue_page(
     session: SessionDep,
     page: PageQuery = 1,
 ) -> HTMLResponse:
-    queue = service.merge_queue(session, draft, page, QUEUE_CLAUSES_PER_PAGE)
+    queue = lists.merge_queue(session, draft, page, QUEUE_CLAUSES_PER_PAGE)
     accepted = request.query_params.get("accepted")
     context = {
         "draft": draft,
@@ -455,7 +455,7 @@ def contributions_page(
     page: PageQuery = 1,
 ) -> HTMLResponse:
     context = {
-        "amendments": service.contributions(session, member, page),
+        "amendments": lists.contributions(session, member, page),
         "comments": comments.contributions(session, member),
     }
     return render(request, "amendments/contributions.html", context)

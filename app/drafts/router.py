@@ -5,7 +5,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
-from app.amendments import service as amendments
+from app.amendments import lists as amendments
 from app.audit.service import utc_iso
 from app.comments import service as comments
 from app.comments.anchoring import passages

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from app.amendments import service as amendments
+from app.amendments import lists as amendments
 from app.amendments.models import AmendmentStatus
 from app.consensus import rules
 from app.consensus import service as consensus

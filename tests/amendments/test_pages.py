@@ -5,7 +5,7 @@ import re
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.amendments import service
+from app.amendments import lists, service
 from app.members import service as members
 from tests.factories import csrf_token, make_draft, make_member, sign_in, uid_of
 
@@ -42,7 +42,7 @@ class TestProposing:
         assert preview.status_code == 200
         assert re.search(r"<del>.*nacional.*</del>", preview.text)
         assert re.search(r"<ins>.*República.*</ins>", preview.text)
-        assert service.list_amendments(db, draft).total == 0  # a preview writes nothing
+        assert lists.list_amendments(db, draft).total == 0  # a preview writes nothing
 
         submitted = client.post(page, data={**data, "action": "submit"}, follow_redirects=False)
         assert submitted.status_code == 303
