@@ -9,8 +9,7 @@ from app.amendments import lists as amendments
 from app.audit.service import utc_iso
 from app.comments import service as comments
 from app.comments.anchoring import passages
-from app.consensus import rules
-from app.consensus import service as consensus
+from app.consensus import positions, reports, rules
 from app.core.bounds import MAX_INT, PageQuery
 from app.core.db import SessionDep
 from app.core.errors import DomainError
@@ -106,7 +105,7 @@ def read_provision(draft: DraftDep, uid: str, session: SessionDep) -> ProvisionD
     version = service.current_version(session, entry)
     summary = None
     if entry.is_clause:
-        outcome = consensus.outcome(session, draft, entry)
+        outcome = reports.outcome(session, draft, entry)
         summary = ConsensusSummary(status=outcome.status, explanation=rules.explain(outcome))
     return ProvisionDetail(
         uid=entry.uid,
@@ -335,10 +334,10 @@ def render_provision_page(
     if entry.is_clause:
         member = request.state.member
         context |= {
-            "outcome": consensus.outcome(session, draft, entry),
+            "outcome": reports.outcome(session, draft, entry),
             "explain": rules.explain,
-            "positions": consensus.positions_by_sector(session, entry),
-            "my_position": consensus.my_position(session, member, entry) if member else None,
+            "positions": positions.positions_by_sector(session, entry),
+            "my_position": positions.my_position(session, member, entry) if member else None,
             "position_form": position_form or {"stance": "", "reason": "", "error": ""},
             "stances": list(rules.Stance),
         }

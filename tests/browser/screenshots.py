@@ -17,7 +17,7 @@ from sqlmodel import select
 
 from app.amendments import service as amendments
 from app.comments import service as comments
-from app.consensus import service as consensus
+from app.consensus import positions
 from app.core import migrate
 from app.core.config import ROOT, Settings
 from app.core.db import create_db_engine, write_session
@@ -46,7 +46,7 @@ def prepare(url: str) -> str:
             for person in people:
                 stance = rng.choice(["support"] * 5 + ["support_with_reservations", "object"])
                 reason = None if stance == "support" else "Requiere precisar los plazos."
-                consensus.record_position(session, person, draft, entry, stance, reason, 1)
+                positions.record_position(session, person, draft, entry, stance, reason, 1)
         article = next(e for e in outline.clauses if e.label.text == "Artículo 10.")
         text = drafts.current_version(session, article).text
         author = next(p for p in people if p.sector == "miners_organization")

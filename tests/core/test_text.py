@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.amendments import service as amendments
-from app.consensus import service as consensus
+from app.consensus import positions
 from app.core.errors import InvalidInput
 from app.core.i18n import N_
 from app.core.text import TextField, clean
@@ -82,7 +82,7 @@ class TestEachFieldItsOwnRule:
         assert response.status_code == 422
         assert response.json()["error"]["field"] == "reason"
         member = make_member(db)
-        position = consensus.record_position(db, member, draft, entry, "object", "y" * 2_000, 1)
+        position = positions.record_position(db, member, draft, entry, "object", "y" * 2_000, 1)
         assert position.reason == "y" * 2_000
 
     def test_a_name_cannot_reverse_the_page(self, client: TestClient, db: Session) -> None:

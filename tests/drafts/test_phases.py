@@ -14,7 +14,7 @@ from sqlmodel import Session, SQLModel
 from app.amendments import service as amendments
 from app.audit.service import SYSTEM
 from app.comments import service as comments
-from app.consensus import service as consensus
+from app.consensus import positions, rounds
 from app.core.db import write_session
 from app.core.models import utcnow
 from app.drafts import motives
@@ -67,8 +67,8 @@ def closed(db: Session, client: TestClient) -> Closed:
         base_version=1,
         text="2.1 Se aplica en todo el Perú.\n2.2 No comprende a la gran minería.",
     )
-    consensus.record_position(db, secretariat, draft, article, "support", None, 1)
-    round_ = consensus.open_round(
+    positions.record_position(db, secretariat, draft, article, "support", None, 1)
+    round_ = rounds.open_round(
         db, secretariat, draft, "Primera ronda", utcnow() + timedelta(days=7), [article.uid]
     )
     motives.revise(db, secretariat, draft, 0, "Fundamentos", "Efecto", "Costo", "Primera")
