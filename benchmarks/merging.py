@@ -14,7 +14,8 @@ from app.drafts.importing import parse_draft
 from app.drafts.models import Provision
 from app.main import create_app
 from app.members.models import Member
-from app.members.service import MemberDetails, add_member, sign_in
+from app.members.service import MemberDetails, add_member
+from app.members.signin import sign_in
 from benchmarks.common import fresh_database, generated_law, report, request_timings, timings
 
 AMENDMENTS = 3_000

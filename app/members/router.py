@@ -13,7 +13,7 @@ from app.core.http import client_address, local_path, see_other
 from app.core.i18n import _
 from app.core.security import SESSION_COOKIE, totp_uri
 from app.core.templating import render
-from app.members import service
+from app.members import service, signin
 from app.members.deps import (
     BrowserMember,
     OptionalMember,
@@ -45,7 +45,7 @@ def _session_cookie(request: Request, response: Response, token: str | None) -> 
     response.set_cookie(
         SESSION_COOKIE,
         token,
-        max_age=int(service.SESSION_LIFETIME.total_seconds()),
+        max_age=int(signin.SESSION_LIFETIME.total_seconds()),
         httponly=True,
         samesite="lax",
         secure=request.app.state.settings.production,
@@ -78,7 +78,7 @@ def sign_in_page(request: Request, next: str = "/") -> HTMLResponse:
 def sign_in(request: Request, form: Annotated[SignInForm, Form()], session: SessionDep) -> Response:
     target = local_path(form.next)
     try:
-        signed = service.sign_in(
+        signed = signin.sign_in(
             session,
             form.email,
             form.password,
@@ -117,7 +117,7 @@ def second_factor(
         return see_other(request.app.url_path_for("sign_in_page"))
     member = service.get_member(session, pending.member_id)
     try:
-        service.complete_second_factor(session, member, pending, form.code, client_address(request))
+        signin.complete_second_factor(session, member, pending, form.code, client_address(request))
     except DomainError as error:
         session.commit()  # as for passwords: the failure is what slows guessing down
         context = {"next": local_path(next), "error": error.message}
@@ -128,7 +128,7 @@ def second_factor(
 
 @pages.post("/sign-out")
 def sign_out(request: Request, member: SignedInMember, session: SessionDep) -> RedirectResponse:
-    service.sign_out(session, member, request.state.member_session)
+    signin.sign_out(session, member, request.state.member_session)
     session.commit()
     response = see_other("/")
     rotate_csrf_cookie(request)
@@ -141,7 +141,7 @@ def sign_out(request: Request, member: SignedInMember, session: SessionDep) -> R
 
 def _account(request: Request, session: SessionDep, member: Member, **extra: Any) -> HTMLResponse:
     context = {
-        "sessions": service.list_sessions(session, member),
+        "sessions": signin.list_sessions(session, member),
         "tokens": service.list_api_tokens(session, member),
         "must_enable_second_factor": needs_second_factor_setup(request, member),
         **extra,
@@ -158,7 +158,7 @@ def account_page(request: Request, member: SignedInMember, session: SessionDep) 
 def sign_out_everywhere(
     request: Request, member: SignedInMember, session: SessionDep
 ) -> RedirectResponse:
-    service.sign_out_everywhere(session, member)
+    signin.sign_out_everywhere(session, member)
     session.commit()
     response = see_other("/")
     _session_cookie(request, response, None)
@@ -205,7 +205,7 @@ def start_second_factor(
     request: Request, form: Annotated[CodeForm, Form()], member: BrowserMember, session: SessionDep
 ) -> HTMLResponse:
     try:
-        secret = service.start_second_factor(session, member, form.code, client_address(request))
+        secret = signin.start_second_factor(session, member, form.code, client_address(request))
     except DomainError as error:
         return _second_factor_refused(request, session, member, error)
     session.commit()
@@ -219,7 +219,7 @@ def enable_second_factor(
     request: Request, form: Annotated[CodeForm, Form()], member: BrowserMember, session: SessionDep
 ) -> HTMLResponse:
     try:
-        codes = service.enable_second_factor(session, member, form.code)
+        codes = signin.enable_second_factor(session, member, form.code)
     except InvalidInput as error:
         secret = member.totp_secret or ""
         return _account(
@@ -240,7 +240,7 @@ def renew_recovery_codes(
     request: Request, form: Annotated[CodeForm, Form()], member: BrowserMember, session: SessionDep
 ) -> HTMLResponse:
     try:
-        codes = service.renew_recovery_codes(session, member, form.code, client_address(request))
+        codes = signin.renew_recovery_codes(session, member, form.code, client_address(request))
     except DomainError as error:
         return _second_factor_refused(request, session, member, error)
     session.commit()
@@ -252,7 +252,7 @@ def disable_second_factor(
     request: Request, form: Annotated[CodeForm, Form()], member: BrowserMember, session: SessionDep
 ) -> Response:
     try:
-        service.disable_second_factor(session, member, form.code, client_address(request))
+        signin.disable_second_factor(session, member, form.code, client_address(request))
     except DomainError as error:
         return _second_factor_refused(request, session, member, error)
     session.commit()
