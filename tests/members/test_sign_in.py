@@ -4,15 +4,18 @@ import re
 import time
 from datetime import timedelta
 
+import argon2
 import pyotp
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, func, select
 
 from app.audit.models import AuditEvent
+from app.core import security
 from app.core.models import utcnow
 from app.members import service, signin
 from app.members.models import Invitation, Member, SignInFailure
+from tests.conftest import TEST_HASHER
 from tests.factories import PASSWORD, csrf_token, make_member, post_form, sign_in
 
 
@@ -21,6 +24,20 @@ def actions(db: Session) -> list[str]:
 
 
 class TestSignIn:
+    def test_a_stored_password_is_hashed_with_production_argon2_parameters(
+        self, client: TestClient, db: Session
+    ) -> None:
+        """The other tests hash with cheap parameters (tests/conftest.py); Mesa itself must not."""
+        security.configure_hasher(security.PRODUCTION_HASHER)
+        try:
+            member = make_member(db)
+        finally:
+            security.configure_hasher(TEST_HASHER)
+        assert member.password_hash is not None
+        stored = argon2.extract_parameters(member.password_hash)
+        assert stored == argon2.profiles.RFC_9106_LOW_MEMORY  # argon2id, 64 MiB, 3 passes
+        assert sign_in(client, member).status_code == 303
+
     def test_right_password_signs_in_and_is_recorded(self, client: TestClient, db: Session) -> None:
         member = make_member(db, name="Juana Mamani")
         response = sign_in(client, member)
