@@ -10,13 +10,15 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.amendments import service as amendments
-from app.amendments.models import DECIDED, Amendment, AmendmentStatus
+from app.amendments.models import Amendment, AmendmentStatus
 from app.audit import service as audit
 from app.comments import service as comments
 from app.drafts import editing
 from app.drafts import service as drafts
 from app.drafts.models import Provision, ProvisionVersion
 from tests.factories import make_draft, make_member
+
+DECIDED = {AmendmentStatus.ACCEPTED, AmendmentStatus.ACCEPTED_MODIFIED, AmendmentStatus.REJECTED}
 
 WORDS = ["minero", "regional", "plazo", "registro", "ambiental", "trabajo", "mercurio", "Estado"]
 
