@@ -94,7 +94,7 @@ class Queue:
     pending: int
 
 
-def merge_queue(session: Session, draft: Draft, page: int, per_page: int) -> Queue:
+def merge_queue(session: Session, draft: Draft, *, page: int, per_page: int) -> Queue:
     """Pending amendments grouped by clause in document order, each with what accepting it
     would do now. A fixed number of queries per page, whatever the number of amendments."""
     outline = drafts.load_outline(session, draft)

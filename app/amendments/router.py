@@ -93,9 +93,9 @@ def submit(
         session,
         author,
         draft,
-        body.kind,
-        target,
-        body.rationale,
+        kind=body.kind,
+        target_uid=target,
+        rationale=body.rationale,
         base_version=body.base_version,
         text=body.text,
         heading=body.heading,
@@ -158,10 +158,10 @@ def accept(
         merger,
         draft,
         amendment,
-        body.expected_version,
-        body.reason,
-        body.text,
-        body.sources,
+        expected_version=body.expected_version,
+        reason=body.reason,
+        text=body.text,
+        sources=body.sources,
     )
     session.commit()
     return AcceptResult(
@@ -256,9 +256,9 @@ def propose_submit(
             session,
             author,
             draft,
-            kind,
-            uid,
-            rationale,
+            kind=kind,
+            target_uid=uid,
+            rationale=rationale,
             base_version=base_version,
             text=text,
             heading=heading if kind != AmendmentKind.INSERT or heading else None,
@@ -345,7 +345,14 @@ def accept_submit(
     amendment, draft = _amendment_and_draft(session, amendment_id, merger)
     try:
         result = service.accept(
-            session, merger, draft, amendment, expected_version, reason, text, sources or []
+            session,
+            merger,
+            draft,
+            amendment,
+            expected_version=expected_version,
+            reason=reason,
+            text=text,
+            sources=sources or [],
         )
     except DomainError as error:
         session.rollback()
@@ -437,7 +444,7 @@ def queue_page(
     session: SessionDep,
     page: PageQuery = 1,
 ) -> HTMLResponse:
-    queue = lists.merge_queue(session, draft, page, QUEUE_CLAUSES_PER_PAGE)
+    queue = lists.merge_queue(session, draft, page=page, per_page=QUEUE_CLAUSES_PER_PAGE)
     accepted = request.query_params.get("accepted")
     context = {
         "draft": draft,

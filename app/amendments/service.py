@@ -50,10 +50,10 @@ def submit_amendment(
     session: Session,
     author: Member,
     draft: Draft,
+    *,
     kind: str,
     target_uid: str,
     rationale: str,
-    *,
     base_version: int | None = None,
     text: str | None = None,
     heading: str | None = None,
@@ -75,7 +75,7 @@ def submit_amendment(
             if entry.kind is Kind.DISPOSICION or entry.kind.value.startswith("disposiciones")
             else Kind.ARTICULO
         )
-        text, heading = editing.clean_text(text or "", heading)
+        text, heading = editing.clean_text(text or "", heading=heading)
         base_version = None
     else:
         if not entry.is_clause:
@@ -88,7 +88,7 @@ def submit_amendment(
         if kind == AmendmentKind.DELETE:
             text = heading = None
         else:
-            text, heading = editing.clean_text(text or "", heading)
+            text, heading = editing.clean_text(text or "", heading=heading)
             base = editing.version(session, entry, base_version)
             if (text, heading if heading is not None else base.heading) == (
                 base.text,
@@ -240,6 +240,7 @@ def accept(
     secretariat: Member,
     draft: Draft,
     amendment: Amendment,
+    *,
     expected_version: int | None,
     reason: str,
     text: str | None = None,
@@ -270,7 +271,7 @@ def accept(
             current_version=entry.version,
         )
     if amendment.kind == AmendmentKind.DELETE:
-        editing.delete_provision(session, secretariat, draft, entry.uid, reason)
+        editing.delete_provision(session, secretariat, draft, uid=entry.uid, reason=reason)
         _decide(
             session,
             amendment,
@@ -297,7 +298,7 @@ def accept(
             )
         merged = plan.text
     else:
-        merged, _heading = editing.clean_text(text, None)
+        merged, _heading = editing.clean_text(text, heading=None)
         if merged != plan.text:
             status = AmendmentStatus.ACCEPTED_MODIFIED
     heading = plan.proposed_heading
@@ -306,9 +307,9 @@ def accept(
         version = editing.add_version(
             session,
             entry,
-            expected_version,
-            merged,
-            heading,
+            expected_version=expected_version,
+            text=merged,
+            heading=heading,
             source=VersionSource.AMENDMENT,
             author=secretariat,
             reason=reason,
@@ -359,11 +360,11 @@ def _accept_insert(
         session,
         secretariat,
         draft,
-        amendment.insert_kind or Kind.ARTICULO,
-        after.uid,
-        amendment.heading or "",
-        amendment.text,
-        reason,
+        kind=amendment.insert_kind or Kind.ARTICULO,
+        after_uid=after.uid,
+        heading=amendment.heading or "",
+        text=amendment.text,
+        reason=reason,
         source=VersionSource.AMENDMENT,
         amendment_id=amendment.id,
     )

@@ -37,6 +37,7 @@ def add_comment(
     author: Member,
     draft: Draft,
     entry: drafts.OutlineEntry,
+    *,
     body: str,
     quote: str | None = None,
     parent_id: int | None = None,

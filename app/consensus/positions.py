@@ -38,6 +38,7 @@ def record_position(
     member: Member,
     draft: Draft,
     entry: drafts.OutlineEntry,
+    *,
     stance: str,
     reason: str | None,
     version: int,
@@ -126,7 +127,13 @@ def confirm_position(
     if position is None:
         raise NotFound(_("You have no position on %(label)s to confirm.", label=entry.label.text))
     return record_position(
-        session, member, draft, entry, position.stance, position.reason, entry.version
+        session,
+        member,
+        draft,
+        entry,
+        stance=position.stance,
+        reason=position.reason,
+        version=entry.version,
     )
 
 

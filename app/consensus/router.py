@@ -51,7 +51,7 @@ def put_position(
 ) -> dict[str, Any]:
     entry = drafts.load_outline(session, draft).get(uid)
     position = positions.record_position(
-        session, member, draft, entry, body.stance, body.reason, body.version
+        session, member, draft, entry, stance=body.stance, reason=body.reason, version=body.version
     )
     session.commit()
     return {"stance": position.stance, "version": position.version, "reason": position.reason}
@@ -98,7 +98,9 @@ def position_submit(
 ) -> Response:
     entry = drafts.load_outline(session, draft).get(uid)
     try:
-        positions.record_position(session, member, draft, entry, stance, reason, version)
+        positions.record_position(
+            session, member, draft, entry, stance=stance, reason=reason, version=version
+        )
     except (InvalidInput, positions.PositionOnStaleVersion, positions.RoundsRequired) as error:
         session.rollback()
         return render_provision_page(

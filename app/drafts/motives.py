@@ -31,6 +31,7 @@ def revise(
     session: Session,
     author: Member,
     draft: Draft,
+    *,
     expected_version: int,
     fundamentos: str,
     efecto_vigencia: str,

@@ -80,11 +80,11 @@ def motives_submit(
             session,
             editor,
             draft,
-            expected_version,
-            fundamentos,
-            efecto_vigencia,
-            costo_beneficio,
-            reason,
+            expected_version=expected_version,
+            fundamentos=fundamentos,
+            efecto_vigencia=efecto_vigencia,
+            costo_beneficio=costo_beneficio,
+            reason=reason,
         )
     except DomainError as error:
         session.rollback()

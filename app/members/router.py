@@ -80,10 +80,10 @@ def sign_in(request: Request, form: Annotated[SignInForm, Form()], session: Sess
     try:
         signed = signin.sign_in(
             session,
-            form.email,
-            form.password,
-            client_address(request),
-            request.headers.get("user-agent", ""),
+            email=form.email,
+            password=form.password,
+            address=client_address(request),
+            user_agent=request.headers.get("user-agent", ""),
         )
     except DomainError as error:
         session.commit()  # the failure itself is recorded: it is what slows guessing down
@@ -117,7 +117,9 @@ def second_factor(
         return see_other(request.app.url_path_for("sign_in_page"))
     member = service.get_member(session, pending.member_id)
     try:
-        signin.complete_second_factor(session, member, pending, form.code, client_address(request))
+        signin.complete_second_factor(
+            session, member, pending, code=form.code, address=client_address(request)
+        )
     except DomainError as error:
         session.commit()  # as for passwords: the failure is what slows guessing down
         context = {"next": local_path(next), "error": error.message}
@@ -205,7 +207,9 @@ def start_second_factor(
     request: Request, form: Annotated[CodeForm, Form()], member: BrowserMember, session: SessionDep
 ) -> HTMLResponse:
     try:
-        secret = signin.start_second_factor(session, member, form.code, client_address(request))
+        secret = signin.start_second_factor(
+            session, member, code=form.code, address=client_address(request)
+        )
     except DomainError as error:
         return _second_factor_refused(request, session, member, error)
     session.commit()
@@ -240,7 +244,9 @@ def renew_recovery_codes(
     request: Request, form: Annotated[CodeForm, Form()], member: BrowserMember, session: SessionDep
 ) -> HTMLResponse:
     try:
-        codes = signin.renew_recovery_codes(session, member, form.code, client_address(request))
+        codes = signin.renew_recovery_codes(
+            session, member, code=form.code, address=client_address(request)
+        )
     except DomainError as error:
         return _second_factor_refused(request, session, member, error)
     session.commit()
@@ -252,7 +258,9 @@ def disable_second_factor(
     request: Request, form: Annotated[CodeForm, Form()], member: BrowserMember, session: SessionDep
 ) -> Response:
     try:
-        signin.disable_second_factor(session, member, form.code, client_address(request))
+        signin.disable_second_factor(
+            session, member, code=form.code, address=client_address(request)
+        )
     except DomainError as error:
         return _second_factor_refused(request, session, member, error)
     session.commit()
@@ -307,7 +315,7 @@ def reinvite_member(
     request: Request, member_id: IdPath, admin: Admin, session: SessionDep
 ) -> HTMLResponse:
     member = service.get_member(session, member_id)
-    token = service.reinvite(session, admin, member)
+    token = service.reinvite(session, admin, member=member)
     session.commit()
     link = str(request.url_for("invitation_page", token=token))
     return _members(request, session, invited=member, invitation_link=link)
@@ -321,7 +329,9 @@ def change_role(
     admin: Admin,
     session: SessionDep,
 ) -> RedirectResponse:
-    service.change_role(session, admin, service.get_member(session, member_id), form.role)
+    service.change_role(
+        session, admin, member=service.get_member(session, member_id), role=form.role
+    )
     session.commit()
     return see_other(request.app.url_path_for("members_page") + "?notice=role_changed")
 
@@ -330,7 +340,7 @@ def change_role(
 def deactivate_member(
     request: Request, member_id: IdPath, admin: Admin, session: SessionDep
 ) -> RedirectResponse:
-    service.set_active(session, admin, service.get_member(session, member_id), False)
+    service.set_active(session, admin, member=service.get_member(session, member_id), active=False)
     session.commit()
     return see_other(request.app.url_path_for("members_page") + "?notice=deactivated")
 
@@ -339,7 +349,7 @@ def deactivate_member(
 def activate_member(
     request: Request, member_id: IdPath, admin: Admin, session: SessionDep
 ) -> RedirectResponse:
-    service.set_active(session, admin, service.get_member(session, member_id), True)
+    service.set_active(session, admin, member=service.get_member(session, member_id), active=True)
     session.commit()
     return see_other(request.app.url_path_for("members_page") + "?notice=activated")
 
@@ -361,7 +371,7 @@ def accept_invitation(
     try:
         if form.password != form.password_again:
             raise InvalidInput(_("The two passwords are not the same."), field="password_again")
-        service.accept_invitation(session, token, form.password)
+        service.accept_invitation(session, token=token, password=form.password)
     except InvalidInput as error:
         context = {"invitee": invitee, "token": token, "error": error.message}
         return render(request, "members/invitation.html", context, status_code=422)

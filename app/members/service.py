@@ -148,14 +148,14 @@ def list_members(session: Session) -> list[Member]:
 def invite(session: Session, actor: Member, details: MemberDetails) -> tuple[Member, str]:
     """Adds the member without a password and returns the single-use link's token."""
     member = add_member(session, actor, details)
-    return member, new_invitation(session, actor, member)
+    return member, new_invitation(session, actor, member=member)
 
 
-def reinvite(session: Session, actor: Member, member: Member) -> str:
-    return new_invitation(session, actor, member)
+def reinvite(session: Session, actor: Member, *, member: Member) -> str:
+    return new_invitation(session, actor, member=member)
 
 
-def new_invitation(session: Session, actor: Member | None, member: Member) -> str:
+def new_invitation(session: Session, actor: Member | None, *, member: Member) -> str:
     """Only the newest link works: the member's earlier unused ones are removed."""
     token = security.new_token()
     assert member.id is not None
@@ -191,7 +191,7 @@ def open_invitation(session: Session, token: str) -> tuple[Invitation, Member]:
     return invitation, member
 
 
-def accept_invitation(session: Session, token: str, password: str) -> Member:
+def accept_invitation(session: Session, *, token: str, password: str) -> Member:
     invitation, member = open_invitation(session, token)
     check_password(password)
     # Claim the invitation with a conditional update, so two submissions cannot both use it.
@@ -213,7 +213,7 @@ def accept_invitation(session: Session, token: str, password: str) -> Member:
     return member
 
 
-def change_role(session: Session, actor: Member, member: Member, role: str) -> None:
+def change_role(session: Session, actor: Member, *, member: Member, role: str) -> None:
     if role not in set(Role):
         raise InvalidInput(_("Unknown role: %(role)s", role=role), field="role")
     if member.id == actor.id:
@@ -231,7 +231,7 @@ def change_role(session: Session, actor: Member, member: Member, role: str) -> N
     )
 
 
-def set_active(session: Session, actor: Member, member: Member, active: bool) -> None:
+def set_active(session: Session, actor: Member, *, member: Member, active: bool) -> None:
     if member.id == actor.id and not active:
         raise Forbidden(_("You cannot deactivate your own account."))
     member.is_active = active

@@ -56,7 +56,7 @@ class SignedIn:
     awaiting_second_factor: bool
 
 
-def _throttle(session: Session, kind: FailureKind, email: str, address: str) -> None:
+def _throttle(session: Session, kind: FailureKind, *, email: str, address: str) -> None:
     """Refuses the attempt before anything is checked, from counts of recent failures of the
     same kind. It depends only on the email as typed, never on whether the account exists."""
     recent = select(func.count(), func.max(SignInFailure.at)).where(
@@ -98,12 +98,12 @@ def _locked(last_failure: datetime) -> NoReturn:
     )
 
 
-def _failed(session: Session, kind: FailureKind, email: str, address: str) -> None:
+def _failed(session: Session, kind: FailureKind, *, email: str, address: str) -> None:
     session.add(SignInFailure(kind=kind, email=email, address=address))
     session.flush()
 
 
-def _succeeded(session: Session, kind: FailureKind, email: str, address: str) -> None:
+def _succeeded(session: Session, kind: FailureKind, *, email: str, address: str) -> None:
     """Forgets this address's failures on the account; other addresses' stay counted."""
     session.exec(
         delete(SignInFailure).where(
@@ -115,22 +115,22 @@ def _succeeded(session: Session, kind: FailureKind, email: str, address: str) ->
 
 
 def sign_in(
-    session: Session, email: str, password: str, address: str, user_agent: str = ""
+    session: Session, *, email: str, password: str, address: str, user_agent: str = ""
 ) -> SignedIn:
     """Checks the password. A failure is recorded (and must be committed by the caller even
     though this raises): it is what slows and then locks repeated guessing."""
     email, address = normalize_email(email)[:254], address[:64]
-    _throttle(session, FailureKind.PASSWORD, email, address)
+    _throttle(session, FailureKind.PASSWORD, email=email, address=address)
     member = session.exec(select(Member).where(Member.email == email)).first()
     valid = security.verify_password(
         member.password_hash if member else None, password[:MAX_PASSWORD_LENGTH]
     )
     if member is None or not valid or not member.is_active:
-        _failed(session, FailureKind.PASSWORD, email, address)
+        _failed(session, FailureKind.PASSWORD, email=email, address=address)
         audit.record(session, audit.SYSTEM, "sign_in.failed")
         # The same words whether the email or the password was wrong: no account discovery.
         raise SignInRefused(_("The email or the password is not correct."))
-    _succeeded(session, FailureKind.PASSWORD, email, address)
+    _succeeded(session, FailureKind.PASSWORD, email=email, address=address)
     token = security.new_token()
     assert member.id is not None
     session.add(
@@ -168,12 +168,12 @@ def authenticate_session(
 
 
 def complete_second_factor(
-    session: Session, member: Member, member_session: MemberSession, code: str, address: str
+    session: Session, member: Member, member_session: MemberSession, *, code: str, address: str
 ) -> None:
     """Like `sign_in`, a failure is recorded and must be committed by the caller."""
     if not member_session.awaiting_second_factor:
         return
-    if not _check_code(session, member, code, address):
+    if not _check_code(session, member, code=code, address=address):
         audit.record(session, audit.SYSTEM, "sign_in.failed")
         raise SignInRefused(_("The code is not correct."), field="code")
     member_session.awaiting_second_factor = False
@@ -182,14 +182,14 @@ def complete_second_factor(
     audit.record(session, actor_of(member), "sign_in", f"member:{member.id}")
 
 
-def _check_code(session: Session, member: Member, code: str, address: str) -> bool:
+def _check_code(session: Session, member: Member, *, code: str, address: str) -> bool:
     """An authenticator or recovery code, throttled like passwords; each works only once."""
     address = address[:64]
-    _throttle(session, FailureKind.CODE, member.email, address)
+    _throttle(session, FailureKind.CODE, email=member.email, address=address)
     if _use_totp_code(session, member, code) or _use_recovery_code(session, member, code):
-        _succeeded(session, FailureKind.CODE, member.email, address)
+        _succeeded(session, FailureKind.CODE, email=member.email, address=address)
         return True
-    _failed(session, FailureKind.CODE, member.email, address)
+    _failed(session, FailureKind.CODE, email=member.email, address=address)
     return False
 
 
@@ -247,17 +247,17 @@ def list_sessions(session: Session, member: Member) -> list[MemberSession]:
 # Second factor ------------------------------------------------------------------------------
 
 
-def _require_code(session: Session, member: Member, code: str, address: str) -> None:
+def _require_code(session: Session, member: Member, *, code: str, address: str) -> None:
     """Changing an active second factor needs a current code, not only a session."""
-    if not _check_code(session, member, code, address):
+    if not _check_code(session, member, code=code, address=address):
         raise InvalidInput(_("The code is not correct."), field="code")
 
 
-def start_second_factor(session: Session, member: Member, code: str, address: str) -> str:
+def start_second_factor(session: Session, member: Member, *, code: str, address: str) -> str:
     """A new secret, not yet in force: it is enabled once the member proves their app has it.
     Starting again while it is on (a new phone) needs the current code and turns it off."""
     if member.totp_enabled:
-        _require_code(session, member, code, address)
+        _require_code(session, member, code=code, address=address)
         _turn_off(session, member)
     member.totp_secret = security.new_totp_secret()
     member.totp_last_step = None
@@ -280,11 +280,11 @@ def enable_second_factor(session: Session, member: Member, code: str) -> list[st
     return codes
 
 
-def renew_recovery_codes(session: Session, member: Member, code: str, address: str) -> list[str]:
+def renew_recovery_codes(session: Session, member: Member, *, code: str, address: str) -> list[str]:
     """New recovery codes for the old ones (all of which stop working)."""
     if not member.totp_enabled:
         raise Conflict(_("Two-factor sign-in is off."))
-    _require_code(session, member, code, address)
+    _require_code(session, member, code=code, address=address)
     codes = _new_recovery_codes(session, member)
     audit.record(
         session, actor_of(member), "second_factor.recovery_codes_renewed", f"member:{member.id}"
@@ -303,10 +303,10 @@ def _new_recovery_codes(session: Session, member: Member) -> list[str]:
     return codes
 
 
-def disable_second_factor(session: Session, member: Member, code: str, address: str) -> None:
+def disable_second_factor(session: Session, member: Member, *, code: str, address: str) -> None:
     if not member.totp_enabled:
         raise Conflict(_("Two-factor sign-in is off."))
-    _require_code(session, member, code, address)
+    _require_code(session, member, code=code, address=address)
     _turn_off(session, member)
 
 

@@ -86,9 +86,9 @@ class TestDeciding:
                 db,
                 author,
                 draft,
-                "modify",
-                uid,
-                f"Propuesta {n}",
+                kind="modify",
+                target_uid=uid,
+                rationale=f"Propuesta {n}",
                 base_version=1,
                 text=f"2.1 Se aplica en todo el territorio {word}.\n{SECOND_NUMERAL}",
             ).id
@@ -153,7 +153,14 @@ class TestDeciding:
         draft = make_draft(db)
         uid = uid_of(db, draft, "Artículo 1.")
         amendment = service.submit_amendment(
-            db, make_member(db), draft, "modify", uid, "x", base_version=1, text="Otro objeto."
+            db,
+            make_member(db),
+            draft,
+            kind="modify",
+            target_uid=uid,
+            rationale="x",
+            base_version=1,
+            text="Otro objeto.",
         )
         db.commit()
         sign_in(client, make_member(db, role="secretariat"))

@@ -16,7 +16,7 @@ def account_activity(client: TestClient, db: Session, name: str) -> Member:
     """A member signs in, turns on the second factor, makes a token and signs out."""
     member = make_member(db, name=name)
     sign_in(client, member)
-    secret = signin.start_second_factor(db, member, "", "testclient")
+    secret = signin.start_second_factor(db, member, code="", address="testclient")
     signin.enable_second_factor(db, member, pyotp.TOTP(secret).now())
     db.commit()
     client.post(

@@ -32,9 +32,9 @@ def propose_three(engine: Engine) -> list[int]:
                 session,
                 author,
                 draft,
-                "modify",
-                uid,
-                rationale,
+                kind="modify",
+                target_uid=uid,
+                rationale=rationale,
                 base_version=1,
                 text=ARTICLE_3.replace("en forma personal", replacement),
             ).id
@@ -101,11 +101,11 @@ def test_a_position_goes_stale_and_is_confirmed_in_one_click(
             session,
             secretariat,
             draft,
-            uid,
-            entry.version,
-            "El registro es público, gratuito y en línea.",
-            None,
-            "Precisión",
+            uid=uid,
+            expected_version=entry.version,
+            text="El registro es público, gratuito y en línea.",
+            heading=None,
+            reason="Precisión",
         )
         session.commit()
     page.reload()
