@@ -87,7 +87,7 @@ def cmd_member_add(args: argparse.Namespace) -> int:
         link = None
         if password is None:
             # No mail server is assumed: the link is printed for whoever runs the command.
-            token = members.new_invitation(session, None, member)
+            token = members.new_invitation(session, None, member=member)
             link = f"{get_settings().base_url.rstrip('/')}/invitations/{token}"
         session.commit()
     print(_("Member %(email)s added with the role %(role)s.", email=member.email, role=member.role))

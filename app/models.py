@@ -12,8 +12,14 @@ from app.consensus.models import (
     PositionRecord,
     RoundClause,
 )
-from app.drafts.models import Draft, Provision, ProvisionVersion, Snapshot, SnapshotEntry
-from app.export.models import Motives
+from app.drafts.models import (
+    Draft,
+    Motives,
+    Provision,
+    ProvisionVersion,
+    Snapshot,
+    SnapshotEntry,
+)
 from app.members.models import (
     ApiToken,
     Invitation,

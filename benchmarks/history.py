@@ -31,7 +31,14 @@ def run() -> None:
             for _ in range(6):
                 words[rng.randrange(len(words))] = rng.choice(["minero", "regional", "plazo"])
             editing.revise(
-                session, secretariat, draft, entry.uid, 1, " ".join(words), None, "Benchmark"
+                session,
+                secretariat,
+                draft,
+                uid=entry.uid,
+                expected_version=1,
+                text=" ".join(words),
+                heading=None,
+                reason="Benchmark",
             )
         second = snapshots.freeze_snapshot(session, secretariat, draft, "Borrador 2")
         session.commit()
@@ -41,7 +48,7 @@ def run() -> None:
         diffing._word_diff.cache_clear()  # measure the diffs, not the cache
         with read_session(engine) as session:
             draft = service.get_draft(session, slug)
-            _a, _b, changes = snapshots.compare(session, draft, first_id, second_id)
+            _a, _b, changes = snapshots.compare(session, draft, from_id=first_id, to_id=second_id)
             assert sum(c.change == "modified" for c in changes) == 100
 
     report("compare 2 snapshots, 300 art., 100 changed", timings(compare_once, 20), "< 1 s")

@@ -14,7 +14,8 @@ from app.drafts.importing import parse_draft
 from app.drafts.models import Provision
 from app.main import create_app
 from app.members.models import Member
-from app.members.service import MemberDetails, add_member, sign_in
+from app.members.service import MemberDetails, add_member
+from app.members.signin import sign_in
 from benchmarks.common import fresh_database, generated_law, report, request_timings, timings
 
 AMENDMENTS = 3_000
@@ -64,7 +65,9 @@ def run() -> None:
     slug, clauses = build(engine)
     app = create_app(Settings(database_url=url), engine=engine)
     with write_session(engine) as session:
-        token = sign_in(session, "s@mesa.example", "x" * 12, "127.0.0.1").token
+        token = sign_in(
+            session, email="s@mesa.example", password="x" * 12, address="127.0.0.1"
+        ).token
         session.commit()
     cookie = {"Cookie": f"mesa_session={token}"}
     queue = f"/drafts/{slug}/queue"
@@ -91,7 +94,12 @@ def run() -> None:
             draft = service.get_draft(session, slug)
             try:
                 amendments.accept(
-                    session, member, draft, amendment, provision.current_version, "Acogida"
+                    session,
+                    member,
+                    draft,
+                    amendment,
+                    expected_version=provision.current_version,
+                    reason="Acogida",
                 )
             except amendments.MergeConflict:
                 session.rollback()

@@ -6,13 +6,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import settings
 from sqlalchemy import Engine, create_engine, text
 from sqlmodel import Session
 
-from app.core import migrate
+from app.core import migrate, security
 from app.core.config import Settings
 from app.core.db import create_db_engine, get_session, get_write_session, normalize_url
 from app.main import create_app
@@ -23,6 +24,10 @@ POSTGRES_URL = os.environ.get("MESA_TEST_DATABASE_URL")
 settings.register_profile("ci", derandomize=True, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 ENGINES = ["sqlite", "postgresql"] if POSTGRES_URL else ["sqlite"]
+# Every test member has a password: hashing each with production argon2 parameters cost most of
+# a member's creation. tests/members/test_sign_in.py checks the production parameters.
+TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+security.configure_hasher(TEST_HASHER)
 
 
 def reset_postgres(url: str) -> None:

@@ -23,11 +23,6 @@ class AmendmentStatus(StrEnum):
     WITHDRAWN = "withdrawn"
 
 
-DECIDED = frozenset(
-    {AmendmentStatus.ACCEPTED, AmendmentStatus.ACCEPTED_MODIFIED, AmendmentStatus.REJECTED}
-)
-
-
 class Amendment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     draft_id: int = Field(foreign_key="draft.id", index=True)

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, select
 
-from app.amendments import service
+from app.amendments import lists, service
 from app.amendments.models import Amendment, AmendmentKind, AmendmentSource, AmendmentStatus
 from app.amendments.schemas import (
     MAX_SOURCES,
@@ -91,9 +91,9 @@ def submit(
         session,
         author,
         draft,
-        body.kind,
-        target,
-        body.rationale,
+        kind=body.kind,
+        target_uid=target,
+        rationale=body.rationale,
         base_version=body.base_version,
         text=body.text,
         heading=body.heading,
@@ -113,7 +113,7 @@ def list_amendments(
     target: str = "",
 ) -> list[AmendmentSummary]:
     provision_id = drafts.load_outline(session, draft).get(target).id if target else None
-    listing = service.list_amendments(
+    listing = lists.list_amendments(
         session, draft, status=status or None, provision_id=provision_id, paging=paging
     )
     set_list_headers(request, response, listing)
@@ -156,10 +156,10 @@ def accept(
         merger,
         draft,
         amendment,
-        body.expected_version,
-        body.reason,
-        body.text,
-        body.sources,
+        expected_version=body.expected_version,
+        reason=body.reason,
+        text=body.text,
+        sources=body.sources,
     )
     session.commit()
     return AcceptResult(
@@ -254,9 +254,9 @@ def propose_submit(
             session,
             author,
             draft,
-            kind,
-            uid,
-            rationale,
+            kind=kind,
+            target_uid=uid,
+            rationale=rationale,
             base_version=base_version,
             text=text,
             heading=heading if kind != AmendmentKind.INSERT or heading else None,
@@ -343,7 +343,14 @@ def accept_submit(
     amendment, draft = _amendment_and_draft(session, amendment_id, merger)
     try:
         result = service.accept(
-            session, merger, draft, amendment, expected_version, reason, text, sources or []
+            session,
+            merger,
+            draft,
+            amendment,
+            expected_version=expected_version,
+            reason=reason,
+            text=text,
+            sources=sources or [],
         )
     except DomainError as error:
         session.rollback()
@@ -407,13 +414,13 @@ def amendments_page(
     author: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
     page: PageQuery = 1,
 ) -> HTMLResponse:
-    listing = service.list_amendments(
+    listing = lists.list_amendments(
         session,
         draft,
         status=status or None,
         sector=sector or None,
         author_id=author,
-        paging=PageRequest(page, service.PAGE_SIZE),
+        paging=PageRequest(page, lists.PAGE_SIZE),
     )
     labels = {e.uid: e.label.text for e in drafts.load_outline(session, draft).entries}
     context = {
@@ -435,7 +442,7 @@ def queue_page(
     session: SessionDep,
     page: PageQuery = 1,
 ) -> HTMLResponse:
-    queue = service.merge_queue(session, draft, page, QUEUE_CLAUSES_PER_PAGE)
+    queue = lists.merge_queue(session, draft, page=page, per_page=QUEUE_CLAUSES_PER_PAGE)
     accepted = request.query_params.get("accepted")
     context = {
         "draft": draft,

@@ -9,7 +9,7 @@ writes nothing. The amendment's own status changes the same way, so it is decide
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, func, select, update
+from sqlmodel import Session, col, select, update
 
 from app.amendments import merging
 from app.amendments.models import (
@@ -23,11 +23,10 @@ from app.audit.service import actor_of
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.i18n import N_, _
 from app.core.models import utcnow
-from app.core.pagination import Page, PageRequest, paginate
 from app.core.text import TextField, required_reason
-from app.drafts import diffing, editing
+from app.drafts import editing
 from app.drafts import service as drafts
-from app.drafts.models import Draft, Phase, Provision, ProvisionVersion, VersionSource
+from app.drafts.models import Draft, Phase, ProvisionVersion, VersionSource
 from app.drafts.numbering import Kind
 from app.members.models import Member
 
@@ -37,7 +36,6 @@ RATIONALE = TextField(
     5_000,
     required=N_("Explain the amendment: the rationale is required."),
 )
-PAGE_SIZE = 25
 
 
 class MergeConflict(Conflict):
@@ -52,10 +50,10 @@ def submit_amendment(
     session: Session,
     author: Member,
     draft: Draft,
+    *,
     kind: str,
     target_uid: str,
     rationale: str,
-    *,
     base_version: int | None = None,
     text: str | None = None,
     heading: str | None = None,
@@ -77,7 +75,7 @@ def submit_amendment(
             if entry.kind is Kind.DISPOSICION or entry.kind.value.startswith("disposiciones")
             else Kind.ARTICULO
         )
-        text, heading = editing.clean_text(text or "", heading)
+        text, heading = editing.clean_text(text or "", heading=heading)
         base_version = None
     else:
         if not entry.is_clause:
@@ -90,7 +88,7 @@ def submit_amendment(
         if kind == AmendmentKind.DELETE:
             text = heading = None
         else:
-            text, heading = editing.clean_text(text or "", heading)
+            text, heading = editing.clean_text(text or "", heading=heading)
             base = editing.version(session, entry, base_version)
             if (text, heading if heading is not None else base.heading) == (
                 base.text,
@@ -242,6 +240,7 @@ def accept(
     secretariat: Member,
     draft: Draft,
     amendment: Amendment,
+    *,
     expected_version: int | None,
     reason: str,
     text: str | None = None,
@@ -272,7 +271,7 @@ def accept(
             current_version=entry.version,
         )
     if amendment.kind == AmendmentKind.DELETE:
-        editing.delete_provision(session, secretariat, draft, entry.uid, reason)
+        editing.delete_provision(session, secretariat, draft, uid=entry.uid, reason=reason)
         _decide(
             session,
             amendment,
@@ -299,7 +298,7 @@ def accept(
             )
         merged = plan.text
     else:
-        merged, _heading = editing.clean_text(text, None)
+        merged, _heading = editing.clean_text(text, heading=None)
         if merged != plan.text:
             status = AmendmentStatus.ACCEPTED_MODIFIED
     heading = plan.proposed_heading
@@ -308,9 +307,9 @@ def accept(
         version = editing.add_version(
             session,
             entry,
-            expected_version,
-            merged,
-            heading,
+            expected_version=expected_version,
+            text=merged,
+            heading=heading,
             source=VersionSource.AMENDMENT,
             author=secretariat,
             reason=reason,
@@ -361,11 +360,11 @@ def _accept_insert(
         session,
         secretariat,
         draft,
-        amendment.insert_kind or Kind.ARTICULO,
-        after.uid,
-        amendment.heading or "",
-        amendment.text,
-        reason,
+        kind=amendment.insert_kind or Kind.ARTICULO,
+        after_uid=after.uid,
+        heading=amendment.heading or "",
+        text=amendment.text,
+        reason=reason,
         source=VersionSource.AMENDMENT,
         amendment_id=amendment.id,
     )
@@ -438,214 +437,3 @@ def pending_for(session: Session, amendment: Amendment) -> Sequence[Amendment]:
         )
         .order_by(col(Amendment.id))
     ).all()
-
-
-# Lists ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class AmendmentRow:
-    amendment: Amendment
-    author: str
-    organization: str
-    sector: str
-    uid: str
-
-
-def list_amendments(
-    session: Session,
-    draft: Draft,
-    *,
-    status: str | None = None,
-    provision_id: int | None = None,
-    author_id: int | None = None,
-    sector: str | None = None,
-    paging: PageRequest | None = None,
-) -> Page[AmendmentRow]:
-    """A draft's amendments, newest first, with their authors: two queries."""
-    conditions = [Amendment.draft_id == draft.id]
-    if status:
-        conditions.append(Amendment.status == status)
-    if provision_id is not None:
-        conditions.append(Amendment.provision_id == provision_id)
-    if author_id is not None:
-        conditions.append(Amendment.author_id == author_id)
-    if sector:
-        conditions.append(Member.sector == sector)
-    found = paginate(
-        session,
-        select(Amendment, Member, Provision.uid)
-        .join(Member, col(Member.id) == Amendment.author_id)
-        .join(Provision, col(Provision.id) == Amendment.provision_id)
-        .where(*conditions)
-        .order_by(col(Amendment.id).desc()),
-        paging or PageRequest(per_page=PAGE_SIZE),
-    )
-    rows = [AmendmentRow(a, m.name, m.organization, m.sector, uid) for a, m, uid in found.items]
-    return Page(rows, found.total, found.page, found.per_page)
-
-
-# The merge queue --------------------------------------------------------------------------------
-
-
-@dataclass
-class QueueItem:
-    amendment: Amendment
-    author: str
-    organization: str
-    sector: str
-    outcome: str  # fast_forward, clean, obsolete, conflict; "insert" / "delete" for those kinds
-    base_text: str
-    proposed_text: str
-    merged_text: str | None
-    competes_with: list[int]  # other pending amendments editing the same passage
-    # What accepting it would change: from the current text once rebased, else from its base.
-    ops: list[tuple[diffing.Op, str]]
-
-
-@dataclass
-class QueueGroup:
-    entry: drafts.OutlineEntry
-    current_text: str
-    items: list[QueueItem]
-
-
-@dataclass
-class Queue:
-    groups: list[QueueGroup]
-    page: int
-    pages: int
-    clauses: int
-    pending: int
-
-
-def merge_queue(session: Session, draft: Draft, page: int, per_page: int) -> Queue:
-    """Pending amendments grouped by clause in document order, each with what accepting it
-    would do now. A fixed number of queries per page, whatever the number of amendments."""
-    outline = drafts.load_outline(session, draft)
-    order = {entry.id: index for index, entry in enumerate(outline.entries)}
-    counts = dict(
-        session.exec(
-            select(Amendment.provision_id, func.count())
-            .where(Amendment.draft_id == draft.id, Amendment.status == AmendmentStatus.SUBMITTED)
-            .group_by(col(Amendment.provision_id))
-        ).all()
-    )
-    clause_ids = sorted((pid for pid in counts if pid in order), key=order.__getitem__)
-    pages = max(1, -(-len(clause_ids) // per_page))
-    page = min(max(1, page), pages)
-    shown = clause_ids[(page - 1) * per_page : page * per_page]
-    rows = session.exec(
-        select(Amendment, Member)
-        .join(Member, col(Member.id) == Amendment.author_id)
-        .where(
-            col(Amendment.provision_id).in_(shown), Amendment.status == AmendmentStatus.SUBMITTED
-        )
-        .order_by(col(Amendment.id))
-    ).all()
-    entries = {entry.id: entry for entry in outline.entries if entry.id in set(shown)}
-    wanted = {(e.id, e.version) for e in entries.values()} | {
-        (a.provision_id, a.base_version) for a, _m in rows if a.base_version is not None
-    }
-    texts = {key: text for key, (_heading, text) in drafts.version_texts(session, wanted).items()}
-    groups: dict[int, QueueGroup] = {
-        pid: QueueGroup(entries[pid], texts[(pid, entries[pid].version)], []) for pid in shown
-    }
-    for amendment, author in rows:
-        group = groups[amendment.provision_id]
-        base_text = texts.get((amendment.provision_id, amendment.base_version or 0), "")
-        outcome, merged, ops = amendment.kind, None, []
-        if amendment.kind == AmendmentKind.MODIFY and amendment.text is not None:
-            result = merging.rebase(base_text, amendment.text, group.current_text)
-            outcome, merged = result.outcome, result.text
-        if amendment.kind == AmendmentKind.MODIFY:
-            ops = (
-                diffing.word_diff(group.current_text, merged)
-                if merged
-                else diffing.word_diff(base_text, amendment.text or "")
-            )
-        group.items.append(
-            QueueItem(
-                amendment,
-                author.name,
-                author.organization,
-                author.sector,
-                outcome,
-                base_text,
-                amendment.text or "",
-                merged,
-                [],
-                ops,
-            )
-        )
-    for group in groups.values():
-        _mark_competing(group.items)
-    return Queue(list(groups.values()), page, pages, len(clause_ids), sum(counts.values()))
-
-
-def _mark_competing(items: list[QueueItem]) -> None:
-    """Notes, for each pending amendment of a clause, the others it competes with."""
-    edits = {
-        id(item): merging.edits(item.base_text, item.proposed_text)
-        for item in items
-        if item.amendment.kind == AmendmentKind.MODIFY
-    }
-    for item in items:
-        item.competes_with = [
-            other.amendment.id
-            for other in items
-            if other is not item and other.amendment.id and _compete(item, other, edits)
-        ]
-
-
-def _compete(a: QueueItem, b: QueueItem, edits: dict[int, list[merging.Edit]]) -> bool:
-    """Deleting a clause competes with any other change to it; two modifications compete when
-    their edits of the same base touch one passage."""
-    kinds = {a.amendment.kind, b.amendment.kind}
-    if AmendmentKind.DELETE in kinds:
-        return AmendmentKind.INSERT not in kinds
-    if kinds != {AmendmentKind.MODIFY} or a.amendment.base_version != b.amendment.base_version:
-        return False
-    return merging.collide(edits[id(a)], edits[id(b)])
-
-
-def with_authors(session: Session, draft: Draft) -> Sequence[tuple[Amendment, Member, str]]:
-    """Every amendment of a draft in order, with its author and its provision's uid."""
-    return session.exec(
-        select(Amendment, Member, Provision.uid)
-        .join(Member, col(Member.id) == Amendment.author_id)
-        .join(Provision, col(Provision.id) == Amendment.provision_id)
-        .where(Amendment.draft_id == draft.id)
-        .order_by(col(Amendment.id))
-    ).all()
-
-
-# A member's own contributions -------------------------------------------------------------------
-
-
-@dataclass
-class Contribution:
-    amendment: Amendment
-    draft: Draft
-    uid: str
-    label: str
-
-
-def contributions(session: Session, member: Member, page: int = 1) -> list[Contribution]:
-    rows = session.exec(
-        select(Amendment, Draft, Provision.uid)
-        .join(Draft, col(Draft.id) == Amendment.draft_id)
-        .join(Provision, col(Provision.id) == Amendment.provision_id)
-        .where(Amendment.author_id == member.id)
-        .order_by(col(Amendment.id).desc())
-        .offset((max(1, page) - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    ).all()
-    labels: dict[int, dict[str, str]] = {}
-    for _amendment, draft, _uid in rows:
-        if draft.id not in labels:
-            assert draft.id is not None
-            labels[draft.id] = {
-                e.uid: e.label.text for e in drafts.load_outline(session, draft).entries
-            }
-    return [Contribution(a, d, uid, labels[d.id or 0].get(uid, "—")) for a, d, uid in rows]

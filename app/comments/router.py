@@ -66,7 +66,9 @@ def add_comment(
     draft: DraftDep, uid: str, body: CommentBody, author: Commenter, session: SessionDep
 ) -> CommentPublic:
     entry = drafts.load_outline(session, draft).get(uid)
-    comment = service.add_comment(session, author, draft, entry, body.body, body.quote, body.parent)
+    comment = service.add_comment(
+        session, author, draft, entry, body=body.body, quote=body.quote, parent_id=body.parent
+    )
     session.commit()
     view = service.CommentView(comment, author.name, author.organization, author.sector, True)
     return _public(view)
@@ -90,7 +92,9 @@ def comment_submit(
 ) -> Response:
     entry = drafts.load_outline(session, draft).get(uid)
     try:
-        comment = service.add_comment(session, author, draft, entry, body, quote or None, parent)
+        comment = service.add_comment(
+            session, author, draft, entry, body=body, quote=quote or None, parent_id=parent
+        )
     except DomainError as error:
         session.rollback()
         # Back to the article with what was typed and the problem beside the form.

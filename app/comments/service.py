@@ -37,6 +37,7 @@ def add_comment(
     author: Member,
     draft: Draft,
     entry: drafts.OutlineEntry,
+    *,
     body: str,
     quote: str | None = None,
     parent_id: int | None = None,
@@ -272,18 +273,17 @@ def _version_texts(
 class CommentContribution:
     comment: Comment
     draft_slug: str
-    draft_title: str
     uid: str
 
 
 def contributions(session: Session, member: Member, limit: int = 50) -> list[CommentContribution]:
     """A member's latest comments, with where they were made."""
     rows = session.exec(
-        select(Comment, Draft.slug, Draft.title, Provision.uid)
+        select(Comment, Draft.slug, Provision.uid)
         .join(Draft, col(Draft.id) == Comment.draft_id)
         .join(Provision, col(Provision.id) == Comment.provision_id)
         .where(Comment.author_id == member.id)
         .order_by(col(Comment.id).desc())
         .limit(limit)
     ).all()
-    return [CommentContribution(c, slug, title, uid) for c, slug, title, uid in rows]
+    return [CommentContribution(c, slug, uid) for c, slug, uid in rows]

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from app.core.escaping import xml_text
-from app.drafts.numbering import Kind
 
 CELL_WIDTH, CELL_HEIGHT, GAP = 64, 44, 6
 COLUMNS = 10
@@ -78,15 +77,3 @@ def layout(groups: list[tuple[str, list[tuple[str, str, str, str]]]]) -> Layout:
         rows = max(1, -(-len(clauses) // COLUMNS))
         y += GROUP_TITLE + rows * (CELL_HEIGHT + GAP) + GAP * 2
     return Layout(placed, COLUMNS * (CELL_WIDTH + GAP), y)
-
-
-TOP_LEVEL_GROUPS = frozenset(
-    {
-        Kind.TITULO_PRELIMINAR,
-        Kind.TITULO,
-        Kind.FINALES,
-        Kind.TRANSITORIAS,
-        Kind.MODIFICATORIAS,
-        Kind.DEROGATORIAS,
-    }
-)

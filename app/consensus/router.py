@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
-from app.consensus import chart, rules, service
+from app.consensus import chart, positions, reports, rounds, rules, service
 from app.core.bounds import MAX_INT, Id, IdPath
 from app.core.db import SessionDep
 from app.core.errors import InvalidInput
@@ -50,8 +50,8 @@ def put_position(
     draft: DraftDep, uid: str, body: PositionBody, member: Voter, session: SessionDep
 ) -> dict[str, Any]:
     entry = drafts.load_outline(session, draft).get(uid)
-    position = service.record_position(
-        session, member, draft, entry, body.stance, body.reason, body.version
+    position = positions.record_position(
+        session, member, draft, entry, stance=body.stance, reason=body.reason, version=body.version
     )
     session.commit()
     return {"stance": position.stance, "version": position.version, "reason": position.reason}
@@ -59,7 +59,7 @@ def put_position(
 
 def _consensus_rows(session: SessionDep, draft: Draft) -> list[tuple[Any, rules.Outcome]]:
     outline = drafts.load_outline(session, draft)
-    decided = service.outcomes(session, draft, outline)
+    decided = reports.outcomes(session, draft, outline)
     return [(entry, decided[entry.id]) for entry in outline.clauses]
 
 
@@ -98,8 +98,10 @@ def position_submit(
 ) -> Response:
     entry = drafts.load_outline(session, draft).get(uid)
     try:
-        service.record_position(session, member, draft, entry, stance, reason, version)
-    except (InvalidInput, service.PositionOnStaleVersion, service.RoundsRequired) as error:
+        positions.record_position(
+            session, member, draft, entry, stance=stance, reason=reason, version=version
+        )
+    except (InvalidInput, positions.PositionOnStaleVersion, positions.RoundsRequired) as error:
         session.rollback()
         return render_article_page(
             request,
@@ -118,14 +120,14 @@ def position_confirm(
     request: Request, draft: DraftDep, uid: str, member: Voter, session: SessionDep
 ) -> RedirectResponse:
     entry = drafts.load_outline(session, draft).get(uid)
-    service.confirm_position(session, member, draft, entry)
+    positions.confirm_position(session, member, draft, entry)
     session.commit()
     return see_other(_article_url(request, draft, uid))
 
 
 def _map(session: SessionDep, draft: Draft) -> tuple[chart.Layout, list[tuple[Any, rules.Outcome]]]:
     outline = drafts.load_outline(session, draft)
-    decided = service.outcomes(session, draft, outline)
+    decided = reports.outcomes(session, draft, outline)
     groups: list[tuple[str, list[tuple[str, str, str, str]]]] = []
     for root in outline.roots:
         if root.kind in CLAUSE_KINDS:
@@ -149,8 +151,8 @@ def _under(entry: Any, root: Any) -> bool:
 @pages.get("/drafts/{slug}/consensus", response_class=HTMLResponse)
 def consensus_page(request: Request, draft: DraftDep, session: SessionDep) -> HTMLResponse:
     layout, rows = _map(session, draft)
-    sectors = sorted(service.electorate(session).sectors)
-    matrix = service.sector_matrix(session, draft, [entry for entry, _o in rows], sectors)
+    sectors = sorted(reports.electorate(session).sectors)
+    matrix = reports.sector_matrix(session, draft, [entry for entry, _o in rows], sectors)
     context = {
         "draft": draft,
         "layout": layout,
@@ -158,7 +160,7 @@ def consensus_page(request: Request, draft: DraftDep, session: SessionDep) -> HT
         "sectors": sectors,
         "matrix": matrix,
         "rule": service.get_rule(session, draft),
-        "rounds": service.list_rounds(session, draft),
+        "rounds": rounds.list_rounds(session, draft),
         "explain": rules.explain,
     }
     return render(request, "consensus/overview.html", context)
@@ -176,8 +178,8 @@ def consensus_svg(request: Request, draft: DraftDep, session: SessionDep) -> Res
 @pages.get("/drafts/{slug}/consensus.csv")
 def consensus_csv(draft: DraftDep, session: SessionDep) -> Response:
     rows = _consensus_rows(session, draft)
-    sectors = sorted(service.electorate(session).sectors)
-    matrix = service.sector_matrix(session, draft, [entry for entry, _o in rows], sectors)
+    sectors = sorted(reports.electorate(session).sectors)
+    matrix = reports.sector_matrix(session, draft, [entry for entry, _o in rows], sectors)
     header = ["uid", "label", "heading", "status", *sectors]
     body = [
         [entry.uid, entry.label.text, entry.heading, outcome.status]
@@ -220,7 +222,7 @@ def rule_submit(
 def participation_page(request: Request, draft: DraftDep, session: SessionDep) -> HTMLResponse:
     context = {
         "draft": draft,
-        "participation": service.participation(session, draft),
+        "participation": reports.participation(session, draft),
         "sectors": list(Sector),
     }
     return render(request, "consensus/participation.html", context)
@@ -242,7 +244,7 @@ def round_open(
         raise InvalidInput(_("Give the deadline as a date and time."), field="deadline") from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=TIMEZONE)  # people type Peru's time
-    round_ = service.open_round(session, member, draft, title, when, clauses or [])
+    round_ = rounds.open_round(session, member, draft, title, when, clauses or [])
     session.commit()
     return see_other(request.app.url_path_for("round_page", slug=draft.slug, round_id=round_.id))
 
@@ -251,12 +253,12 @@ def round_open(
 def round_page(
     request: Request, draft: DraftDep, round_id: IdPath, session: SessionDep
 ) -> HTMLResponse:
-    round_ = service.get_round(session, draft, round_id)
+    round_ = rounds.get_round(session, draft, round_id)
     context = {
         "draft": draft,
         "round": round_,
-        "is_open": service.round_is_open(round_),
-        "lines": service.round_results(session, draft, round_),
+        "is_open": rounds.round_is_open(round_),
+        "lines": rounds.round_results(session, draft, round_),
         "explain": rules.explain,
     }
     return render(request, "consensus/round.html", context)
@@ -266,6 +268,6 @@ def round_page(
 def round_close(
     request: Request, draft: DraftDep, round_id: IdPath, member: RoundRunner, session: SessionDep
 ) -> RedirectResponse:
-    service.close_round(session, member, service.get_round(session, draft, round_id))
+    rounds.close_round(session, member, rounds.get_round(session, draft, round_id))
     session.commit()
     return see_other(request.app.url_path_for("round_page", slug=draft.slug, round_id=round_id))

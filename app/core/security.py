@@ -10,7 +10,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 # argon2-cffi's defaults are argon2id with RFC 9106's low-memory parameters.
-_hasher = PasswordHasher()
+PRODUCTION_HASHER = PasswordHasher()
+_hasher = PRODUCTION_HASHER
 # Verified against when the email is unknown, so both failures take the same time.
 _DUMMY_HASH = _hasher.hash("mesa-timing-equalizer")
 
@@ -19,6 +20,14 @@ SESSION_COOKIE = "mesa_session"
 CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 API_TOKEN_PREFIX = "mesa_"  # noqa: S105 (a prefix, not a secret)
+
+
+def configure_hasher(hasher: PasswordHasher) -> None:
+    """Hashes new passwords with `hasher` from now on. Only the tests call it, for cheap
+    parameters; a stored hash carries its own parameters, so verifying is unaffected."""
+    global _hasher, _DUMMY_HASH
+    _hasher = hasher
+    _DUMMY_HASH = hasher.hash("mesa-timing-equalizer")
 
 
 def hash_password(password: str) -> str:

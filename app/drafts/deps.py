@@ -10,7 +10,7 @@ from app.drafts import service
 from app.drafts.models import Draft
 from app.members.deps import OptionalMember
 from app.members.permissions import Permission, can
-from app.members.service import NotAuthenticated
+from app.members.signin import NotAuthenticated
 
 
 def load_draft(slug: str, session: SessionDep, member: OptionalMember) -> Draft:

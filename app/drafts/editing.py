@@ -76,7 +76,7 @@ def version(session: Session, entry: service.OutlineEntry, number: int) -> Provi
     return found
 
 
-def clean_text(text: str, heading: str | None) -> tuple[str, str | None]:
+def clean_text(text: str, *, heading: str | None) -> tuple[str, str | None]:
     """A clause's normalized text (one paragraph a line, no empty ones) and heading, or a form
     error saying what is wrong. Whoever takes a reason with them checks it apart."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # a lone CR ends a line too
@@ -89,10 +89,10 @@ def clean_text(text: str, heading: str | None) -> tuple[str, str | None]:
 def add_version(
     session: Session,
     entry: service.OutlineEntry,
+    *,
     expected_version: int,
     text: str,
     heading: str,
-    *,
     source: VersionSource,
     author: Member | None,
     reason: str | None = None,
@@ -142,6 +142,7 @@ def revise(
     session: Session,
     actor: Member,
     draft: Draft,
+    *,
     uid: str,
     expected_version: int,
     text: str,
@@ -152,7 +153,7 @@ def revise(
     entry = service.load_outline(session, draft).get(uid)
     if not entry.is_clause:
         raise InvalidInput(_("Only articles and dispositions have text to revise."))
-    text, heading = clean_text(text, heading)
+    text, heading = clean_text(text, heading=heading)
     reason = required_reason(reason)
     current = version(session, entry, entry.version)
     heading = current.heading if heading is None else heading
@@ -161,9 +162,9 @@ def revise(
     new = add_version(
         session,
         entry,
-        expected_version,
-        text,
-        heading,
+        expected_version=expected_version,
+        text=text,
+        heading=heading,
         source=VersionSource.EDIT,
         author=actor,
         reason=reason,
@@ -293,19 +294,19 @@ def insert_provision(
     session: Session,
     actor: Member | None,
     draft: Draft,
+    *,
     kind: str,
     after_uid: str,
     heading: str,
     text: str,
     reason: str,
-    *,
     source: VersionSource = VersionSource.EDIT,
     amendment_id: int | None = None,
 ) -> StructuralResult:
     service.ensure_open(draft)
     if kind not in CLAUSE_KINDS:
         raise InvalidInput(_("Only an article or a disposition can be inserted."), field="kind")
-    text, clean_heading = clean_text(text, heading)
+    text, clean_heading = clean_text(text, heading=heading)
     reason = required_reason(reason)
     before = service.load_outline(session, draft)
     parent_id, position = _place(session, draft, before, Kind(kind), after_uid)
@@ -342,7 +343,7 @@ def insert_provision(
 
 
 def delete_provision(
-    session: Session, actor: Member | None, draft: Draft, uid: str, reason: str
+    session: Session, actor: Member | None, draft: Draft, *, uid: str, reason: str
 ) -> StructuralResult:
     service.ensure_open(draft)
     reason = required_reason(reason)
@@ -374,7 +375,7 @@ def delete_provision(
 
 
 def move_provision(
-    session: Session, actor: Member, draft: Draft, uid: str, after_uid: str, reason: str
+    session: Session, actor: Member, draft: Draft, *, uid: str, after_uid: str, reason: str
 ) -> StructuralResult:
     service.ensure_open(draft)
     reason = required_reason(reason)

@@ -1,4 +1,5 @@
-"""Drafts, their provisions (a tree, each with a stable uid) and immutable provision versions."""
+"""Drafts, their provisions (a tree, each with a stable uid), immutable provision versions and
+the versions of the exposición de motivos that travels with the bill."""
 
 import uuid
 from datetime import datetime
@@ -93,3 +94,20 @@ class SnapshotEntry(SQLModel, table=True):
     label: str = Field(max_length=100)
     order: int  # place in document order, from 0
     depth: int
+
+
+class Motives(SQLModel, table=True):
+    """One version of the exposición de motivos of a draft. Never updated once written."""
+
+    __tablename__ = "motives"
+    __table_args__ = (UniqueConstraint("draft_id", "number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    number: int
+    fundamentos: str = Field(default="", sa_type=Text)
+    efecto_vigencia: str = Field(default="", sa_type=Text)  # on national legislation
+    costo_beneficio: str = Field(default="", sa_type=Text)  # including environmental impact
+    reason: str = Field(default="", sa_type=Text)
+    author_id: int | None = Field(default=None, foreign_key="member.id")
+    created_at: datetime = created_at_field()

@@ -6,8 +6,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.audit.service import actor_of, utc_iso
-from app.consensus import rules
-from app.consensus import service as consensus
+from app.consensus import reports, rules
 from app.core.bounds import MAX_INT
 from app.core.db import SessionDep
 from app.core.errors import DomainError
@@ -104,7 +103,7 @@ def read_provision(draft: DraftDep, uid: str, session: SessionDep) -> ProvisionD
     version = service.current_version(session, entry)
     summary = None
     if entry.is_clause:
-        outcome = consensus.outcome(session, draft, entry)
+        outcome = reports.outcome(session, draft, entry)
         summary = ConsensusSummary(status=outcome.status, explanation=rules.explain(outcome))
     return ProvisionDetail(
         uid=entry.uid,
@@ -171,7 +170,14 @@ def revise(
     draft: DraftDep, uid: str, body: ReviseBody, editor: Editor, session: SessionDep
 ) -> dict[str, int]:
     version = editing.revise(
-        session, editor, draft, uid, body.expected_version, body.text, body.heading, body.reason
+        session,
+        editor,
+        draft,
+        uid=uid,
+        expected_version=body.expected_version,
+        text=body.text,
+        heading=body.heading,
+        reason=body.reason,
     )
     session.commit()
     return {"version": version.number}
@@ -182,7 +188,14 @@ def insert_provision(
     draft: DraftDep, body: InsertBody, editor: Editor, session: SessionDep
 ) -> StructuralPublic:
     result = editing.insert_provision(
-        session, editor, draft, body.kind, body.after, body.heading, body.text, body.reason
+        session,
+        editor,
+        draft,
+        kind=body.kind,
+        after_uid=body.after,
+        heading=body.heading,
+        text=body.text,
+        reason=body.reason,
     )
     session.commit()
     return _structural_public(result)
@@ -192,7 +205,7 @@ def insert_provision(
 def delete_provision(
     draft: DraftDep, uid: str, editor: Editor, session: SessionDep, reason: str = ""
 ) -> StructuralPublic:
-    result = editing.delete_provision(session, editor, draft, uid, reason)
+    result = editing.delete_provision(session, editor, draft, uid=uid, reason=reason)
     session.commit()
     return _structural_public(result)
 
@@ -201,7 +214,9 @@ def delete_provision(
 def move_provision(
     draft: DraftDep, uid: str, body: MoveBody, editor: Editor, session: SessionDep
 ) -> StructuralPublic:
-    result = editing.move_provision(session, editor, draft, uid, body.after, body.reason)
+    result = editing.move_provision(
+        session, editor, draft, uid=uid, after_uid=body.after, reason=body.reason
+    )
     session.commit()
     return _structural_public(result)
 
@@ -234,7 +249,7 @@ def compare(
     from_: Annotated[str, Query(alias="from")],
     to: str = "current",
 ) -> ComparePublic:
-    _first, _second, changes = snapshots.compare(session, draft, from_, to)
+    _first, _second, changes = snapshots.compare(session, draft, from_id=from_, to_id=to)
     return ComparePublic(
         changes=[
             ChangePublic(
@@ -272,7 +287,9 @@ def contents_page(
     changed: dict[str, str] | None = None
     since_snapshot = None
     if since:
-        since_snapshot, _to, changes = snapshots.compare(session, draft, since, "current")
+        since_snapshot, _to, changes = snapshots.compare(
+            session, draft, from_id=since, to_id="current"
+        )
         changed = {c.uid: c.change for c in changes if c.change in ("added", "modified")}
     context = {
         "draft": draft,
@@ -356,7 +373,16 @@ def edit_submit(
     reason: Annotated[str, Form()] = "",
 ) -> Response:
     try:
-        editing.revise(session, editor, draft, uid, expected_version, text, heading, reason)
+        editing.revise(
+            session,
+            editor,
+            draft,
+            uid=uid,
+            expected_version=expected_version,
+            text=text,
+            heading=heading,
+            reason=reason,
+        )
     except DomainError as error:
         session.rollback()
         form = {"text": text, "heading": heading, "reason": reason}
@@ -395,7 +421,16 @@ def insert_submit(
     reason: Annotated[str, Form()] = "",
 ) -> Response:
     try:
-        result = editing.insert_provision(session, editor, draft, kind, uid, heading, text, reason)
+        result = editing.insert_provision(
+            session,
+            editor,
+            draft,
+            kind=kind,
+            after_uid=uid,
+            heading=heading,
+            text=text,
+            reason=reason,
+        )
     except DomainError as error:
         session.rollback()
         return _edit_form(
@@ -421,7 +456,7 @@ def delete_submit(
     reason: Annotated[str, Form()] = "",
 ) -> Response:
     try:
-        result = editing.delete_provision(session, editor, draft, uid, reason)
+        result = editing.delete_provision(session, editor, draft, uid=uid, reason=reason)
     except DomainError as error:
         session.rollback()
         return _edit_form(
@@ -442,7 +477,9 @@ def move_submit(
     reason: Annotated[str, Form()] = "",
 ) -> Response:
     try:
-        result = editing.move_provision(session, editor, draft, uid, after, reason)
+        result = editing.move_provision(
+            session, editor, draft, uid=uid, after_uid=after, reason=reason
+        )
     except DomainError as error:
         session.rollback()
         return _edit_form(
@@ -532,7 +569,7 @@ def compare_page(
 ) -> HTMLResponse | RedirectResponse:
     if not from_:
         return see_other(request.app.url_path_for("snapshots_page", slug=draft.slug))
-    first, second, changes = snapshots.compare(session, draft, from_, to)
+    first, second, changes = snapshots.compare(session, draft, from_id=from_, to_id=to)
     counts: dict[str, int] = {}
     for change in changes:
         counts[change.change] = counts.get(change.change, 0) + 1

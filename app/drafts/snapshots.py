@@ -183,7 +183,7 @@ class ProvisionChange:
 
 
 def compare_states(
-    session: Session, before: list[StateEntry], after: list[StateEntry]
+    session: Session, *, before: list[StateEntry], after: list[StateEntry]
 ) -> list[ProvisionChange]:
     """Every provision of either state, in the later state's order (removed ones where they
     stood), each with what happened to it and, when modified, its word diff."""
@@ -235,10 +235,14 @@ def _removed(entry: StateEntry) -> ProvisionChange:
 
 
 def compare(
-    session: Session, draft: Draft, from_id: str, to_id: str
+    session: Session, draft: Draft, *, from_id: str, to_id: str
 ) -> tuple[Snapshot, Snapshot | None, list[ProvisionChange]]:
     """Compare a snapshot with another, or with the current text (to_id "current")."""
     first = get_snapshot(session, draft, from_id)
     second = None if to_id == "current" else get_snapshot(session, draft, to_id)
     after = current_state(session, draft) if second is None else snapshot_state(session, second)
-    return first, second, compare_states(session, snapshot_state(session, first), after)
+    return (
+        first,
+        second,
+        compare_states(session, before=snapshot_state(session, first), after=after),
+    )

@@ -4,10 +4,9 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from app.amendments import service as amendments
+from app.amendments import lists as amendments
 from app.amendments.models import AmendmentStatus
-from app.consensus import rules
-from app.consensus import service as consensus
+from app.consensus import reports, rules
 from app.core.i18n import _
 from app.drafts import service as drafts
 from app.drafts.models import Draft
@@ -74,10 +73,10 @@ def build(session: Session, draft: Draft, wanted: set[str]) -> Annexes:
             for a, m, uid in rows
         ]
     report = None
-    sectors = sorted(consensus.electorate(session).sectors)
+    sectors = sorted(reports.electorate(session).sectors)
     if "consenso" in wanted:
-        outcomes = consensus.outcomes(session, draft, outline)
-        matrix = consensus.sector_matrix(session, draft, outline.clauses, sectors)
+        outcomes = reports.outcomes(session, draft, outline)
+        matrix = reports.sector_matrix(session, draft, outline.clauses, sectors)
         report = [
             ClauseConsensus(
                 entry.label.text,

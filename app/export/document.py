@@ -10,9 +10,8 @@ from app.core.i18n import _
 from app.core.models import utcnow
 from app.drafts import service as drafts
 from app.drafts import snapshots
-from app.drafts.models import Draft, Snapshot
+from app.drafts.models import Draft, Motives, Snapshot
 from app.drafts.numbering import Kind
-from app.export.models import Motives
 
 
 class NothingToExport(InvalidInput):

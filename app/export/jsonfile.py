@@ -5,10 +5,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from app.amendments import service as amendments_service
+from app.amendments import lists as amendment_lists
 from app.audit.service import utc_iso
-from app.consensus import rules
-from app.consensus import service as consensus
+from app.consensus import reports, rules
 from app.drafts import service as drafts
 from app.drafts.models import Draft
 from app.export.document import ExportDocument
@@ -16,9 +15,9 @@ from app.export.document import ExportDocument
 
 def render(session: Session, draft: Draft, document: ExportDocument) -> str:
     outline = drafts.load_outline(session, draft)
-    decided = consensus.outcomes(session, draft, outline)
+    decided = reports.outcomes(session, draft, outline)
     outcomes = {entry.uid: decided[entry.id] for entry in outline.clauses}
-    rows = amendments_service.with_authors(session, draft)
+    rows = amendment_lists.with_authors(session, draft)
     amendments: dict[str, list[dict[str, Any]]] = {}
     for amendment, author, uid in rows:
         amendments.setdefault(uid, []).append(

@@ -12,9 +12,9 @@ from app.core.db import SessionDep, WriteSessionDep
 from app.core.errors import DomainError
 from app.core.http import see_other
 from app.core.templating import render
-from app.drafts import snapshots
+from app.drafts import motives, snapshots
 from app.drafts.deps import DraftDep
-from app.export import motives, service
+from app.export import service
 from app.members.deps import require
 from app.members.models import Member
 from app.members.permissions import Permission
@@ -80,11 +80,11 @@ def motives_submit(
             session,
             editor,
             draft,
-            expected_version,
-            fundamentos,
-            efecto_vigencia,
-            costo_beneficio,
-            reason,
+            expected_version=expected_version,
+            fundamentos=fundamentos,
+            efecto_vigencia=efecto_vigencia,
+            costo_beneficio=costo_beneficio,
+            reason=reason,
         )
     except DomainError as error:
         session.rollback()

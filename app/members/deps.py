@@ -9,7 +9,7 @@ from app.core.db import SessionDep
 from app.core.errors import Forbidden
 from app.core.i18n import _
 from app.core.security import SESSION_COOKIE
-from app.members import service
+from app.members import service, signin
 from app.members.models import Member
 from app.members.permissions import SECOND_FACTOR_REQUIRED, Permission, can
 
@@ -35,11 +35,11 @@ def current_member(request: Request, session: SessionDep) -> Member | None:
     if authorization.lower().startswith(BEARER):
         member = service.authenticate_api_token(session, authorization[len(BEARER) :].strip())
         if member is None:
-            raise service.NotAuthenticated(_("The API token is not valid or has been revoked."))
+            raise signin.NotAuthenticated(_("The API token is not valid or has been revoked."))
         request.state.member = _for_pages(member)
         request.state.via_token = True
         return member
-    found = service.authenticate_session(session, request.cookies.get(SESSION_COOKIE))
+    found = signin.authenticate_session(session, request.cookies.get(SESSION_COOKIE))
     if found is None:
         return None
     member, member_session = found
@@ -64,7 +64,7 @@ def needs_second_factor_setup(request: Request, member: Member) -> bool:
 
 def signed_in(request: Request, member: OptionalMember) -> Member:
     if member is None:
-        raise service.NotAuthenticated(_("Sign in to continue."))
+        raise signin.NotAuthenticated(_("Sign in to continue."))
     return member
 
 

@@ -13,7 +13,7 @@ from app.core.http import client_address, local_path, see_other
 from app.core.i18n import _
 from app.core.security import SESSION_COOKIE, totp_uri
 from app.core.templating import render
-from app.members import service
+from app.members import service, signin
 from app.members.deps import (
     BrowserMember,
     OptionalMember,
@@ -45,7 +45,7 @@ def _session_cookie(request: Request, response: Response, token: str | None) -> 
     response.set_cookie(
         SESSION_COOKIE,
         token,
-        max_age=int(service.SESSION_LIFETIME.total_seconds()),
+        max_age=int(signin.SESSION_LIFETIME.total_seconds()),
         httponly=True,
         samesite="lax",
         secure=request.app.state.settings.production,
@@ -78,12 +78,12 @@ def sign_in_page(request: Request, next: str = "/") -> HTMLResponse:
 def sign_in(request: Request, form: Annotated[SignInForm, Form()], session: SessionDep) -> Response:
     target = local_path(form.next)
     try:
-        signed = service.sign_in(
+        signed = signin.sign_in(
             session,
-            form.email,
-            form.password,
-            client_address(request),
-            request.headers.get("user-agent", ""),
+            email=form.email,
+            password=form.password,
+            address=client_address(request),
+            user_agent=request.headers.get("user-agent", ""),
         )
     except DomainError as error:
         session.commit()  # the failure itself is recorded: it is what slows guessing down
@@ -117,7 +117,9 @@ def second_factor(
         return see_other(request.app.url_path_for("sign_in_page"))
     member = service.get_member(session, pending.member_id)
     try:
-        service.complete_second_factor(session, member, pending, form.code, client_address(request))
+        signin.complete_second_factor(
+            session, member, pending, code=form.code, address=client_address(request)
+        )
     except DomainError as error:
         session.commit()  # as for passwords: the failure is what slows guessing down
         context = {"next": local_path(next), "error": error.message}
@@ -128,7 +130,7 @@ def second_factor(
 
 @pages.post("/sign-out")
 def sign_out(request: Request, member: SignedInMember, session: SessionDep) -> RedirectResponse:
-    service.sign_out(session, member, request.state.member_session)
+    signin.sign_out(session, member, request.state.member_session)
     session.commit()
     response = see_other("/")
     rotate_csrf_cookie(request)
@@ -141,7 +143,7 @@ def sign_out(request: Request, member: SignedInMember, session: SessionDep) -> R
 
 def _account(request: Request, session: SessionDep, member: Member, **extra: Any) -> HTMLResponse:
     context = {
-        "sessions": service.list_sessions(session, member),
+        "sessions": signin.list_sessions(session, member),
         "tokens": service.list_api_tokens(session, member),
         "must_enable_second_factor": needs_second_factor_setup(request, member),
         **extra,
@@ -158,7 +160,7 @@ def account_page(request: Request, member: SignedInMember, session: SessionDep) 
 def sign_out_everywhere(
     request: Request, member: SignedInMember, session: SessionDep
 ) -> RedirectResponse:
-    service.sign_out_everywhere(session, member)
+    signin.sign_out_everywhere(session, member)
     session.commit()
     response = see_other("/")
     _session_cookie(request, response, None)
@@ -205,7 +207,9 @@ def start_second_factor(
     request: Request, form: Annotated[CodeForm, Form()], member: BrowserMember, session: SessionDep
 ) -> HTMLResponse:
     try:
-        secret = service.start_second_factor(session, member, form.code, client_address(request))
+        secret = signin.start_second_factor(
+            session, member, code=form.code, address=client_address(request)
+        )
     except DomainError as error:
         return _second_factor_refused(request, session, member, error)
     session.commit()
@@ -219,7 +223,7 @@ def enable_second_factor(
     request: Request, form: Annotated[CodeForm, Form()], member: BrowserMember, session: SessionDep
 ) -> HTMLResponse:
     try:
-        codes = service.enable_second_factor(session, member, form.code)
+        codes = signin.enable_second_factor(session, member, form.code)
     except InvalidInput as error:
         secret = member.totp_secret or ""
         return _account(
@@ -240,7 +244,9 @@ def renew_recovery_codes(
     request: Request, form: Annotated[CodeForm, Form()], member: BrowserMember, session: SessionDep
 ) -> HTMLResponse:
     try:
-        codes = service.renew_recovery_codes(session, member, form.code, client_address(request))
+        codes = signin.renew_recovery_codes(
+            session, member, code=form.code, address=client_address(request)
+        )
     except DomainError as error:
         return _second_factor_refused(request, session, member, error)
     session.commit()
@@ -252,7 +258,9 @@ def disable_second_factor(
     request: Request, form: Annotated[CodeForm, Form()], member: BrowserMember, session: SessionDep
 ) -> Response:
     try:
-        service.disable_second_factor(session, member, form.code, client_address(request))
+        signin.disable_second_factor(
+            session, member, code=form.code, address=client_address(request)
+        )
     except DomainError as error:
         return _second_factor_refused(request, session, member, error)
     session.commit()
@@ -307,7 +315,7 @@ def reinvite_member(
     request: Request, member_id: IdPath, admin: Admin, session: SessionDep
 ) -> HTMLResponse:
     member = service.get_member(session, member_id)
-    token = service.reinvite(session, admin, member)
+    token = service.reinvite(session, admin, member=member)
     session.commit()
     link = str(request.url_for("invitation_page", token=token))
     return _members(request, session, invited=member, invitation_link=link)
@@ -321,7 +329,9 @@ def change_role(
     admin: Admin,
     session: SessionDep,
 ) -> RedirectResponse:
-    service.change_role(session, admin, service.get_member(session, member_id), form.role)
+    service.change_role(
+        session, admin, member=service.get_member(session, member_id), role=form.role
+    )
     session.commit()
     return see_other(request.app.url_path_for("members_page") + "?notice=role_changed")
 
@@ -330,7 +340,7 @@ def change_role(
 def deactivate_member(
     request: Request, member_id: IdPath, admin: Admin, session: SessionDep
 ) -> RedirectResponse:
-    service.set_active(session, admin, service.get_member(session, member_id), False)
+    service.set_active(session, admin, member=service.get_member(session, member_id), active=False)
     session.commit()
     return see_other(request.app.url_path_for("members_page") + "?notice=deactivated")
 
@@ -339,7 +349,7 @@ def deactivate_member(
 def activate_member(
     request: Request, member_id: IdPath, admin: Admin, session: SessionDep
 ) -> RedirectResponse:
-    service.set_active(session, admin, service.get_member(session, member_id), True)
+    service.set_active(session, admin, member=service.get_member(session, member_id), active=True)
     session.commit()
     return see_other(request.app.url_path_for("members_page") + "?notice=activated")
 
@@ -361,7 +371,7 @@ def accept_invitation(
     try:
         if form.password != form.password_again:
             raise InvalidInput(_("The two passwords are not the same."), field="password_again")
-        service.accept_invitation(session, token, form.password)
+        service.accept_invitation(session, token=token, password=form.password)
     except InvalidInput as error:
         context = {"invitee": invitee, "token": token, "error": error.message}
         return render(request, "members/invitation.html", context, status_code=422)

@@ -5,11 +5,10 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
-from app.amendments import service as amendments
+from app.amendments import lists as amendments
 from app.comments import service as comments
 from app.comments.anchoring import passages
-from app.consensus import rules
-from app.consensus import service as consensus
+from app.consensus import positions, reports, rules
 from app.core.pagination import PageRequest
 from app.core.templating import render
 from app.drafts import service as drafts
@@ -55,10 +54,10 @@ def render_article_page(
     }
     if entry.is_clause:
         context |= {
-            "outcome": consensus.outcome(session, draft, entry),
+            "outcome": reports.outcome(session, draft, entry),
             "explain": rules.explain,
-            "positions": consensus.positions_by_sector(session, entry),
-            "my_position": consensus.my_position(session, member, entry) if member else None,
+            "positions": positions.positions_by_sector(session, entry),
+            "my_position": positions.my_position(session, member, entry) if member else None,
             "position_form": position_form or {"stance": "", "reason": "", "error": ""},
             "stances": list(rules.Stance),
         }

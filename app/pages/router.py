@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from app.amendments import service as amendments
+from app.amendments import lists as amendments
 from app.comments import service as comments
 from app.core.bounds import PageQuery
 from app.core.db import SessionDep

@@ -10,13 +10,15 @@ from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
 from app.amendments import service as amendments
-from app.amendments.models import DECIDED, Amendment, AmendmentStatus
+from app.amendments.models import Amendment, AmendmentStatus
 from app.audit import service as audit
 from app.comments import service as comments
 from app.drafts import editing
 from app.drafts import service as drafts
 from app.drafts.models import Provision, ProvisionVersion
 from tests.factories import make_draft, make_member
+
+DECIDED = {AmendmentStatus.ACCEPTED, AmendmentStatus.ACCEPTED_MODIFIED, AmendmentStatus.REJECTED}
 
 WORDS = ["minero", "regional", "plazo", "registro", "ambiental", "trabajo", "mercurio", "Estado"]
 
@@ -58,7 +60,7 @@ def run_machine(engine: Engine) -> None:
         def comment(self, who: int, where: int, body: str) -> None:
             entry = self.clause(where)
             try:
-                comments.add_comment(self.db, self.members[who], self.draft, entry, body)
+                comments.add_comment(self.db, self.members[who], self.draft, entry, body=body)
                 self.db.commit()
             except comments.InvalidInput:
                 self.db.rollback()  # a blank body is refused; nothing is written
@@ -74,9 +76,9 @@ def run_machine(engine: Engine) -> None:
                 self.db,
                 self.members[who],
                 self.draft,
-                "modify",
-                entry.uid,
-                "Fundamento",
+                kind="modify",
+                target_uid=entry.uid,
+                rationale="Fundamento",
                 base_version=current.number,
                 text=proposed,
             )
@@ -108,7 +110,12 @@ def run_machine(engine: Engine) -> None:
             expected = provision.current_version
             try:
                 amendments.accept(
-                    self.db, self.secretariat, self.draft, amendment, expected, "Acogida"
+                    self.db,
+                    self.secretariat,
+                    self.draft,
+                    amendment,
+                    expected_version=expected,
+                    reason="Acogida",
                 )
             except amendments.MergeConflict:
                 self.db.rollback()
@@ -118,9 +125,9 @@ def run_machine(engine: Engine) -> None:
                     self.secretariat,
                     self.draft,
                     amendment,
-                    expected,
-                    "Integrada",
-                    amendment.text,
+                    expected_version=expected,
+                    reason="Integrada",
+                    text=amendment.text,
                 )
             self.db.commit()
 
@@ -141,11 +148,11 @@ def run_machine(engine: Engine) -> None:
                     self.db,
                     self.secretariat,
                     self.draft,
-                    entry.uid,
-                    current.number,
-                    new,
-                    None,
-                    "Coordinación",
+                    uid=entry.uid,
+                    expected_version=current.number,
+                    text=new,
+                    heading=None,
+                    reason="Coordinación",
                 )
                 self.db.commit()
 

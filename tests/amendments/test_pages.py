@@ -5,7 +5,7 @@ import re
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.amendments import service
+from app.amendments import lists, service
 from app.members import service as members
 from tests.factories import csrf_token, make_draft, make_member, sign_in, uid_of
 
@@ -42,7 +42,7 @@ class TestProposing:
         assert preview.status_code == 200
         assert re.search(r"<del>.*nacional.*</del>", preview.text)
         assert re.search(r"<ins>.*República.*</ins>", preview.text)
-        assert service.list_amendments(db, draft).total == 0  # a preview writes nothing
+        assert lists.list_amendments(db, draft).total == 0  # a preview writes nothing
 
         submitted = client.post(page, data={**data, "action": "submit"}, follow_redirects=False)
         assert submitted.status_code == 303
@@ -86,9 +86,9 @@ class TestDeciding:
                 db,
                 author,
                 draft,
-                "modify",
-                uid,
-                f"Propuesta {n}",
+                kind="modify",
+                target_uid=uid,
+                rationale=f"Propuesta {n}",
                 base_version=1,
                 text=f"2.1 Se aplica en todo el territorio {word}.\n{SECOND_NUMERAL}",
             ).id
@@ -155,7 +155,14 @@ class TestDeciding:
         draft = make_draft(db)
         uid = uid_of(db, draft, "Artículo 1.")
         amendment = service.submit_amendment(
-            db, make_member(db), draft, "modify", uid, "x", base_version=1, text="Otro objeto."
+            db,
+            make_member(db),
+            draft,
+            kind="modify",
+            target_uid=uid,
+            rationale="x",
+            base_version=1,
+            text="Otro objeto.",
         )
         db.commit()
         sign_in(client, make_member(db, role="secretariat"))

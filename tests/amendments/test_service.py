@@ -43,9 +43,9 @@ def propose(
         db,
         author,
         draft,
-        "modify",
-        uid_of(db, draft, label),
-        "Porque sí",
+        kind="modify",
+        target_uid=uid_of(db, draft, label),
+        rationale="Porque sí",
         base_version=1,
         text=new_text,
     )
@@ -78,9 +78,9 @@ class TestSubmit:
                 db,
                 author,
                 draft,
-                kind,
-                uid_of(db, draft, "Artículo 2."),
-                rationale,
+                kind=kind,
+                target_uid=uid_of(db, draft, "Artículo 2."),
+                rationale=rationale,
                 base_version=base_version,
                 text=new_text,
             )
@@ -94,9 +94,9 @@ class TestSubmit:
                 db,
                 author,
                 draft,
-                "modify",
-                uid_of(db, other, "Artículo 2."),
-                "x",
+                kind="modify",
+                target_uid=uid_of(db, other, "Artículo 2."),
+                rationale="x",
                 base_version=1,
                 text="Otro.",
             )
@@ -105,7 +105,15 @@ class TestSubmit:
         self, db: Session, draft: Draft, author: Member
     ) -> None:
         with pytest.raises(NotFound):
-            service.submit_amendment(db, author, draft, "insert", "no-existe", "x", text="Nuevo.")
+            service.submit_amendment(
+                db,
+                author,
+                draft,
+                kind="insert",
+                target_uid="no-existe",
+                rationale="x",
+                text="Nuevo.",
+            )
 
     def test_consolidation_closes_new_amendments_and_says_why(
         self, db: Session, draft: Draft, author: Member
@@ -144,7 +152,9 @@ class TestAccept:
     ) -> None:
         new = ARTICLE_2.replace("nacional", "de la República")
         amendment = propose(db, draft, author, new)
-        result = service.accept(db, secretariat, draft, amendment, 1, "Mejora la redacción")  # type: ignore[arg-type]
+        result = service.accept(
+            db, secretariat, draft, amendment, expected_version=1, reason="Mejora la redacción"
+        )  # type: ignore[arg-type]
         assert (result.status, result.version) == ("accepted", 2)
         version = editing.version(db, entry_of(db, draft, "Artículo 2."), 2)
         assert (version.text, version.source, version.amendment_id) == (
@@ -163,10 +173,12 @@ class TestAccept:
             make_member(db),
             ARTICLE_2.replace("gran minería", "gran minería ni a la mediana"),
         )
-        service.accept(db, secretariat, draft, first, 1, "Redacción")  # type: ignore[arg-type]
+        service.accept(db, secretariat, draft, first, expected_version=1, reason="Redacción")  # type: ignore[arg-type]
         plan = service.merge_plan(db, draft, second)  # type: ignore[arg-type]
         assert plan.outcome == "clean"
-        result = service.accept(db, secretariat, draft, second, 2, "Alcance")  # type: ignore[arg-type]
+        result = service.accept(
+            db, secretariat, draft, second, expected_version=2, reason="Alcance"
+        )  # type: ignore[arg-type]
         assert result.status == "accepted"
         assert editing.version(db, entry_of(db, draft, "Artículo 2."), 3).text == (
             "2.1 Se aplica en todo el territorio de la República.\n"
@@ -178,11 +190,13 @@ class TestAccept:
     ) -> None:
         first = propose(db, draft, author, ARTICLE_2.replace("nacional", "de la República"))
         rival = propose(db, draft, make_member(db), ARTICLE_2.replace("nacional", "peruano"))
-        accepted = service.accept(db, secretariat, draft, first, 1, "Redacción")  # type: ignore[arg-type]
+        accepted = service.accept(
+            db, secretariat, draft, first, expected_version=1, reason="Redacción"
+        )  # type: ignore[arg-type]
         db.commit()
         assert [(a.id, state) for a, state in accepted.affected] == [(rival.id, "conflict")]  # type: ignore[attr-defined]
         with pytest.raises(service.MergeConflict) as conflict:
-            service.accept(db, secretariat, draft, rival, 2, "Alcance")  # type: ignore[arg-type]
+            service.accept(db, secretariat, draft, rival, expected_version=2, reason="Alcance")  # type: ignore[arg-type]
         assert conflict.value.details["proposed"] == ARTICLE_2.replace("nacional", "peruano")
         db.rollback()
 
@@ -192,9 +206,9 @@ class TestAccept:
             secretariat,
             draft,
             rival,
-            2,
-            "Se integran ambas propuestas",
-            merged,  # type: ignore[arg-type]
+            expected_version=2,
+            reason="Se integran ambas propuestas",
+            text=merged,  # type: ignore[arg-type]
             sources=[first.id],  # type: ignore[attr-defined]
         )
         assert result.status == "accepted_modified"
@@ -209,11 +223,18 @@ class TestAccept:
     ) -> None:
         amendment = propose(db, draft, author, ARTICLE_2.replace("nacional", "de la República"))
         editing.revise(
-            db, secretariat, draft, uid_of(db, draft, "Artículo 2."), 1, "2.1 Otro.", None, "x"
+            db,
+            secretariat,
+            draft,
+            uid=uid_of(db, draft, "Artículo 2."),
+            expected_version=1,
+            text="2.1 Otro.",
+            heading=None,
+            reason="x",
         )
         db.commit()
         with pytest.raises(editing.StaleVersion):
-            service.accept(db, secretariat, draft, amendment, 1, "Tarde")  # type: ignore[arg-type]
+            service.accept(db, secretariat, draft, amendment, expected_version=1, reason="Tarde")  # type: ignore[arg-type]
         db.rollback()
         assert service.get_amendment(db, amendment.id).status == "submitted"  # type: ignore[attr-defined]
 
@@ -224,9 +245,9 @@ class TestAccept:
             db,
             author,
             draft,
-            "insert",
-            uid_of(db, draft, "Artículo 1."),
-            "Falta una finalidad",
+            kind="insert",
+            target_uid=uid_of(db, draft, "Artículo 1."),
+            rationale="Falta una finalidad",
             text="La Ley busca el desarrollo sostenible.",
             heading="Finalidad",
         )
@@ -234,14 +255,16 @@ class TestAccept:
             db,
             author,
             draft,
-            "delete",
-            uid_of(db, draft, "Artículo 4."),
-            "Redundante",
+            kind="delete",
+            target_uid=uid_of(db, draft, "Artículo 4."),
+            rationale="Redundante",
             base_version=1,
         )
-        inserted = service.accept(db, secretariat, draft, insert, None, "Acogida")
+        inserted = service.accept(
+            db, secretariat, draft, insert, expected_version=None, reason="Acogida"
+        )
         assert inserted.label == "Artículo 2."
-        service.accept(db, secretariat, draft, delete, 1, "Acogida")
+        service.accept(db, secretariat, draft, delete, expected_version=1, reason="Acogida")
         labels = [e.heading for e in drafts.load_outline(db, draft).clauses]
         assert "Registro" not in labels and labels[1:4] == [
             "Objeto de la Ley",
@@ -254,7 +277,13 @@ class TestAccept:
     ) -> None:
         with pytest.raises(InvalidInput):
             service.submit_amendment(
-                db, author, draft, "delete", uid_of(db, draft, "CAPÍTULO I"), "x", base_version=1
+                db,
+                author,
+                draft,
+                kind="delete",
+                target_uid=uid_of(db, draft, "CAPÍTULO I"),
+                rationale="x",
+                base_version=1,
             )
 
     def test_rejecting_needs_a_reason(
@@ -271,12 +300,14 @@ def test_passage_comments_are_reanchored_after_an_accept(
     db: Session, draft: Draft, author: Member, secretariat: Member
 ) -> None:
     entry = entry_of(db, draft, "Artículo 2.")
-    comments.add_comment(db, author, draft, entry, "De acuerdo", "No comprende a la gran minería")
     comments.add_comment(
-        db, author, draft, entry, "Impreciso", "Se aplica en todo el territorio nacional"
+        db, author, draft, entry, body="De acuerdo", quote="No comprende a la gran minería"
+    )
+    comments.add_comment(
+        db, author, draft, entry, body="Impreciso", quote="Se aplica en todo el territorio nacional"
     )
     amendment = propose(db, draft, author, ARTICLE_2.replace("nacional", "de la República"))
-    service.accept(db, secretariat, draft, amendment, 1, "Redacción")  # type: ignore[arg-type]
+    service.accept(db, secretariat, draft, amendment, expected_version=1, reason="Redacción")  # type: ignore[arg-type]
     views = comments.thread(db, entry_of(db, draft, "Artículo 2.")).items
     assert [(v.comment.body, v.anchored) for v in views] == [
         ("De acuerdo", True),
@@ -315,7 +346,9 @@ def test_two_concurrent_accepts_on_one_clause_one_wins(engine: Engine) -> None:
             if race_inside:
                 barrier.wait(10)
             try:
-                service.accept(session, member, draft, amendment, 1, "Carrera")  # type: ignore[arg-type]
+                service.accept(
+                    session, member, draft, amendment, expected_version=1, reason="Carrera"
+                )  # type: ignore[arg-type]
                 session.commit()
                 outcomes.append("accepted")
             except editing.StaleVersion:

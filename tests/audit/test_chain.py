@@ -22,7 +22,7 @@ def scripted_changes(client: TestClient, db: Session) -> None:
     member = make_member(db, name="Integrante")
     post_form(client, "/sign-in", {"email": member.email, "password": "no-es-esta"})
     sign_in(client, admin)
-    members.change_role(db, admin, member, "observer")
+    members.change_role(db, admin, member=member, role="observer")
     db.commit()
 
 

@@ -5,7 +5,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
-from app.members import service as members
+from app.members import signin
 from app.members.models import Member
 from tests.factories import csrf_token, make_draft, make_member, post_form, sign_in
 
@@ -16,8 +16,8 @@ def account_activity(client: TestClient, db: Session, name: str) -> Member:
     """A member signs in, turns on the second factor, makes a token and signs out."""
     member = make_member(db, name=name)
     sign_in(client, member)
-    secret = members.start_second_factor(db, member, "", "testclient")
-    members.enable_second_factor(db, member, pyotp.TOTP(secret).now())
+    secret = signin.start_second_factor(db, member, code="", address="testclient")
+    signin.enable_second_factor(db, member, pyotp.TOTP(secret).now())
     db.commit()
     client.post(
         "/account/tokens", data={"csrf_token": csrf_token(client, "/account"), "name": "cargas-ana"}

@@ -17,7 +17,7 @@ from sqlmodel import select
 
 from app.amendments import service as amendments
 from app.comments import service as comments
-from app.consensus import service as consensus
+from app.consensus import positions
 from app.core import migrate
 from app.core.config import ROOT, Settings
 from app.core.db import create_db_engine, write_session
@@ -46,7 +46,9 @@ def prepare(url: str) -> str:
             for person in people:
                 stance = rng.choice(["support"] * 5 + ["support_with_reservations", "object"])
                 reason = None if stance == "support" else "Requiere precisar los plazos."
-                consensus.record_position(session, person, draft, entry, stance, reason, 1)
+                positions.record_position(
+                    session, person, draft, entry, stance=stance, reason=reason, version=1
+                )
         article = next(e for e in outline.clauses if e.label.text == "Artículo 10.")
         text = drafts.current_version(session, article).text
         author = next(p for p in people if p.sector == "miners_organization")
@@ -55,16 +57,16 @@ def prepare(url: str) -> str:
             author,
             draft,
             article,
-            "Doce meses no alcanzan en zonas donde la DREM tarda en responder.",
-            text.split("\n")[1],
+            body="Doce meses no alcanzan en zonas donde la DREM tarda en responder.",
+            quote=text.split("\n")[1],
         )
         amendments.submit_amendment(
             session,
             author,
             draft,
-            "modify",
-            article.uid,
-            "El plazo debe suspenderse mientras la autoridad no resuelva.",
+            kind="modify",
+            target_uid=article.uid,
+            rationale="El plazo debe suspenderse mientras la autoridad no resuelva.",
             base_version=1,
             text=text.replace("por única vez", "hasta por dos veces"),
         )

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import Engine
 
 from app.amendments import service as amendments
-from app.consensus import service as consensus
+from app.consensus import positions
 from app.core.db import write_session
 from app.drafts import editing
 from app.drafts import service as drafts
@@ -32,9 +32,9 @@ def propose_three(engine: Engine) -> list[int]:
                 session,
                 author,
                 draft,
-                "modify",
-                uid,
-                rationale,
+                kind="modify",
+                target_uid=uid,
+                rationale=rationale,
                 base_version=1,
                 text=ARTICLE_3.replace("en forma personal", replacement),
             ).id
@@ -101,11 +101,11 @@ def test_a_position_goes_stale_and_is_confirmed_in_one_click(
             session,
             secretariat,
             draft,
-            uid,
-            entry.version,
-            "El registro es público, gratuito y en línea.",
-            None,
-            "Precisión",
+            uid=uid,
+            expected_version=entry.version,
+            text="El registro es público, gratuito y en línea.",
+            heading=None,
+            reason="Precisión",
         )
         session.commit()
     page.reload()
@@ -116,7 +116,7 @@ def test_a_position_goes_stale_and_is_confirmed_in_one_click(
     with write_session(live_engine) as session:
         member = get_member_by_email(session, People.member)
         entry = entry_of(session, drafts.get_draft(session, "ley-de-prueba"), "Artículo 4.")
-        assert consensus.my_position(session, member, entry).version == entry.version  # type: ignore[union-attr]
+        assert positions.my_position(session, member, entry).version == entry.version  # type: ignore[union-attr]
 
 
 def test_the_consensus_map_leads_to_its_clause(page: Page) -> None:

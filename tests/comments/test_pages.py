@@ -17,7 +17,9 @@ class TestEditForm:
     ) -> None:
         draft = make_draft(db)
         author = make_member(db)
-        comment = service.add_comment(db, author, draft, entry_of(db, draft, "Artículo 1."), "Hola")
+        comment = service.add_comment(
+            db, author, draft, entry_of(db, draft, "Artículo 1."), body="Hola"
+        )
         db.commit()
         page = f"/drafts/{draft.slug}/provisions/{uid_of(db, draft, 'Artículo 1.')}"
         edit_action = f'action="/comments/{comment.id}/edit"'

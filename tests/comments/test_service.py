@@ -33,7 +33,12 @@ class TestAdd:
     ) -> None:
         entry = entry_of(db, draft, "Artículo 2.")
         comment = service.add_comment(
-            db, member, draft, entry, "¿Incluye a Madre de Dios?", "Se aplica en todo el territorio"
+            db,
+            member,
+            draft,
+            entry,
+            body="¿Incluye a Madre de Dios?",
+            quote="Se aplica en todo el territorio",
         )
         assert (comment.version, comment.quote, comment.quote_start) == (
             1,
@@ -46,14 +51,14 @@ class TestAdd:
     ) -> None:
         entry = entry_of(db, draft, "Artículo 2.")
         with pytest.raises(service.QuoteNotFound) as error:
-            service.add_comment(db, member, draft, entry, "Texto", "una frase inventada")
+            service.add_comment(db, member, draft, entry, body="Texto", quote="una frase inventada")
         assert error.value.status_code == 422
 
     def test_replies_stay_one_level_deep(self, db: Session, draft: Draft, member: Member) -> None:
         entry = entry_of(db, draft, "Artículo 1.")
-        first = service.add_comment(db, member, draft, entry, "Primero")
-        reply = service.add_comment(db, member, draft, entry, "Respuesta", parent_id=first.id)
-        deeper = service.add_comment(db, member, draft, entry, "Otra", parent_id=reply.id)
+        first = service.add_comment(db, member, draft, entry, body="Primero")
+        reply = service.add_comment(db, member, draft, entry, body="Respuesta", parent_id=first.id)
+        deeper = service.add_comment(db, member, draft, entry, body="Otra", parent_id=reply.id)
         assert reply.parent_id == deeper.parent_id == first.id
         thread = service.thread(db, entry)
         assert [len(view.replies) for view in thread.items] == [2]
@@ -63,14 +68,14 @@ class TestAdd:
     ) -> None:
         draft.phase = Phase.CLOSED
         with pytest.raises(drafts.PhaseClosed):
-            service.add_comment(db, member, draft, entry_of(db, draft, "Artículo 1."), "Hola")
+            service.add_comment(db, member, draft, entry_of(db, draft, "Artículo 1."), body="Hola")
 
     @pytest.mark.parametrize("body", ["", "   \n ", "x" * 5001])
     def test_empty_or_oversized_bodies_are_form_errors(
         self, db: Session, draft: Draft, member: Member, body: str
     ) -> None:
         with pytest.raises(InvalidInput):
-            service.add_comment(db, member, draft, entry_of(db, draft, "Artículo 1."), body)
+            service.add_comment(db, member, draft, entry_of(db, draft, "Artículo 1."), body=body)
 
 
 class TestAnchoring:
@@ -78,18 +83,20 @@ class TestAnchoring:
         self, db: Session, draft: Draft, member: Member
     ) -> None:
         entry = entry_of(db, draft, "Artículo 2.")
-        service.add_comment(db, member, draft, entry, "Bien", "No comprende a la gran minería")
+        service.add_comment(
+            db, member, draft, entry, body="Bien", quote="No comprende a la gran minería"
+        )
         secretariat = make_member(db, role="secretariat")
         editing.revise(
             db,
             secretariat,
             draft,
-            entry.uid,
-            1,
-            "2.1 Se aplica en todo el territorio de la República.\n"
+            uid=entry.uid,
+            expected_version=1,
+            text="2.1 Se aplica en todo el territorio de la República.\n"
             "2.2 No comprende a la gran minería.",
-            None,
-            "Precisión",
+            heading=None,
+            reason="Precisión",
         )
         [view] = service.thread(db, entry_of(db, draft, "Artículo 2.")).items
         assert view.anchored
@@ -98,16 +105,19 @@ class TestAnchoring:
         self, db: Session, draft: Draft, member: Member
     ) -> None:
         entry = entry_of(db, draft, "Artículo 2.")
-        service.add_comment(db, member, draft, entry, "¿Por qué?", "No comprende a la gran minería")
+        service.add_comment(
+            db, member, draft, entry, body="¿Por qué?", quote="No comprende a la gran minería"
+        )
         editing.revise(
             db,
             make_member(db, role="secretariat"),
             draft,
-            entry.uid,
-            1,
-            "2.1 Se aplica en todo el territorio nacional.\n2.2 Comprende a la mediana minería.",
-            None,
-            "Acuerdo",
+            uid=entry.uid,
+            expected_version=1,
+            text="2.1 Se aplica en todo el territorio nacional.\n"
+            "2.2 Comprende a la mediana minería.",
+            heading=None,
+            reason="Acuerdo",
         )
         [view] = service.thread(db, entry_of(db, draft, "Artículo 2.")).items
         assert not view.anchored
@@ -135,7 +145,9 @@ class TestEditAndHide:
     def test_the_author_edits_within_the_window_and_history_is_kept(
         self, db: Session, draft: Draft, member: Member
     ) -> None:
-        comment = service.add_comment(db, member, draft, entry_of(db, draft, "Artículo 1."), "Hola")
+        comment = service.add_comment(
+            db, member, draft, entry_of(db, draft, "Artículo 1."), body="Hola"
+        )
         service.edit_comment(db, member, comment, "Hola, corrijo")
         assert comment.body == "Hola, corrijo" and comment.edited_at is not None
         assert [r.body for r in db.exec(select(CommentRevision)).all()] == ["Hola"]
@@ -143,7 +155,9 @@ class TestEditAndHide:
     def test_after_the_window_editing_is_refused(
         self, db: Session, draft: Draft, member: Member
     ) -> None:
-        comment = service.add_comment(db, member, draft, entry_of(db, draft, "Artículo 1."), "Hola")
+        comment = service.add_comment(
+            db, member, draft, entry_of(db, draft, "Artículo 1."), body="Hola"
+        )
         comment.created_at = comment.created_at - service.EDIT_WINDOW - timedelta(minutes=1)
         with pytest.raises(Forbidden):
             service.edit_comment(db, member, comment, "Tarde")
@@ -152,12 +166,12 @@ class TestEditAndHide:
         self, db: Session, draft: Draft, member: Member
     ) -> None:
         entry = entry_of(db, draft, "Artículo 1.")
-        fresh = service.add_comment(db, member, draft, entry, "Reciente")
-        old = service.add_comment(db, member, draft, entry, "Antiguo")
+        fresh = service.add_comment(db, member, draft, entry, body="Reciente")
+        old = service.add_comment(db, member, draft, entry, body="Antiguo")
         old.created_at = old.created_at - service.EDIT_WINDOW - timedelta(minutes=1)
-        hidden = service.add_comment(db, member, draft, entry, "Oculto")
+        hidden = service.add_comment(db, member, draft, entry, body="Oculto")
         service.hide_comment(db, make_member(db, role="secretariat"), hidden, "Fuera de tema")
-        reply = service.add_comment(db, member, draft, entry, "Respuesta", parent_id=fresh.id)
+        reply = service.add_comment(db, member, draft, entry, body="Respuesta", parent_id=fresh.id)
 
         def editable(viewer: Member | None) -> dict[str, bool]:
             views = service.thread(db, entry, viewer=viewer).items
@@ -172,7 +186,9 @@ class TestEditAndHide:
         assert reply.parent_id == fresh.id
 
     def test_nobody_else_edits_it(self, db: Session, draft: Draft, member: Member) -> None:
-        comment = service.add_comment(db, member, draft, entry_of(db, draft, "Artículo 1."), "Hola")
+        comment = service.add_comment(
+            db, member, draft, entry_of(db, draft, "Artículo 1."), body="Hola"
+        )
         with pytest.raises(Forbidden):
             service.edit_comment(db, make_member(db), comment, "Ajeno")
 
@@ -180,7 +196,7 @@ class TestEditAndHide:
         self, db: Session, draft: Draft, member: Member
     ) -> None:
         entry = entry_of(db, draft, "Artículo 1.")
-        comment = service.add_comment(db, member, draft, entry, "Insulto")
+        comment = service.add_comment(db, member, draft, entry, body="Insulto")
         with pytest.raises(InvalidInput):
             service.hide_comment(db, make_member(db, role="secretariat"), comment, " ")
         service.hide_comment(db, make_member(db, role="secretariat"), comment, "Lenguaje ofensivo")
@@ -195,8 +211,8 @@ def test_threads_are_paginated_with_a_fixed_number_of_queries(
 
     entry = entry_of(db, draft, "Artículo 1.")
     for n in range(service.PAGE_SIZE + 5):
-        parent = service.add_comment(db, member, draft, entry, f"Comentario {n}")
-        service.add_comment(db, member, draft, entry, "Respuesta", parent_id=parent.id)
+        parent = service.add_comment(db, member, draft, entry, body=f"Comentario {n}")
+        service.add_comment(db, member, draft, entry, body="Respuesta", parent_id=parent.id)
     statements: list[str] = []
 
     def count(*args: object) -> None:
@@ -219,8 +235,8 @@ def test_control_characters_are_dropped_not_stored(
 ) -> None:
     """Found by the stateful test: a NUL in a comment made PostgreSQL fail with a 500."""
     entry = entry_of(db, draft, "Artículo 1.")
-    comment = service.add_comment(db, member, draft, entry, "Hola\x00 mundo\x07")
+    comment = service.add_comment(db, member, draft, entry, body="Hola\x00 mundo\x07")
     db.commit()
     assert comment.body == "Hola mundo"
     with pytest.raises(InvalidInput):
-        service.add_comment(db, member, draft, entry, "\x00\x00")
+        service.add_comment(db, member, draft, entry, body="\x00\x00")

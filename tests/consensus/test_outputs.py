@@ -23,7 +23,16 @@ def draft(db: Session) -> Draft:
 def rename(db: Session, draft: Draft, label: str, heading: str) -> None:
     secretariat = make_member(db, role="secretariat")
     text = "La presente Ley tiene por objeto promover la formalización."
-    editing.revise(db, secretariat, draft, uid_of(db, draft, label), 1, text, heading, "Prueba")
+    editing.revise(
+        db,
+        secretariat,
+        draft,
+        uid=uid_of(db, draft, label),
+        expected_version=1,
+        text=text,
+        heading=heading,
+        reason="Prueba",
+    )
     db.commit()
 
 

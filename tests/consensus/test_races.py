@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import Engine
 from sqlmodel import col, select
 
-from app.consensus import service
+from app.consensus import positions as consensus_positions
 from app.consensus.models import ConsensusRule, Position, PositionRecord
 from app.core.db import write_session
 from app.members import service as members
@@ -26,7 +26,7 @@ def test_two_first_positions_at_once_are_both_recorded_one_after_the_other(
             member_id = member.id
         headers = {"Authorization": f"Bearer {raw}"}
         # Both have read everything (no position yet) before either writes.
-        meet_after(monkeypatch, engine, service, "get_rule")
+        meet_after(monkeypatch, engine, consensus_positions, "get_rule")
         with real_client(engine) as client:
             responses = together(
                 lambda: client.put(

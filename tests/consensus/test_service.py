@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from app.amendments import service as amendments
 from app.comments import service as comments
-from app.consensus import rules, service
+from app.consensus import positions, reports, rounds, rules, service
 from app.core.errors import InvalidInput
 from app.core.models import utcnow
 from app.drafts import service as drafts
@@ -34,13 +34,15 @@ def voters(db: Session) -> list[Member]:
 
 def outcome(db: Session, draft: Draft, label: str) -> rules.Outcome:
     outline = drafts.load_outline(db, draft)
-    return service.outcomes(db, draft, outline)[entry_of(db, draft, label).id]
+    return reports.outcomes(db, draft, outline)[entry_of(db, draft, label).id]
 
 
 def everyone_supports(db: Session, draft: Draft, voters: list[Member], label: str) -> None:
     entry = entry_of(db, draft, label)
     for member in voters:
-        service.record_position(db, member, draft, entry, "support", None, entry.version)
+        positions.record_position(
+            db, member, draft, entry, stance="support", reason=None, version=entry.version
+        )
     db.commit()
 
 
@@ -60,12 +62,20 @@ class TestPositions:
         from app.consensus.models import PositionRecord
 
         entry = entry_of(db, draft, "Artículo 2.")
-        service.record_position(db, voters[0], draft, entry, "support", None, 1)
-        service.record_position(
-            db, voters[0], draft, entry, "object", "Excluye a la mediana minería", 1
+        positions.record_position(
+            db, voters[0], draft, entry, stance="support", reason=None, version=1
+        )
+        positions.record_position(
+            db,
+            voters[0],
+            draft,
+            entry,
+            stance="object",
+            reason="Excluye a la mediana minería",
+            version=1,
         )
         db.commit()
-        assert service.my_position(db, voters[0], entry).stance == "object"  # type: ignore[union-attr]
+        assert positions.my_position(db, voters[0], entry).stance == "object"  # type: ignore[union-attr]
         assert db.exec(select(func.count()).select_from(PositionRecord)).one() == 2
 
     @pytest.mark.parametrize("stance", ["object", "block", "support_with_reservations"])
@@ -74,7 +84,9 @@ class TestPositions:
     ) -> None:
         entry = entry_of(db, draft, "Artículo 2.")
         with pytest.raises(InvalidInput) as error:
-            service.record_position(db, voters[0], draft, entry, stance, "  ", 1)
+            positions.record_position(
+                db, voters[0], draft, entry, stance=stance, reason="  ", version=1
+            )
         assert error.value.status_code == 422
 
     def test_a_position_on_an_old_version_is_409_with_the_current_one(
@@ -84,11 +96,24 @@ class TestPositions:
 
         uid = uid_of(db, draft, "Artículo 2.")
         editing.revise(
-            db, make_member(db, role="secretariat"), draft, uid, 1, "2.1 Otro.", None, "x"
+            db,
+            make_member(db, role="secretariat"),
+            draft,
+            uid=uid,
+            expected_version=1,
+            text="2.1 Otro.",
+            heading=None,
+            reason="x",
         )
-        with pytest.raises(service.PositionOnStaleVersion) as conflict:
-            service.record_position(
-                db, voters[0], draft, entry_of(db, draft, "Artículo 2."), "support", None, 1
+        with pytest.raises(positions.PositionOnStaleVersion) as conflict:
+            positions.record_position(
+                db,
+                voters[0],
+                draft,
+                entry_of(db, draft, "Artículo 2."),
+                stance="support",
+                reason=None,
+                version=1,
             )
         assert conflict.value.status_code == 409 and conflict.value.details == {
             "current_version": 2
@@ -102,31 +127,44 @@ class TestPositions:
             db,
             voters[0],
             draft,
-            "modify",
-            uid_of(db, draft, "Artículo 2."),
-            "Precisión",
+            kind="modify",
+            target_uid=uid_of(db, draft, "Artículo 2."),
+            rationale="Precisión",
             base_version=1,
             text=ARTICLE_2.replace("nacional", "de la República"),
         )
-        amendments.accept(db, make_member(db, role="secretariat"), draft, amendment, 1, "Acogida")
+        amendments.accept(
+            db,
+            make_member(db, role="secretariat"),
+            draft,
+            amendment,
+            expected_version=1,
+            reason="Acogida",
+        )
         db.commit()
         assert outcome(db, draft, "Artículo 2.").status == "no_positions"  # stale: not counted
         entry = entry_of(db, draft, "Artículo 2.")
-        grouped = service.positions_by_sector(db, entry)
+        grouped = positions.positions_by_sector(db, entry)
         assert all(view.stale for views in grouped.values() for view in views)
 
         for member in voters:
-            service.confirm_position(db, member, draft, entry)
+            positions.confirm_position(db, member, draft, entry)
         db.commit()
         assert outcome(db, draft, "Artículo 2.").status == "consensus"
-        assert service.my_position(db, voters[0], entry).version == 2  # type: ignore[union-attr]
+        assert positions.my_position(db, voters[0], entry).version == 2  # type: ignore[union-attr]
 
     def test_a_block_blocks_and_is_explained(
         self, db: Session, draft: Draft, voters: list[Member]
     ) -> None:
         entry = entry_of(db, draft, "Artículo 2.")
-        service.record_position(
-            db, voters[2], draft, entry, "block", "Deja fuera a los pallaqueros", 1
+        positions.record_position(
+            db,
+            voters[2],
+            draft,
+            entry,
+            stance="block",
+            reason="Deja fuera a los pallaqueros",
+            version=1,
         )
         db.commit()
         result = outcome(db, draft, "Artículo 2.")
@@ -141,33 +179,39 @@ class TestRounds:
         secretariat = make_member(db, role="secretariat")
         service.set_rule(db, secretariat, draft, rules.Rule(requires_rounds=True))
         entry = entry_of(db, draft, "Artículo 2.")
-        with pytest.raises(service.RoundsRequired) as refusal:
-            service.record_position(db, voters[0], draft, entry, "support", None, 1)
+        with pytest.raises(positions.RoundsRequired) as refusal:
+            positions.record_position(
+                db, voters[0], draft, entry, stance="support", reason=None, version=1
+            )
         assert refusal.value.status_code == 403 and "Artículo 2." in refusal.value.message
-        service.open_round(
+        rounds.open_round(
             db, secretariat, draft, "Ronda 1", utcnow() + timedelta(days=3), [entry.uid]
         )
-        service.record_position(db, voters[0], draft, entry, "support", None, 1)
-        assert service.awaiting(db, voters[1], draft)[0].uid == entry.uid
-        assert service.awaiting(db, voters[0], draft) == []
+        positions.record_position(
+            db, voters[0], draft, entry, stance="support", reason=None, version=1
+        )
+        assert rounds.awaiting(db, voters[1], draft)[0].uid == entry.uid
+        assert rounds.awaiting(db, voters[0], draft) == []
 
     def test_closing_freezes_the_results(
         self, db: Session, draft: Draft, voters: list[Member]
     ) -> None:
         secretariat = make_member(db, role="secretariat")
         entry = entry_of(db, draft, "Artículo 2.")
-        round_ = service.open_round(
+        round_ = rounds.open_round(
             db, secretariat, draft, "Ronda 1", utcnow() + timedelta(days=3), [entry.uid]
         )
         everyone_supports(db, draft, voters, "Artículo 2.")
-        service.close_round(db, secretariat, round_)
+        rounds.close_round(db, secretariat, round_)
         db.commit()
-        frozen = [line.outcome.status for line in service.round_results(db, draft, round_)]
+        frozen = [line.outcome.status for line in rounds.round_results(db, draft, round_)]
         assert frozen == ["consensus"]
 
         # After the close, a block changes the live status but not the round's results.
         later = utcnow() + timedelta(seconds=1)
-        service.record_position(db, voters[0], draft, entry, "block", "Cambio de opinión", 1)
+        positions.record_position(
+            db, voters[0], draft, entry, stance="block", reason="Cambio de opinión", version=1
+        )
         from sqlmodel import select
 
         from app.consensus.models import PositionRecord
@@ -176,11 +220,11 @@ class TestRounds:
             record.created_at = later
         db.commit()
         assert outcome(db, draft, "Artículo 2.").status == "blocked"
-        assert [line.outcome.status for line in service.round_results(db, draft, round_)] == frozen
+        assert [line.outcome.status for line in rounds.round_results(db, draft, round_)] == frozen
 
     def test_a_deadline_in_the_past_is_refused(self, db: Session, draft: Draft) -> None:
         with pytest.raises(InvalidInput):
-            service.open_round(
+            rounds.open_round(
                 db,
                 make_member(db, role="secretariat"),
                 draft,
@@ -247,7 +291,7 @@ class TestPages:
         genders = ["female", "male", "female", "male", "female", "male", "female"]
         for n, gender in enumerate(genders):
             person = make_member(db, name=f"Participante {n}", gender=gender)
-            comments.add_comment(db, person, draft, article, f"Comentario {n}")
+            comments.add_comment(db, person, draft, article, body=f"Comentario {n}")
         db.commit()
         client.cookies.set("mesa_lang", "en")
 
@@ -258,7 +302,7 @@ class TestPages:
 
         before = figures()
         julio = make_member(db, name="Julio Quispe", gender="male", region="Puno")
-        comments.add_comment(db, julio, draft, article, "Firmado: Julio Quispe")
+        comments.add_comment(db, julio, draft, article, body="Firmado: Julio Quispe")
         db.commit()
         assert figures() == before  # nothing but the (public) number of participants moved
         assert "Julio Quispe" not in before + figures()

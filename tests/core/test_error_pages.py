@@ -83,7 +83,14 @@ def test_conflict(own_sessions_client: TestClient, db: Session, role: str) -> No
     draft = make_draft(db)
     entry = entry_of(db, draft, "Artículo 1.")
     amendment = amendments.submit_amendment(
-        db, author, draft, "modify", entry.uid, "Más claro.", base_version=1, text="Nuevo."
+        db,
+        author,
+        draft,
+        kind="modify",
+        target_uid=entry.uid,
+        rationale="Más claro.",
+        base_version=1,
+        text="Nuevo.",
     )
     db.commit()
     url = f"/amendments/{amendment.id}/withdraw"

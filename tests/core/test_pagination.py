@@ -34,7 +34,7 @@ def busy_draft(db: Session) -> str:
     entry = entry_of(db, draft, "Artículo 1.")
     author = make_member(db)
     for n in range(25):
-        comments.add_comment(db, author, draft, entry, f"Comentario {n}")
+        comments.add_comment(db, author, draft, entry, body=f"Comentario {n}")
     for n in range(3):
         snapshots.freeze_snapshot(db, author, draft, f"Borrador {n}")
     db.commit()

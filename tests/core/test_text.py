@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.amendments import service as amendments
-from app.consensus import service as consensus
+from app.consensus import positions
 from app.core.errors import InvalidInput
 from app.core.i18n import N_
 from app.core.text import TextField, clean
@@ -60,12 +60,26 @@ class TestEachFieldItsOwnRule:
         author = make_member(db)
         entry = entry_of(db, draft, "Artículo 1.")
         amendment = amendments.submit_amendment(
-            db, author, draft, "modify", entry.uid, "r" * 3_000, base_version=1, text="Otro."
+            db,
+            author,
+            draft,
+            kind="modify",
+            target_uid=entry.uid,
+            rationale="r" * 3_000,
+            base_version=1,
+            text="Otro.",
         )
         assert len(amendment.rationale) == 3_000
         with pytest.raises(InvalidInput) as refusal:
             amendments.submit_amendment(
-                db, author, draft, "modify", entry.uid, "r" * 5_001, base_version=1, text="Otro."
+                db,
+                author,
+                draft,
+                kind="modify",
+                target_uid=entry.uid,
+                rationale="r" * 5_001,
+                base_version=1,
+                text="Otro.",
             )
         assert refusal.value.details == {"field": "rationale"}
         assert refusal.value.message.startswith("Fundamento: como máximo 5,000 caracteres")
@@ -82,7 +96,9 @@ class TestEachFieldItsOwnRule:
         assert response.status_code == 422
         assert response.json()["error"]["field"] == "reason"
         member = make_member(db)
-        position = consensus.record_position(db, member, draft, entry, "object", "y" * 2_000, 1)
+        position = positions.record_position(
+            db, member, draft, entry, stance="object", reason="y" * 2_000, version=1
+        )
         assert position.reason == "y" * 2_000
 
     def test_a_name_cannot_reverse_the_page(self, client: TestClient, db: Session) -> None:

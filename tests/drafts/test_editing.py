@@ -35,7 +35,16 @@ class TestRevise:
         self, db: Session, draft: Draft, secretariat: Member
     ) -> None:
         uid = uid_of(db, draft, "Artículo 1.")
-        editing.revise(db, secretariat, draft, uid, 1, "Texto corregido.", None, "Errata")
+        editing.revise(
+            db,
+            secretariat,
+            draft,
+            uid=uid,
+            expected_version=1,
+            text="Texto corregido.",
+            heading=None,
+            reason="Errata",
+        )
         db.commit()
         entry = service.load_outline(db, draft).get(uid)
         [first, second] = editing.versions(db, entry)
@@ -52,11 +61,29 @@ class TestRevise:
         self, db: Session, draft: Draft, secretariat: Member
     ) -> None:
         uid = uid_of(db, draft, "Artículo 1.")
-        editing.revise(db, secretariat, draft, uid, 1, "Primera corrección.", None, "Errata")
+        editing.revise(
+            db,
+            secretariat,
+            draft,
+            uid=uid,
+            expected_version=1,
+            text="Primera corrección.",
+            heading=None,
+            reason="Errata",
+        )
         db.commit()
         events = len(db.exec(select(AuditEvent)).all())
         with pytest.raises(editing.StaleVersion) as conflict:
-            editing.revise(db, secretariat, draft, uid, 1, "Otra corrección.", None, "Errata")
+            editing.revise(
+                db,
+                secretariat,
+                draft,
+                uid=uid,
+                expected_version=1,
+                text="Otra corrección.",
+                heading=None,
+                reason="Errata",
+            )
         db.rollback()
         assert conflict.value.details == {"current_version": 2}
         entry = service.load_outline(db, draft).get(uid)
@@ -73,14 +100,32 @@ class TestRevise:
     ) -> None:
         uid = uid_of(db, draft, "Artículo 1.")
         with pytest.raises(InvalidInput) as error:
-            editing.revise(db, secretariat, draft, uid, 1, text, None, reason)
+            editing.revise(
+                db,
+                secretariat,
+                draft,
+                uid=uid,
+                expected_version=1,
+                text=text,
+                heading=None,
+                reason=reason,
+            )
         assert error.value.details["field"] == field
 
     def test_the_version_is_recorded_in_the_audit_trail(
         self, db: Session, draft: Draft, secretariat: Member
     ) -> None:
         uid = uid_of(db, draft, "Artículo 2.")
-        editing.revise(db, secretariat, draft, uid, 1, "2.1 Nuevo.", "Ámbito nuevo", "Coordinación")
+        editing.revise(
+            db,
+            secretariat,
+            draft,
+            uid=uid,
+            expected_version=1,
+            text="2.1 Nuevo.",
+            heading="Ámbito nuevo",
+            reason="Coordinación",
+        )
         db.commit()
         event = db.exec(select(AuditEvent).order_by(col(AuditEvent.seq).desc())).first()
         assert event is not None
@@ -99,7 +144,14 @@ class TestStructure:
         before = labels(db, draft)
         after_uid = uid_of(db, draft, "Artículo 1.")
         result = editing.insert_provision(
-            db, secretariat, draft, "articulo", after_uid, "Finalidad", "Texto nuevo.", "Acuerdo"
+            db,
+            secretariat,
+            draft,
+            kind="articulo",
+            after_uid=after_uid,
+            heading="Finalidad",
+            text="Texto nuevo.",
+            reason="Acuerdo",
         )
         db.commit()
         now = labels(db, draft)
@@ -117,7 +169,14 @@ class TestStructure:
         # Artículo 3 says "conforme al artículo 1"; inserting before article 1 moves that number.
         first_chapter = uid_of(db, draft, "CAPÍTULO I")
         result = editing.insert_provision(
-            db, secretariat, draft, "articulo", first_chapter, "Nuevo", "Texto.", "Acuerdo"
+            db,
+            secretariat,
+            draft,
+            kind="articulo",
+            after_uid=first_chapter,
+            heading="Nuevo",
+            text="Texto.",
+            reason="Acuerdo",
         )
         assert result.label == "Artículo 1."
         assert [(r.label, r.mentions) for r in result.references_to_check] == [
@@ -128,7 +187,7 @@ class TestStructure:
         self, db: Session, draft: Draft, secretariat: Member
     ) -> None:
         gone = uid_of(db, draft, "Artículo 2.")
-        editing.delete_provision(db, secretariat, draft, gone, "Duplicado")
+        editing.delete_provision(db, secretariat, draft, uid=gone, reason="Duplicado")
         db.commit()
         now = labels(db, draft)
         assert gone not in now
@@ -140,7 +199,14 @@ class TestStructure:
             "Artículo I.",
         ]
         result = editing.insert_provision(
-            db, secretariat, draft, "articulo", uid_of(db, draft, "Artículo 1."), "", "Otro.", "x"
+            db,
+            secretariat,
+            draft,
+            kind="articulo",
+            after_uid=uid_of(db, draft, "Artículo 1."),
+            heading="",
+            text="Otro.",
+            reason="x",
         )
         assert result.uid != gone
 
@@ -148,14 +214,18 @@ class TestStructure:
         self, db: Session, draft: Draft, secretariat: Member
     ) -> None:
         with pytest.raises(editing.HasChildren):
-            editing.delete_provision(db, secretariat, draft, uid_of(db, draft, "CAPÍTULO I"), "x")
+            editing.delete_provision(
+                db, secretariat, draft, uid=uid_of(db, draft, "CAPÍTULO I"), reason="x"
+            )
 
     def test_move_renumbers_both_places(
         self, db: Session, draft: Draft, secretariat: Member
     ) -> None:
         moving = uid_of(db, draft, "Artículo 1.")
         target = uid_of(db, draft, "Artículo 3.")
-        result = editing.move_provision(db, secretariat, draft, moving, target, "Orden lógico")
+        result = editing.move_provision(
+            db, secretariat, draft, uid=moving, after_uid=target, reason="Orden lógico"
+        )
         db.commit()
         assert result.label == "Artículo 3."
         outline = service.load_outline(db, draft)
@@ -176,11 +246,11 @@ class TestStructure:
                 db,
                 secretariat,
                 draft,
-                "disposicion",
-                uid_of(db, draft, "Artículo 1."),
-                "",
-                "x",
-                "x",
+                kind="disposicion",
+                after_uid=uid_of(db, draft, "Artículo 1."),
+                heading="",
+                text="x",
+                reason="x",
             )
 
     def test_an_unknown_after_is_not_found(
@@ -189,7 +259,16 @@ class TestStructure:
         from app.core.errors import NotFound
 
         with pytest.raises(NotFound):
-            editing.insert_provision(db, secretariat, draft, "articulo", "nada", "", "x", "x")
+            editing.insert_provision(
+                db,
+                secretariat,
+                draft,
+                kind="articulo",
+                after_uid="nada",
+                heading="",
+                text="x",
+                reason="x",
+            )
 
 
 def test_versions_are_never_updated_in_place(
@@ -199,7 +278,16 @@ def test_versions_are_never_updated_in_place(
     original = db.exec(select(ProvisionVersion).where(ProvisionVersion.number == 1)).all()
     texts = {v.id: v.text for v in original}
     for n in range(1, 4):
-        editing.revise(db, secretariat, draft, uid, n, f"Versión {n + 1}.", None, "Ronda")
+        editing.revise(
+            db,
+            secretariat,
+            draft,
+            uid=uid,
+            expected_version=n,
+            text=f"Versión {n + 1}.",
+            heading=None,
+            reason="Ronda",
+        )
     db.commit()
     for version in db.exec(
         select(ProvisionVersion).where(col(ProvisionVersion.id).in_(texts))

@@ -114,9 +114,9 @@ def test_an_article_page_costs_the_same_queries_however_long_its_thread(
     def queries_for(label: str, comment_count: int) -> int:
         entry = next(e for e in service.load_outline(db, draft).entries if e.label.text == label)
         for n in range(comment_count):
-            parent = comments.add_comment(db, members[n % 4], draft, entry, f"Comentario {n}")
+            parent = comments.add_comment(db, members[n % 4], draft, entry, body=f"Comentario {n}")
             comments.add_comment(
-                db, members[(n + 1) % 4], draft, entry, "Respuesta", parent_id=parent.id
+                db, members[(n + 1) % 4], draft, entry, body="Respuesta", parent_id=parent.id
             )
         db.commit()
         count = [0]

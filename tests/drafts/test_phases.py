@@ -14,12 +14,12 @@ from sqlmodel import Session, SQLModel
 from app.amendments import service as amendments
 from app.audit.service import SYSTEM
 from app.comments import service as comments
-from app.consensus import service as consensus
+from app.consensus import positions, rounds
 from app.core.db import write_session
 from app.core.models import utcnow
+from app.drafts import motives
 from app.drafts import service as drafts
 from app.drafts.models import Draft
-from app.export import motives
 from app.members import service as members
 from tests.factories import entry_of, make_draft, make_member, uid_of
 from tests.members.test_permissions import app_routes
@@ -56,22 +56,33 @@ def closed(db: Session, client: TestClient) -> Closed:
     secretariat = make_member(db, role="secretariat")
     _token, raw = members.create_api_token(db, secretariat, "api")
     article = entry_of(db, draft, "Artículo 2.")
-    comment = comments.add_comment(db, secretariat, draft, article, "Conviene precisarlo.")
+    comment = comments.add_comment(db, secretariat, draft, article, body="Conviene precisarlo.")
     amendment = amendments.submit_amendment(
         db,
         secretariat,
         draft,
-        "modify",
-        article.uid,
-        "Más claro",
+        kind="modify",
+        target_uid=article.uid,
+        rationale="Más claro",
         base_version=1,
         text="2.1 Se aplica en todo el Perú.\n2.2 No comprende a la gran minería.",
     )
-    consensus.record_position(db, secretariat, draft, article, "support", None, 1)
-    round_ = consensus.open_round(
+    positions.record_position(
+        db, secretariat, draft, article, stance="support", reason=None, version=1
+    )
+    round_ = rounds.open_round(
         db, secretariat, draft, "Primera ronda", utcnow() + timedelta(days=7), [article.uid]
     )
-    motives.revise(db, secretariat, draft, 0, "Fundamentos", "Efecto", "Costo", "Primera")
+    motives.revise(
+        db,
+        secretariat,
+        draft,
+        expected_version=0,
+        fundamentos="Fundamentos",
+        efecto_vigencia="Efecto",
+        costo_beneficio="Costo",
+        reason="Primera",
+    )
     db.commit()
     drafts.set_phase(db, SYSTEM, draft, "closed")
     db.commit()

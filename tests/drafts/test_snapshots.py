@@ -28,23 +28,25 @@ def scripted_edits(db: Session, draft: Draft, secretariat: Member) -> dict[str, 
         db,
         secretariat,
         draft,
-        uids["revised"],
-        1,
-        "Para efectos de la presente Ley se entiende por minero artesanal a quien trabaja en forma "
-        "personal o familiar.",
-        None,
-        "Precisión",
+        uid=uids["revised"],
+        expected_version=1,
+        text="Para efectos de la presente Ley se entiende por minero artesanal a quien trabaja "
+        "en forma personal o familiar.",
+        heading=None,
+        reason="Precisión",
     )
-    editing.delete_provision(db, secretariat, draft, uids["deleted"], "Se integra al artículo 1")
+    editing.delete_provision(
+        db, secretariat, draft, uid=uids["deleted"], reason="Se integra al artículo 1"
+    )
     inserted = editing.insert_provision(
         db,
         secretariat,
         draft,
-        "articulo",
-        uids["renumbered"],
-        "Plazo",
-        "Plazo de un año.",
-        "Acuerdo",
+        kind="articulo",
+        after_uid=uids["renumbered"],
+        heading="Plazo",
+        text="Plazo de un año.",
+        reason="Acuerdo",
     )
     uids["added"] = inserted.uid
     db.commit()
@@ -84,7 +86,7 @@ class TestCompare:
         second = snapshots.freeze_snapshot(db, secretariat, draft, "Borrador 2")
         db.commit()
 
-        _a, _b, changes = snapshots.compare(db, draft, str(first.id), str(second.id))
+        _a, _b, changes = snapshots.compare(db, draft, from_id=str(first.id), to_id=str(second.id))
         by_uid = {c.uid: c for c in changes}
         assert (by_uid[uids["revised"]].change, by_uid[uids["revised"]].from_label) == (
             "modified",
@@ -113,7 +115,7 @@ class TestCompare:
         first = snapshots.freeze_snapshot(db, secretariat, draft, "Borrador 1")
         db.commit()
         uids = scripted_edits(db, draft, secretariat)
-        _a, _b, changes = snapshots.compare(db, draft, str(first.id), "current")
+        _a, _b, changes = snapshots.compare(db, draft, from_id=str(first.id), to_id="current")
         order = [c.uid for c in changes]
         assert order.index(uids["deleted"]) == order.index(uids["first"]) + 1
 
@@ -121,5 +123,5 @@ class TestCompare:
         draft = make_draft(db)
         first = snapshots.freeze_snapshot(db, make_member(db, role="secretariat"), draft, "B1")
         db.commit()
-        _a, _b, changes = snapshots.compare(db, draft, str(first.id), "current")
+        _a, _b, changes = snapshots.compare(db, draft, from_id=str(first.id), to_id="current")
         assert {c.change for c in changes} == {"unchanged"}

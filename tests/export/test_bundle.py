@@ -33,13 +33,15 @@ def with_an_accepted_amendment(db: Session) -> tuple[Draft, str]:
         db,
         author,
         draft,
-        "modify",
-        uid_of(db, draft, "Artículo 1."),
-        "Claridad",
+        kind="modify",
+        target_uid=uid_of(db, draft, "Artículo 1."),
+        rationale="Claridad",
         base_version=1,
         text="La presente Ley tiene por objeto ordenar la formalización.",
     )
-    amendments.accept(db, secretariat, draft, amendment, 1, "Acogida por claridad")
+    amendments.accept(
+        db, secretariat, draft, amendment, expected_version=1, reason="Acogida por claridad"
+    )
     db.commit()
     return draft, str(base.id)
 
@@ -128,9 +130,9 @@ def test_annexes_list_every_contribution_and_each_clause_consensus(db: Session) 
         db,
         author,
         draft,
-        "modify",
-        uid_of(db, draft, "Artículo 2."),
-        "Otro alcance",
+        kind="modify",
+        target_uid=uid_of(db, draft, "Artículo 2."),
+        rationale="Otro alcance",
         base_version=1,
         text="2.1 Se aplica en todo el país.",
     )

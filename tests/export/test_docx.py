@@ -57,29 +57,36 @@ def versions(db: Session) -> Versions:
     revised, deleted = uid_of(db, draft, "Artículo 3."), uid_of(db, draft, "Artículo 2.")
     principles = uid_of(db, draft, "Artículo I.")
     editing.revise(
-        db, secretariat, draft, revised, 1, NEW_DEFINITIONS, "Definiciones básicas", "Precisión"
+        db,
+        secretariat,
+        draft,
+        uid=revised,
+        expected_version=1,
+        text=NEW_DEFINITIONS,
+        heading="Definiciones básicas",
+        reason="Precisión",
     )
     editing.revise(
         db,
         secretariat,
         draft,
-        principles,
-        1,
-        "La presente Ley se rige por los principios siguientes:\na) Legalidad.\n"
+        uid=principles,
+        expected_version=1,
+        text="La presente Ley se rige por los principios siguientes:\na) Legalidad.\n"
         "b) Sostenibilidad.\nc) Participación.",
-        None,
-        "Acuerdo",
+        heading=None,
+        reason="Acuerdo",
     )
-    editing.delete_provision(db, secretariat, draft, deleted, "Se integra al artículo 1")
+    editing.delete_provision(db, secretariat, draft, uid=deleted, reason="Se integra al artículo 1")
     added = editing.insert_provision(
         db,
         secretariat,
         draft,
-        "articulo",
-        uid_of(db, draft, "Artículo 3."),
-        "Plazo",
-        "Plazo de un año.",
-        "Acuerdo",
+        kind="articulo",
+        after_uid=uid_of(db, draft, "Artículo 3."),
+        heading="Plazo",
+        text="Plazo de un año.",
+        reason="Acuerdo",
     ).uid
     db.commit()
     return Versions(

@@ -40,7 +40,14 @@ class TestMarkdown:
         secretariat = make_member(db, role="secretariat")
         frozen = snapshots.freeze_snapshot(db, secretariat, draft, "Borrador 1")
         editing.revise(
-            db, secretariat, draft, uid_of(db, draft, "Artículo 1."), 1, "Texto nuevo.", None, "x"
+            db,
+            secretariat,
+            draft,
+            uid=uid_of(db, draft, "Artículo 1."),
+            expected_version=1,
+            text="Texto nuevo.",
+            heading=None,
+            reason="x",
         )
         db.commit()
         then = exports.render(db, draft, "md", str(frozen.id)).content.decode()
@@ -57,9 +64,9 @@ class TestJson:
             db,
             author,
             draft,
-            "modify",
-            uid_of(db, draft, "Artículo 1."),
-            "Claridad",
+            kind="modify",
+            target_uid=uid_of(db, draft, "Artículo 1."),
+            rationale="Claridad",
             base_version=1,
             text="Otro objeto.",
         )
@@ -116,7 +123,7 @@ def test_a_draft_without_articles_is_a_clear_error(db: Session) -> None:
 
     draft = make_draft(db)
     for provision in db.exec(select(Provision).where(Provision.kind == "articulo")).all():
-        editing.delete_provision(db, None, draft, provision.uid, "vaciar")
+        editing.delete_provision(db, None, draft, uid=provision.uid, reason="vaciar")
     with pytest.raises(exports.documents.NothingToExport):
         exports.render(db, draft, "md")
 

@@ -68,7 +68,9 @@ def comment_while_rendering(url: str, monkeypatch: pytest.MonkeyPatch) -> Attemp
                 draft = drafts.get_draft(session, "ley-de-prueba")
                 author = members.get_member_by_email(session, "comenta@mesa.example")
                 entry = drafts.load_outline(session, draft).clauses[0]
-                comments.add_comment(session, author, draft, entry, "Propongo precisar el objeto.")
+                comments.add_comment(
+                    session, author, draft, entry, body="Propongo precisar el objeto."
+                )
                 session.commit()
         except Exception as error:  # what the member would see: the comment failed
             outcome.error = error

@@ -27,7 +27,7 @@ TYPED = st.lists(st.one_of(PIECES, st.text(max_size=8)), max_size=12).map("".joi
 def stored(text: str, heading: str) -> tuple[str, str] | None:
     """(text, heading) as the services keep them, or None where they refuse them."""
     try:
-        text, clean_heading = editing.clean_text(text, heading)
+        text, clean_heading = editing.clean_text(text, heading=heading)
     except InvalidInput:
         return None
     return text, clean_heading or ""
@@ -67,7 +67,16 @@ class TestThroughTheServices:
         secretariat = make_member(db, role="secretariat")
         text = "Primer párrafo.\n#### Artículo 999. Fantasma\n# TÍTULO IX. Otro"
         uid = uid_of(db, draft, "Artículo 1.")
-        editing.revise(db, secretariat, draft, uid, 1, text, "Objeto", "Prueba")
+        editing.revise(
+            db,
+            secretariat,
+            draft,
+            uid=uid,
+            expected_version=1,
+            text=text,
+            heading="Objeto",
+            reason="Prueba",
+        )
         db.commit()
         parsed = parse_draft(exports.render(db, draft, "md").content, markdown=True)
         articles = [p for p in parsed.walk() if p.kind is Kind.ARTICULO]
@@ -82,9 +91,9 @@ class TestThroughTheServices:
             db,
             author,
             draft,
-            "modify",
-            uid,
-            "Claridad",
+            kind="modify",
+            target_uid=uid,
+            rationale="Claridad",
             base_version=1,
             text="Se aplica en todo el territorio nacional.",
             heading="Ámbito\n#### Artículo 999. Fantasma",
@@ -98,11 +107,11 @@ class TestThroughTheServices:
             db,
             secretariat,
             draft,
-            "articulo",
-            uid_of(db, draft, "Artículo 4."),
-            "Nuevo\r\nartículo",
-            "Texto del nuevo artículo.",
-            "Prueba",
+            kind="articulo",
+            after_uid=uid_of(db, draft, "Artículo 4."),
+            heading="Nuevo\r\nartículo",
+            text="Texto del nuevo artículo.",
+            reason="Prueba",
         )
         db.commit()
         headings = [e.heading for e in service.load_outline(db, draft).clauses]

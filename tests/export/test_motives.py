@@ -10,11 +10,10 @@ from sqlmodel import Session, col, select
 from app.audit.models import AuditEvent
 from app.core.db import write_session
 from app.core.errors import InvalidInput
-from app.drafts import snapshots
+from app.drafts import motives, snapshots
 from app.drafts.editing import StaleVersion
-from app.export import motives
+from app.drafts.models import Motives
 from app.export import service as exports
-from app.export.models import Motives
 from app.members import service as members
 from tests.factories import csrf_token, make_draft, make_member, sign_in
 from tests.races import committed, meeting_at_first_write, real_client, together
@@ -24,17 +23,49 @@ def test_each_save_is_a_version_and_a_stale_one_is_refused(db: Session) -> None:
     draft = make_draft(db)
     secretariat = make_member(db, role="secretariat")
     first = motives.revise(
-        db, secretariat, draft, 0, "Fundamentos.", "Efecto.", "Costo.", "Primera"
+        db,
+        secretariat,
+        draft,
+        expected_version=0,
+        fundamentos="Fundamentos.",
+        efecto_vigencia="Efecto.",
+        costo_beneficio="Costo.",
+        reason="Primera",
     )
     second = motives.revise(
-        db, secretariat, draft, 1, "Fundamentos ampliados.", "Efecto.", "Costo.", "Ajuste"
+        db,
+        secretariat,
+        draft,
+        expected_version=1,
+        fundamentos="Fundamentos ampliados.",
+        efecto_vigencia="Efecto.",
+        costo_beneficio="Costo.",
+        reason="Ajuste",
     )
     assert (first.number, second.number) == (1, 2)
     assert motives.current(db, draft).fundamentos == "Fundamentos ampliados."  # type: ignore[union-attr]
     with pytest.raises(StaleVersion):
-        motives.revise(db, secretariat, draft, 1, "Otro.", "", "", "Tarde")
+        motives.revise(
+            db,
+            secretariat,
+            draft,
+            expected_version=1,
+            fundamentos="Otro.",
+            efecto_vigencia="",
+            costo_beneficio="",
+            reason="Tarde",
+        )
     with pytest.raises(InvalidInput):
-        motives.revise(db, secretariat, draft, 2, "Otro.", "", "", " ")
+        motives.revise(
+            db,
+            secretariat,
+            draft,
+            expected_version=2,
+            fundamentos="Otro.",
+            efecto_vigencia="",
+            costo_beneficio="",
+            reason=" ",
+        )
     actions = db.exec(select(AuditEvent.action).order_by(col(AuditEvent.seq).desc())).all()
     assert list(actions[:2]) == ["motives.revised", "motives.revised"]
 
@@ -42,11 +73,29 @@ def test_each_save_is_a_version_and_a_stale_one_is_refused(db: Session) -> None:
 def test_exports_carry_the_motives_as_they_stood(db: Session) -> None:
     draft = make_draft(db)
     secretariat = make_member(db, role="secretariat")
-    motives.revise(db, secretariat, draft, 0, "Versión del borrador 1.", "Efecto.", "Costo.", "x")
+    motives.revise(
+        db,
+        secretariat,
+        draft,
+        expected_version=0,
+        fundamentos="Versión del borrador 1.",
+        efecto_vigencia="Efecto.",
+        costo_beneficio="Costo.",
+        reason="x",
+    )
     db.commit()
     frozen = snapshots.freeze_snapshot(db, secretariat, draft, "Borrador 1")
     db.commit()
-    motives.revise(db, secretariat, draft, 1, "Versión posterior.", "Efecto.", "Costo.", "y")
+    motives.revise(
+        db,
+        secretariat,
+        draft,
+        expected_version=1,
+        fundamentos="Versión posterior.",
+        efecto_vigencia="Efecto.",
+        costo_beneficio="Costo.",
+        reason="y",
+    )
     db.commit()
     then = exports.render(db, draft, "html", str(frozen.id)).content.decode()
     now = json.loads(exports.render(db, draft, "json").content)
@@ -83,11 +132,11 @@ def test_the_word_document_carries_the_motives_after_the_articles(db: Session) -
         db,
         secretariat,
         draft,
-        0,
-        "La formalización es un derecho.",
-        "Deroga normas.",
-        "Beneficios.",
-        "x",
+        expected_version=0,
+        fundamentos="La formalización es un derecho.",
+        efecto_vigencia="Deroga normas.",
+        costo_beneficio="Beneficios.",
+        reason="x",
     )
     db.commit()
     paragraphs = [

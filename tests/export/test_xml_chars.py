@@ -28,7 +28,16 @@ def draft(db: Session) -> Draft:
     secretariat = make_member(db, role="secretariat", organization="Secretaría\ufffe Técnica")
     snapshots.freeze_snapshot(db, secretariat, draft, "Borrador\uffff 1")
     uid = uid_of(db, draft, "Artículo 1.")
-    editing.revise(db, secretariat, draft, uid, 1, TEXT, f"Objeto{FORBIDDEN} y fines", "Prueba")
+    editing.revise(
+        db,
+        secretariat,
+        draft,
+        uid=uid,
+        expected_version=1,
+        text=TEXT,
+        heading=f"Objeto{FORBIDDEN} y fines",
+        reason="Prueba",
+    )
     db.commit()
     return draft
 

@@ -4,15 +4,18 @@ import re
 import time
 from datetime import timedelta
 
+import argon2
 import pyotp
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, func, select
 
 from app.audit.models import AuditEvent
+from app.core import security
 from app.core.models import utcnow
-from app.members import service
+from app.members import service, signin
 from app.members.models import Invitation, Member, SignInFailure
+from tests.conftest import TEST_HASHER
 from tests.factories import PASSWORD, csrf_token, make_member, post_form, sign_in
 
 
@@ -21,6 +24,20 @@ def actions(db: Session) -> list[str]:
 
 
 class TestSignIn:
+    def test_a_stored_password_is_hashed_with_production_argon2_parameters(
+        self, client: TestClient, db: Session
+    ) -> None:
+        """The other tests hash with cheap parameters (tests/conftest.py); Mesa itself must not."""
+        security.configure_hasher(security.PRODUCTION_HASHER)
+        try:
+            member = make_member(db)
+        finally:
+            security.configure_hasher(TEST_HASHER)
+        assert member.password_hash is not None
+        stored = argon2.extract_parameters(member.password_hash)
+        assert stored == argon2.profiles.RFC_9106_LOW_MEMORY  # argon2id, 64 MiB, 3 passes
+        assert sign_in(client, member).status_code == 303
+
     def test_right_password_signs_in_and_is_recorded(self, client: TestClient, db: Session) -> None:
         member = make_member(db, name="Juana Mamani")
         response = sign_in(client, member)
@@ -51,7 +68,7 @@ class TestSignIn:
         self, client: TestClient, db: Session
     ) -> None:
         member = make_member(db)
-        for _ in range(service.SLOW_AFTER):
+        for _ in range(signin.SLOW_AFTER):
             post_form(client, "/sign-in", {"email": member.email, "password": "equivocada!"})
         slowed = post_form(client, "/sign-in", {"email": member.email, "password": PASSWORD})
         assert slowed.status_code == 429
@@ -59,7 +76,7 @@ class TestSignIn:
 
         # Failures from this address spread over minutes (each after its wait) reach the lock.
         earlier = utcnow() - timedelta(minutes=5)
-        for _ in range(service.LOCK_AFTER - service.SLOW_AFTER):
+        for _ in range(signin.LOCK_AFTER - signin.SLOW_AFTER):
             db.add(SignInFailure(email=member.email, address="testclient", at=earlier))
         db.commit()
         locked = post_form(client, "/sign-in", {"email": member.email, "password": PASSWORD})
@@ -72,7 +89,7 @@ class TestSignIn:
         """Strangers guessing from many addresses cannot keep the member out of their account."""
         member = make_member(db)
         recent = utcnow() - timedelta(seconds=1)
-        for n in range(service.LOCK_AFTER * 4):
+        for n in range(signin.LOCK_AFTER * 4):
             db.add(SignInFailure(email=member.email, address=f"198.51.100.{n}", at=recent))
         db.commit()
         sign_in(client, member)  # from an address that has not failed: it is let in
@@ -83,7 +100,7 @@ class TestSignIn:
     ) -> None:
         member = make_member(db)
         recent = utcnow() - timedelta(seconds=1)
-        for n in range(service.ACCOUNT_SLOW_AFTER):
+        for n in range(signin.ACCOUNT_SLOW_AFTER):
             db.add(SignInFailure(email=member.email, address=f"198.51.100.{n}", at=recent))
         db.add(SignInFailure(email=member.email, address="testclient", at=recent))
         db.commit()
@@ -97,7 +114,7 @@ class TestSignIn:
         member = make_member(db)
         answers = []
         for email in (member.email, "nadie@mesa.example"):
-            for _ in range(service.LOCK_AFTER + 1):
+            for _ in range(signin.LOCK_AFTER + 1):
                 last = post_form(client, "/sign-in", {"email": email, "password": "equivocada!"})
             # The seconds left may differ by one: the words may not.
             answers.append((last.status_code, re.sub(r"\d+", "N", last.text.replace(email, "E"))))
@@ -106,8 +123,8 @@ class TestSignIn:
 
     def test_the_lock_ends_after_the_window(self, client: TestClient, db: Session) -> None:
         member = make_member(db)
-        long_ago = utcnow() - service.FAILURE_WINDOW - timedelta(minutes=1)
-        for _ in range(service.LOCK_AFTER):
+        long_ago = utcnow() - signin.FAILURE_WINDOW - timedelta(minutes=1)
+        for _ in range(signin.LOCK_AFTER):
             db.add(SignInFailure(email=member.email, address="testclient", at=long_ago))
         db.commit()
         sign_in(client, member)
@@ -117,7 +134,7 @@ class TestSignIn:
     ) -> None:
         member = make_member(db)
         recent = utcnow() - timedelta(minutes=10)
-        for n in range(service.ADDRESS_LIMIT):
+        for n in range(signin.ADDRESS_LIMIT):
             db.add(SignInFailure(email=f"otro{n}@mesa.example", address="testclient", at=recent))
         db.commit()
         response = post_form(client, "/sign-in", {"email": member.email, "password": PASSWORD})

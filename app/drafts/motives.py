@@ -8,8 +8,7 @@ from app.core.i18n import N_, _
 from app.core.text import TextField, required_reason
 from app.drafts import service as drafts
 from app.drafts.editing import StaleVersion
-from app.drafts.models import Draft
-from app.export.models import Motives
+from app.drafts.models import Draft, Motives
 from app.members.models import Member
 
 SECTIONS = {
@@ -32,6 +31,7 @@ def revise(
     session: Session,
     author: Member,
     draft: Draft,
+    *,
     expected_version: int,
     fundamentos: str,
     efecto_vigencia: str,

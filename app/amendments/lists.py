@@ -1,0 +1,229 @@
+"""What is pending and what was decided, for reading: a draft's amendments, the merge queue
+with what accepting each would do now, and a member's own contributions. Nothing here changes a row.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, func, select
+
+from app.amendments import merging
+from app.amendments.models import Amendment, AmendmentKind, AmendmentStatus
+from app.core.pagination import Page, PageRequest, paginate
+from app.drafts import diffing
+from app.drafts import service as drafts
+from app.drafts.models import Draft, Provision
+from app.members.models import Member
+
+PAGE_SIZE = 25
+
+
+# Lists ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class AmendmentRow:
+    amendment: Amendment
+    author: str
+    organization: str
+    sector: str
+    uid: str
+
+
+def list_amendments(
+    session: Session,
+    draft: Draft,
+    *,
+    status: str | None = None,
+    provision_id: int | None = None,
+    author_id: int | None = None,
+    sector: str | None = None,
+    paging: PageRequest | None = None,
+) -> Page[AmendmentRow]:
+    """A draft's amendments, newest first, with their authors: two queries."""
+    conditions = [Amendment.draft_id == draft.id]
+    if status:
+        conditions.append(Amendment.status == status)
+    if provision_id is not None:
+        conditions.append(Amendment.provision_id == provision_id)
+    if author_id is not None:
+        conditions.append(Amendment.author_id == author_id)
+    if sector:
+        conditions.append(Member.sector == sector)
+    found = paginate(
+        session,
+        select(Amendment, Member, Provision.uid)
+        .join(Member, col(Member.id) == Amendment.author_id)
+        .join(Provision, col(Provision.id) == Amendment.provision_id)
+        .where(*conditions)
+        .order_by(col(Amendment.id).desc()),
+        paging or PageRequest(per_page=PAGE_SIZE),
+    )
+    rows = [AmendmentRow(a, m.name, m.organization, m.sector, uid) for a, m, uid in found.items]
+    return Page(rows, found.total, found.page, found.per_page)
+
+
+# The merge queue --------------------------------------------------------------------------------
+
+
+@dataclass
+class QueueItem:
+    amendment: Amendment
+    author: str
+    organization: str
+    sector: str
+    outcome: str  # fast_forward, clean, obsolete, conflict; "insert" / "delete" for those kinds
+    base_text: str
+    proposed_text: str
+    merged_text: str | None
+    competes_with: list[int]  # other pending amendments editing the same passage
+    # What accepting it would change: from the current text once rebased, else from its base.
+    ops: list[tuple[diffing.Op, str]]
+
+
+@dataclass
+class QueueGroup:
+    entry: drafts.OutlineEntry
+    current_text: str
+    items: list[QueueItem]
+
+
+@dataclass
+class Queue:
+    groups: list[QueueGroup]
+    page: int
+    pages: int
+    clauses: int
+    pending: int
+
+
+def merge_queue(session: Session, draft: Draft, *, page: int, per_page: int) -> Queue:
+    """Pending amendments grouped by clause in document order, each with what accepting it
+    would do now. A fixed number of queries per page, whatever the number of amendments."""
+    outline = drafts.load_outline(session, draft)
+    order = {entry.id: index for index, entry in enumerate(outline.entries)}
+    counts = dict(
+        session.exec(
+            select(Amendment.provision_id, func.count())
+            .where(Amendment.draft_id == draft.id, Amendment.status == AmendmentStatus.SUBMITTED)
+            .group_by(col(Amendment.provision_id))
+        ).all()
+    )
+    clause_ids = sorted((pid for pid in counts if pid in order), key=order.__getitem__)
+    pages = max(1, -(-len(clause_ids) // per_page))
+    page = min(max(1, page), pages)
+    shown = clause_ids[(page - 1) * per_page : page * per_page]
+    rows = session.exec(
+        select(Amendment, Member)
+        .join(Member, col(Member.id) == Amendment.author_id)
+        .where(
+            col(Amendment.provision_id).in_(shown), Amendment.status == AmendmentStatus.SUBMITTED
+        )
+        .order_by(col(Amendment.id))
+    ).all()
+    entries = {entry.id: entry for entry in outline.entries if entry.id in set(shown)}
+    wanted = {(e.id, e.version) for e in entries.values()} | {
+        (a.provision_id, a.base_version) for a, _m in rows if a.base_version is not None
+    }
+    texts = {key: text for key, (_heading, text) in drafts.version_texts(session, wanted).items()}
+    groups: dict[int, QueueGroup] = {
+        pid: QueueGroup(entries[pid], texts[(pid, entries[pid].version)], []) for pid in shown
+    }
+    for amendment, author in rows:
+        group = groups[amendment.provision_id]
+        base_text = texts.get((amendment.provision_id, amendment.base_version or 0), "")
+        outcome, merged, ops = amendment.kind, None, []
+        if amendment.kind == AmendmentKind.MODIFY and amendment.text is not None:
+            result = merging.rebase(base_text, amendment.text, group.current_text)
+            outcome, merged = result.outcome, result.text
+        if amendment.kind == AmendmentKind.MODIFY:
+            ops = (
+                diffing.word_diff(group.current_text, merged)
+                if merged
+                else diffing.word_diff(base_text, amendment.text or "")
+            )
+        group.items.append(
+            QueueItem(
+                amendment,
+                author.name,
+                author.organization,
+                author.sector,
+                outcome,
+                base_text,
+                amendment.text or "",
+                merged,
+                [],
+                ops,
+            )
+        )
+    for group in groups.values():
+        _mark_competing(group.items)
+    return Queue(list(groups.values()), page, pages, len(clause_ids), sum(counts.values()))
+
+
+def _mark_competing(items: list[QueueItem]) -> None:
+    """Notes, for each pending amendment of a clause, the others it competes with."""
+    edits = {
+        id(item): merging.edits(item.base_text, item.proposed_text)
+        for item in items
+        if item.amendment.kind == AmendmentKind.MODIFY
+    }
+    for item in items:
+        item.competes_with = [
+            other.amendment.id
+            for other in items
+            if other is not item and other.amendment.id and _compete(item, other, edits)
+        ]
+
+
+def _compete(a: QueueItem, b: QueueItem, edits: dict[int, list[merging.Edit]]) -> bool:
+    """Deleting a clause competes with any other change to it; two modifications compete when
+    their edits of the same base touch one passage."""
+    kinds = {a.amendment.kind, b.amendment.kind}
+    if AmendmentKind.DELETE in kinds:
+        return AmendmentKind.INSERT not in kinds
+    if kinds != {AmendmentKind.MODIFY} or a.amendment.base_version != b.amendment.base_version:
+        return False
+    return merging.collide(edits[id(a)], edits[id(b)])
+
+
+def with_authors(session: Session, draft: Draft) -> Sequence[tuple[Amendment, Member, str]]:
+    """Every amendment of a draft in order, with its author and its provision's uid."""
+    return session.exec(
+        select(Amendment, Member, Provision.uid)
+        .join(Member, col(Member.id) == Amendment.author_id)
+        .join(Provision, col(Provision.id) == Amendment.provision_id)
+        .where(Amendment.draft_id == draft.id)
+        .order_by(col(Amendment.id))
+    ).all()
+
+
+# A member's own contributions -------------------------------------------------------------------
+
+
+@dataclass
+class Contribution:
+    amendment: Amendment
+    draft: Draft
+    uid: str
+    label: str
+
+
+def contributions(session: Session, member: Member, page: int = 1) -> list[Contribution]:
+    rows = session.exec(
+        select(Amendment, Draft, Provision.uid)
+        .join(Draft, col(Draft.id) == Amendment.draft_id)
+        .join(Provision, col(Provision.id) == Amendment.provision_id)
+        .where(Amendment.author_id == member.id)
+        .order_by(col(Amendment.id).desc())
+        .offset((max(1, page) - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    ).all()
+    labels: dict[int, dict[str, str]] = {}
+    for _amendment, draft, _uid in rows:
+        if draft.id not in labels:
+            assert draft.id is not None
+            labels[draft.id] = {
+                e.uid: e.label.text for e in drafts.load_outline(session, draft).entries
+            }
+    return [Contribution(a, d, uid, labels[d.id or 0].get(uid, "—")) for a, d, uid in rows]

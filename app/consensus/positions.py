@@ -1,0 +1,179 @@
+"""Positions: each member's one current stance on a clause, recorded on its current version.
+
+Every recording is also appended to the history (PositionRecord), which round results read.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlmodel import Session, col, select
+
+from app.audit import service as audit
+from app.audit.service import actor_of
+from app.consensus import rules
+from app.consensus.models import Position, PositionRecord
+from app.consensus.rounds import in_open_round
+from app.consensus.service import get_rule
+from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
+from app.core.i18n import N_, _
+from app.core.models import utcnow
+from app.core.text import TextField
+from app.drafts import service as drafts
+from app.drafts.models import Draft
+from app.members.models import Member
+
+POSITION_REASON = TextField("reason", N_("Reason"), 2_000)
+
+
+class PositionOnStaleVersion(Conflict):
+    code = "stale_version"
+
+
+class RoundsRequired(Forbidden):
+    code = "round_required"
+
+
+def record_position(
+    session: Session,
+    member: Member,
+    draft: Draft,
+    entry: drafts.OutlineEntry,
+    *,
+    stance: str,
+    reason: str | None,
+    version: int,
+) -> Position:
+    drafts.ensure_open(draft)
+    if not entry.is_clause:
+        raise InvalidInput(_("Positions are taken on articles and dispositions."))
+    if stance not in set(rules.Stance):
+        raise InvalidInput(_("Unknown position: %(stance)s", stance=stance), field="stance")
+    reason = POSITION_REASON.clean(reason) or None
+    if stance in rules.REASON_REQUIRED and not reason:
+        raise InvalidInput(
+            _("Say why: a reason is required with reservations, an objection or a block."),
+            field="reason",
+        )
+    if version != entry.version:
+        raise PositionOnStaleVersion(
+            _(
+                "%(label)s is now at version %(current)s: read it again and take your position on "
+                "the current text.",
+                label=entry.label.text,
+                current=entry.version,
+            ),
+            current_version=entry.version,
+        )
+    if get_rule(session, draft).requires_rounds and not in_open_round(session, entry):
+        raise RoundsRequired(
+            _(
+                "Positions on this draft are taken in consensus rounds, and no round is open for "
+                "%(label)s.",
+                label=entry.label.text,
+            )
+        )
+    assert draft.id is not None and member.id is not None
+    # One member's concurrent positions queue on their member row, so a twin of the first one
+    # finds it and updates it instead of breaking the one-position-per-clause constraint.
+    session.exec(select(Member.id).where(Member.id == member.id).with_for_update()).one()
+    position = session.exec(
+        select(Position)
+        .where(Position.member_id == member.id, Position.provision_id == entry.id)
+        .with_for_update()
+    ).first()
+    if position is None:
+        position = Position(
+            draft_id=draft.id,
+            provision_id=entry.id,
+            member_id=member.id,
+            version=version,
+            stance=stance,
+        )
+    position.version, position.stance, position.reason = version, stance, reason
+    position.updated_at = utcnow()
+    session.add(position)
+    session.add(
+        PositionRecord(
+            draft_id=draft.id,
+            provision_id=entry.id,
+            member_id=member.id,
+            version=version,
+            stance=stance,
+            reason=reason,
+        )
+    )
+    session.flush()
+    audit.record(
+        session,
+        actor_of(member),
+        "position.recorded",
+        f"provision:{entry.uid}",
+        draft_id=draft.id,
+        details={
+            "label": entry.label.text,
+            "stance": stance,
+            "version": version,
+            "reason": reason or "",
+        },
+    )
+    return position
+
+
+def confirm_position(
+    session: Session, member: Member, draft: Draft, entry: drafts.OutlineEntry
+) -> Position:
+    """One click: the same stance and reason, now on the current text."""
+    position = my_position(session, member, entry)
+    if position is None:
+        raise NotFound(_("You have no position on %(label)s to confirm.", label=entry.label.text))
+    return record_position(
+        session,
+        member,
+        draft,
+        entry,
+        stance=position.stance,
+        reason=position.reason,
+        version=entry.version,
+    )
+
+
+def my_position(session: Session, member: Member, entry: drafts.OutlineEntry) -> Position | None:
+    return session.exec(
+        select(Position).where(Position.member_id == member.id, Position.provision_id == entry.id)
+    ).first()
+
+
+@dataclass
+class PositionView:
+    name: str
+    organization: str
+    sector: str
+    stance: str
+    reason: str | None
+    version: int
+    stale: bool
+
+
+def positions_by_sector(
+    session: Session, entry: drafts.OutlineEntry
+) -> dict[str, list[PositionView]]:
+    rows = session.exec(
+        select(Position, Member)
+        .join(Member, col(Member.id) == Position.member_id)
+        .where(Position.provision_id == entry.id, col(Member.is_active).is_(True))
+        .order_by(col(Member.sector), col(Member.name))
+    ).all()
+    grouped: dict[str, list[PositionView]] = defaultdict(list)
+    for position, member in rows:
+        grouped[member.sector].append(
+            PositionView(
+                member.name,
+                member.organization,
+                member.sector,
+                position.stance,
+                position.reason,
+                position.version,
+                position.version != entry.version,
+            )
+        )
+    return dict(grouped)
