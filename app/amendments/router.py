@@ -2,11 +2,12 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session, select
 
 from app.amendments import lists, service
+from app.amendments.deps import Amender, Merger
 from app.amendments.models import Amendment, AmendmentKind, AmendmentSource, AmendmentStatus
 from app.amendments.schemas import (
     MAX_SOURCES,
@@ -28,14 +29,11 @@ from app.drafts import diffing, editing
 from app.drafts import service as drafts
 from app.drafts.deps import DraftDep, load_draft
 from app.drafts.models import Draft, Provision
-from app.members.deps import OptionalMember, require
+from app.members.deps import OptionalMember
 from app.members.models import Member, Sector
-from app.members.permissions import Permission
 
 api = APIRouter(prefix="/api/v1", tags=["amendments"])
 pages = APIRouter(include_in_schema=False)
-Amender = Annotated[Member, Depends(require(Permission.AMEND))]
-Merger = Annotated[Member, Depends(require(Permission.MERGE))]
 QUEUE_CLAUSES_PER_PAGE = 10
 
 

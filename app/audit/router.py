@@ -5,14 +5,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
-from sqlmodel import col, select
 
 from app.audit import service
 from app.core.bounds import MAX_INT
 from app.core.db import SessionDep
 from app.core.pagination import PageParams, paginate, set_list_headers
 from app.core.templating import render
-from app.drafts.models import Draft
+from app.drafts.deps import readable_drafts
 from app.members.deps import OptionalMember
 from app.members.models import Member
 from app.members.permissions import Permission, can
@@ -48,12 +47,9 @@ def viewer(member: Member | None) -> service.Viewer:
     return member.id
 
 
-def readable_drafts(session: SessionDep, member: Member | None) -> list[int | None]:
+def readable_draft_ids(session: SessionDep, member: Member | None) -> list[int | None]:
     """Events of private drafts are for members only."""
-    query = select(Draft.id)
-    if member is None:
-        query = query.where(col(Draft.is_public).is_(True))
-    return list(session.exec(query).all())
+    return [draft.id for draft in readable_drafts(session, member)]
 
 
 @api.get("/audit")
@@ -66,7 +62,7 @@ def audit_events(
     after: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
 ) -> list[EventPublic]:
     query = service.events_query(
-        viewer=viewer(member), after=after, draft_ids=readable_drafts(session, member)
+        viewer=viewer(member), after=after, draft_ids=readable_draft_ids(session, member)
     )
     page = paginate(session, query, paging)
     set_list_headers(request, response, page)
@@ -112,7 +108,7 @@ def record_page(
         action=action or None,
         object=object or None,
         actor_id=actor,
-        draft_ids=readable_drafts(session, member),
+        draft_ids=readable_draft_ids(session, member),
     )
     more = len(events) > PAGE_SIZE
     events = events[:PAGE_SIZE]

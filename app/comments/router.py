@@ -2,11 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from app.audit.service import utc_iso
 from app.comments import service
+from app.comments.deps import Commenter, Moderator
 from app.comments.models import Comment
 from app.comments.schemas import CommentBody, CommentPublic
 from app.core.bounds import MAX_INT, IdPath
@@ -17,15 +18,10 @@ from app.core.pagination import PageParams, set_list_headers
 from app.drafts import service as drafts
 from app.drafts.deps import DraftDep
 from app.drafts.models import Draft, Provision
-from app.members.deps import require
-from app.members.models import Member
-from app.members.permissions import Permission
 from app.pages.article import render_article_page
 
 api = APIRouter(prefix="/api/v1", tags=["comments"])
 pages = APIRouter(include_in_schema=False)
-Commenter = Annotated[Member, Depends(require(Permission.COMMENT))]
-Moderator = Annotated[Member, Depends(require(Permission.MODERATE))]
 
 
 def _public(view: service.CommentView) -> CommentPublic:

@@ -3,11 +3,12 @@
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from app.consensus import chart, positions, reports, rounds, rules, service
+from app.consensus.deps import RoundRunner, Voter
 from app.core.bounds import MAX_INT, Id, IdPath
 from app.core.db import SessionDep
 from app.core.errors import InvalidInput
@@ -20,15 +21,11 @@ from app.drafts import service as drafts
 from app.drafts.deps import DraftDep
 from app.drafts.models import Draft
 from app.drafts.numbering import CLAUSE_KINDS
-from app.members.deps import require
-from app.members.models import Member, Sector
-from app.members.permissions import Permission
+from app.members.models import Sector
 from app.pages.article import render_article_page
 
 api = APIRouter(prefix="/api/v1", tags=["consensus"])
 pages = APIRouter(include_in_schema=False)
-Voter = Annotated[Member, Depends(require(Permission.TAKE_POSITION))]
-RoundRunner = Annotated[Member, Depends(require(Permission.RUN_ROUNDS))]
 
 
 class PositionBody(BaseModel):

@@ -14,7 +14,7 @@ from app.core.http import see_other
 from app.core.pagination import Page, PageParams, set_list_headers
 from app.core.templating import render
 from app.drafts import diffing, editing, service, snapshots
-from app.drafts.deps import DraftDep
+from app.drafts.deps import DraftDep, Editor, Freezer, readable_drafts
 from app.drafts.models import Phase
 from app.drafts.schemas import (
     ChangePublic,
@@ -35,12 +35,10 @@ from app.drafts.schemas import (
 )
 from app.members.deps import OptionalMember, require
 from app.members.models import Member
-from app.members.permissions import Permission, can
+from app.members.permissions import Permission
 
 api = APIRouter(prefix="/api/v1", tags=["drafts"])
 pages = APIRouter(include_in_schema=False)
-Editor = Annotated[Member, Depends(require(Permission.EDIT))]
-Freezer = Annotated[Member, Depends(require(Permission.SNAPSHOT))]
 Merger = Annotated[Member, Depends(require(Permission.MERGE))]
 
 
@@ -67,8 +65,7 @@ def list_drafts(
 ) -> list[DraftSummary]:
     readable = [
         DraftSummary(slug=d.slug, title=d.title, phase=d.phase)
-        for d in service.list_drafts(session)
-        if d.is_public or can(member.role if member else None, Permission.READ)
+        for d in readable_drafts(session, member)
     ]
     page = Page.of(readable, paging)
     set_list_headers(request, response, page)
@@ -270,12 +267,7 @@ def compare(
 @pages.get("/", response_class=HTMLResponse)
 def drafts_page(request: Request, session: SessionDep, member: OptionalMember) -> HTMLResponse:
     # templates/drafts/list.html: drafts
-    readable = [
-        d
-        for d in service.list_drafts(session)
-        if d.is_public or can(member.role if member else None, Permission.READ)
-    ]
-    return render(request, "drafts/list.html", {"drafts": readable})
+    return render(request, "drafts/list.html", {"drafts": readable_drafts(session, member)})
 
 
 @pages.get("/drafts/{slug}", response_class=HTMLResponse)

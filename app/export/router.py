@@ -3,7 +3,7 @@
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Query, Request, Response
+from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from app.audit.service import list_events
@@ -13,15 +13,12 @@ from app.core.errors import DomainError
 from app.core.http import see_other
 from app.core.templating import render
 from app.drafts import motives, snapshots
-from app.drafts.deps import DraftDep
+from app.drafts.deps import DraftDep, Editor
 from app.export import service
-from app.members.deps import require
-from app.members.models import Member
-from app.members.permissions import Permission
+from app.export.deps import Exporter
 
 api = APIRouter(prefix="/api/v1", tags=["export"])
 pages = APIRouter(include_in_schema=False)
-Exporter = Annotated[Member, Depends(require(Permission.EXPORT))]
 
 
 @api.get("/drafts/{slug}/export", response_class=Response)
@@ -51,9 +48,6 @@ def export(
             **({"X-Mesa-Note": quote(file.note)} if file.note else {}),
         },
     )
-
-
-Editor = Annotated[Member, Depends(require(Permission.EDIT))]
 
 
 @pages.get("/drafts/{slug}/motives", response_class=HTMLResponse)

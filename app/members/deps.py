@@ -94,3 +94,6 @@ def require(permission: Permission) -> Callable[..., Member]:
 
     guard.permission = permission  # type: ignore[attr-defined]  # read by the permission-matrix test
     return guard
+
+
+Admin = Annotated[Member, Depends(require(Permission.MANAGE_MEMBERS))]

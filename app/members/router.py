@@ -2,7 +2,7 @@
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.core.bounds import IdPath
@@ -15,14 +15,14 @@ from app.core.security import SESSION_COOKIE, totp_uri
 from app.core.templating import render
 from app.members import service, signin
 from app.members.deps import (
+    Admin,
     BrowserMember,
     OptionalMember,
     SignedInMember,
     needs_second_factor_setup,
-    require,
 )
 from app.members.models import REGIONS, Gender, Member, Sector
-from app.members.permissions import Permission, Role
+from app.members.permissions import Role
 from app.members.schemas import (
     CodeForm,
     InviteForm,
@@ -35,7 +35,6 @@ from app.members.schemas import (
 
 api = APIRouter(prefix="/api/v1", tags=["members"])
 pages = APIRouter(include_in_schema=False)
-Admin = Annotated[Member, Depends(require(Permission.MANAGE_MEMBERS))]
 
 
 def _session_cookie(request: Request, response: Response, token: str | None) -> None:
