@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from app.amendments import router as amendments_router
+from app.amendments import templating as amendments_templating
 from app.audit import router as audit_router
 from app.comments import router as comments_router
 from app.consensus import router as consensus_router
@@ -116,7 +117,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(CsrfCookieMiddleware, secure=settings.production)
     app.add_middleware(LanguageMiddleware)
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
-    for domain in (drafts_templating, consensus_templating, members_templating):
+    for domain in (
+        drafts_templating,
+        amendments_templating,
+        consensus_templating,
+        members_templating,
+    ):
         domain.register_templates(environment)
 
     app.include_router(core_router.router)

@@ -6,6 +6,7 @@ from enum import StrEnum
 from sqlalchemy import DateTime, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from app.core.i18n import _
 from app.core.models import created_at_field
 
 
@@ -21,6 +22,18 @@ class AmendmentStatus(StrEnum):
     ACCEPTED_MODIFIED = "accepted_modified"  # merged by hand, citing the amendments it draws on
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+
+
+def status_names() -> dict[str, str]:
+    """Each status in the reader's language, as the committee reads them: one table for the
+    pages and the exports."""
+    return {
+        AmendmentStatus.SUBMITTED: _("Pending decision"),
+        AmendmentStatus.ACCEPTED: _("Accepted"),
+        AmendmentStatus.ACCEPTED_MODIFIED: _("Partially accepted"),
+        AmendmentStatus.REJECTED: _("Not accepted"),
+        AmendmentStatus.WITHDRAWN: _("Withdrawn"),
+    }
 
 
 class Amendment(SQLModel, table=True):

@@ -25,7 +25,7 @@ from app.core.errors import DomainError
 from app.core.http import see_other
 from app.core.pagination import PageParams, PageRequest, set_list_headers
 from app.core.templating import render
-from app.drafts import diffing, editing
+from app.drafts import diffing
 from app.drafts import service as drafts
 from app.drafts.deps import DraftDep, load_draft
 from app.drafts.models import Draft, Provision
@@ -201,7 +201,7 @@ def _proposal_form(
     }
     preview = None
     if values["kind"] == AmendmentKind.MODIFY and form:
-        base = editing.version(session, entry, int(values["base_version"]))
+        base = drafts.version(session, entry, int(values["base_version"]))
         preview = diffing.word_diff(base.text, str(values["text"]))
     context = {
         "draft": draft,
@@ -294,7 +294,7 @@ def _amendment_page(
     proposed_ops = None
     if amendment.kind == AmendmentKind.MODIFY and entry is not None:
         assert amendment.base_version is not None and amendment.text is not None
-        base = editing.version(session, entry, amendment.base_version)
+        base = drafts.version(session, entry, amendment.base_version)
         proposed_ops = diffing.word_diff(base.text, amendment.text)
         if amendment.status == AmendmentStatus.SUBMITTED:
             plan = service.merge_plan(session, draft, amendment)

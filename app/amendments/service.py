@@ -89,7 +89,7 @@ def submit_amendment(
             text = heading = None
         else:
             text, heading = editing.clean_text(text or "", heading=heading)
-            base = editing.version(session, entry, base_version)
+            base = drafts.version(session, entry, base_version)
             if (text, heading if heading is not None else base.heading) == (
                 base.text,
                 base.heading,
@@ -198,8 +198,8 @@ def merge_plan(
     """`entry`: the amended clause, when the caller has already looked it up."""
     entry = entry or _entry(session, draft, amendment)
     assert amendment.base_version is not None
-    base = editing.version(session, entry, amendment.base_version)
-    current = editing.version(session, entry, entry.version)
+    base = drafts.version(session, entry, amendment.base_version)
+    current = drafts.version(session, entry, entry.version)
     return _plan(amendment, base, current)
 
 

@@ -29,18 +29,18 @@ ROUND_TITLE = TextField(
 )
 
 
+def round_is_open(round_: ConsensusRound) -> bool:
+    """The one test of an open round: not closed early, and before its deadline."""
+    return round_.closed_at is None and as_utc(round_.deadline) > utcnow()
+
+
 def in_open_round(session: Session, entry: drafts.OutlineEntry) -> bool:
-    now = utcnow()
     rounds = session.exec(
         select(ConsensusRound)
         .join(RoundClause, col(RoundClause.round_id) == ConsensusRound.id)
-        .where(RoundClause.provision_id == entry.id, col(ConsensusRound.closed_at).is_(None))
+        .where(RoundClause.provision_id == entry.id)
     ).all()
-    return any(as_utc(r.deadline) > now for r in rounds)
-
-
-def round_is_open(round_: ConsensusRound) -> bool:
-    return round_.closed_at is None and as_utc(round_.deadline) > utcnow()
+    return any(round_is_open(r) for r in rounds)
 
 
 def round_end(round_: ConsensusRound) -> datetime:
@@ -177,12 +177,7 @@ def round_results(session: Session, draft: Draft, round_: ConsensusRound) -> lis
 
 def awaiting(session: Session, member: Member, draft: Draft) -> list[drafts.OutlineEntry]:
     """Clauses in open rounds on which the member has no current position."""
-    now = utcnow()
-    open_rounds = [
-        r.id
-        for r in list_rounds(session, draft)
-        if r.closed_at is None and as_utc(r.deadline) > now
-    ]
+    open_rounds = [r.id for r in list_rounds(session, draft) if round_is_open(r)]
     if not open_rounds:
         return []
     clause_ids = set(

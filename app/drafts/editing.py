@@ -14,7 +14,7 @@ from sqlmodel import Session, col, select, update
 
 from app.audit import service as audit
 from app.audit.service import actor_of
-from app.core.errors import Conflict, InvalidInput, NotFound
+from app.core.errors import Conflict, InvalidInput
 from app.core.i18n import N_, _
 from app.core.models import utcnow
 from app.core.text import TextField, required_reason
@@ -61,19 +61,6 @@ def versions(session: Session, entry: service.OutlineEntry) -> list[VersionView]
         )
         for v, name in rows
     ]
-
-
-def version(session: Session, entry: service.OutlineEntry, number: int) -> ProvisionVersion:
-    found = session.exec(
-        select(ProvisionVersion).where(
-            ProvisionVersion.provision_id == entry.id, ProvisionVersion.number == number
-        )
-    ).first()
-    if found is None:
-        raise NotFound(
-            _("%(label)s has no version %(number)s.", label=entry.label.text, number=number)
-        )
-    return found
 
 
 def clean_text(text: str, *, heading: str | None) -> tuple[str, str | None]:
@@ -155,7 +142,7 @@ def revise(
         raise InvalidInput(_("Only articles and dispositions have text to revise."))
     text, heading = clean_text(text, heading=heading)
     reason = required_reason(reason)
-    current = version(session, entry, entry.version)
+    current = service.current_version(session, entry)
     heading = current.heading if heading is None else heading
     if expected_version == current.number and (text, heading) == (current.text, current.heading):
         raise InvalidInput(_("Nothing changed: the text and heading are the same."), field="text")

@@ -150,7 +150,7 @@ def diff_versions(
     to: Annotated[int, Query(ge=1, le=MAX_INT)],
 ) -> DiffPublic:
     entry = service.load_outline(session, draft).get(uid)
-    old, new = editing.version(session, entry, from_), editing.version(session, entry, to)
+    old, new = service.version(session, entry, from_), service.version(session, entry, to)
     return DiffPublic(
         from_=from_,
         to=to,
@@ -311,7 +311,7 @@ def diff_page(
     view: str = "inline",
 ) -> HTMLResponse:
     entry = service.load_outline(session, draft).get(uid)
-    old, new = editing.version(session, entry, from_), editing.version(session, entry, to)
+    old, new = service.version(session, entry, from_), service.version(session, entry, to)
     context = {
         "draft": draft,
         "entry": entry,

@@ -192,12 +192,22 @@ def version_texts(
     return {(pid, number): (heading, text) for pid, number, heading, text in rows}
 
 
-def current_version(session: Session, entry: OutlineEntry) -> ProvisionVersion:
-    return session.exec(
+def version(session: Session, entry: OutlineEntry, number: int) -> ProvisionVersion:
+    """Version `number` of a clause, or a 404 naming the clause: the one version lookup."""
+    found = session.exec(
         select(ProvisionVersion).where(
-            ProvisionVersion.provision_id == entry.id, ProvisionVersion.number == entry.version
+            ProvisionVersion.provision_id == entry.id, ProvisionVersion.number == number
         )
-    ).one()
+    ).first()
+    if found is None:
+        raise NotFound(
+            _("%(label)s has no version %(number)s.", label=entry.label.text, number=number)
+        )
+    return found
+
+
+def current_version(session: Session, entry: OutlineEntry) -> ProvisionVersion:
+    return version(session, entry, entry.version)
 
 
 def import_draft(

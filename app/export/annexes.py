@@ -5,25 +5,13 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from app.amendments import lists as amendments
-from app.amendments.models import AmendmentStatus
+from app.amendments.models import AmendmentStatus, status_names
 from app.consensus import reports, rules
-from app.core.i18n import _
 from app.drafts import service as drafts
 from app.drafts.models import Draft
 from app.members.models import sector_names
 
 ANNEXES = ("aportes", "consenso")
-
-
-def dispositions() -> dict[str, str]:
-    """How the matriz de aportes names what happened to each contribution."""
-    return {
-        AmendmentStatus.ACCEPTED: _("Accepted"),
-        AmendmentStatus.ACCEPTED_MODIFIED: _("Partially accepted"),
-        AmendmentStatus.REJECTED: _("Not accepted"),
-        AmendmentStatus.WITHDRAWN: _("Withdrawn"),
-        AmendmentStatus.SUBMITTED: _("Pending decision"),
-    }
 
 
 @dataclass(frozen=True)
@@ -58,7 +46,7 @@ def build(session: Session, draft: Draft, wanted: set[str]) -> Annexes:
     names = sector_names()
     contributions = None
     if "aportes" in wanted:
-        said = dispositions()
+        said = status_names()
         rows = amendments.with_authors(session, draft)
         contributions = [
             Contribution(

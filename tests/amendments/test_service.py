@@ -156,7 +156,7 @@ class TestAccept:
             db, secretariat, draft, amendment, expected_version=1, reason="Mejora la redacción"
         )  # type: ignore[arg-type]
         assert (result.status, result.version) == ("accepted", 2)
-        version = editing.version(db, entry_of(db, draft, "Artículo 2."), 2)
+        version = drafts.version(db, entry_of(db, draft, "Artículo 2."), 2)
         assert (version.text, version.source, version.amendment_id) == (
             new,
             "amendment",
@@ -180,7 +180,7 @@ class TestAccept:
             db, secretariat, draft, second, expected_version=2, reason="Alcance"
         )  # type: ignore[arg-type]
         assert result.status == "accepted"
-        assert editing.version(db, entry_of(db, draft, "Artículo 2."), 3).text == (
+        assert drafts.version(db, entry_of(db, draft, "Artículo 2."), 3).text == (
             "2.1 Se aplica en todo el territorio de la República.\n"
             "2.2 No comprende a la gran minería ni a la mediana."
         )
@@ -212,7 +212,7 @@ class TestAccept:
             sources=[first.id],  # type: ignore[attr-defined]
         )
         assert result.status == "accepted_modified"
-        assert editing.version(db, entry_of(db, draft, "Artículo 2."), 3).text == merged
+        assert drafts.version(db, entry_of(db, draft, "Artículo 2."), 3).text == merged
         cited = db.exec(
             select(AmendmentSource.source_id).where(AmendmentSource.amendment_id == rival.id)
         ).all()  # type: ignore[attr-defined]
