@@ -3,7 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import Response
 
 from app.audit.service import utc_iso
 from app.comments import service
@@ -109,9 +109,12 @@ def comment_edit(
     author: Commenter,
     session: SessionDep,
     body: Annotated[str, Form()] = "",
-) -> RedirectResponse:
+) -> Response:
     comment = service.get_comment(session, comment_id)
-    service.edit_comment(session, author, comment, body)
+    try:
+        service.edit_comment(session, author, comment, body)
+    except DomainError as error:
+        return _refused(request, session, comment, error, action="edit", typed=body)
     session.commit()
     return see_other(_return_to(request, session, comment))
 
@@ -123,11 +126,35 @@ def comment_hide(
     moderator: Moderator,
     session: SessionDep,
     reason: Annotated[str, Form()] = "",
-) -> RedirectResponse:
+) -> Response:
     comment = service.get_comment(session, comment_id)
-    service.hide_comment(session, moderator, comment, reason)
+    try:
+        service.hide_comment(session, moderator, comment, reason)
+    except DomainError as error:
+        return _refused(request, session, comment, error, action="hide", typed=reason)
     session.commit()
     return see_other(_return_to(request, session, comment))
+
+
+def _refused(
+    request: Request,
+    session: SessionDep,
+    comment: Comment,
+    error: DomainError,
+    *,
+    action: str,
+    typed: str,
+) -> Response:
+    """Back to the article, the refused form open beside its comment with what was typed."""
+    session.rollback()
+    draft = session.get(Draft, comment.draft_id)
+    provision = session.get(Provision, comment.provision_id)
+    assert draft is not None and provision is not None
+    refused = {"comment_id": comment.id, "action": action, "value": typed, "error": error.message}
+    return render_article_page(
+        request, draft, provision.uid, session, status=error.status_code,
+        refused_on_comment=refused,
+    )  # fmt: skip
 
 
 def _return_to(request: Request, session: SessionDep, comment: Comment) -> str:

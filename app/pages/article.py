@@ -1,6 +1,8 @@
 """The article page: a clause's text, where it stands, its comments and amendments. The comment
 and position forms re-render it, with what was typed and the problem, when they are refused."""
 
+from typing import Any
+
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from sqlmodel import Session
@@ -26,6 +28,7 @@ def render_article_page(
     status: int = 200,
     comment_form: dict[str, str] | None = None,
     position_form: dict[str, str] | None = None,
+    refused_on_comment: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     """templates/drafts/provision.html. A fixed number of queries whatever the size of the
     draft or of the thread."""
@@ -51,6 +54,8 @@ def render_article_page(
             session, draft, provision_id=entry.id, paging=PageRequest(per_page=10)
         ),
         "comment_form": comment_form or {"body": "", "quote": "", "error": ""},
+        # An edit or a hiding refused: {"comment_id", "action", "value", "error"}.
+        "refused_on_comment": refused_on_comment,
     }
     if entry.is_clause:
         context |= {
