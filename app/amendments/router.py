@@ -3,7 +3,7 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, select
 
 from app.amendments import lists, service
@@ -383,18 +383,27 @@ def reject_submit(
         session.rollback()
         session.refresh(amendment)
         return _amendment_page(
-            request, session, amendment, draft, status=error.status_code, reject_error=error.message
-        )
+            request, session, amendment, draft, status=error.status_code,
+            reject_error=error.message, typed_reject_reason=reason,
+        )  # fmt: skip
     session.commit()
     return see_other(request.app.url_path_for("amendment_page", amendment_id=amendment_id))
 
 
-@pages.post("/amendments/{amendment_id}/withdraw")
+@pages.post("/amendments/{amendment_id}/withdraw", response_model=None)
 def withdraw_submit(
     request: Request, amendment_id: IdPath, author: Amender, session: SessionDep
-) -> RedirectResponse:
-    amendment, _draft = _amendment_and_draft(session, amendment_id, author)
-    service.withdraw(session, author, amendment)
+) -> Response:
+    amendment, draft = _amendment_and_draft(session, amendment_id, author)
+    try:
+        service.withdraw(session, author, amendment)
+    except DomainError as error:
+        session.rollback()
+        session.refresh(amendment)
+        return _amendment_page(
+            request, session, amendment, draft, status=error.status_code,
+            withdraw_error=error.message,
+        )  # fmt: skip
     session.commit()
     return see_other(request.app.url_path_for("amendment_page", amendment_id=amendment_id))
 

@@ -310,3 +310,26 @@ class TestCommentsOnThePage:
         html = client.get(page).text
         assert "«2.2 No comprende a la gran minería.»" in html
         assert "<script>alert(1)</script>" not in html and "&lt;script&gt;" in html
+
+
+class TestRefusedDecisions:
+    def test_a_refused_rejection_keeps_the_reason_typed(
+        self, client: TestClient, db: Session
+    ) -> None:
+        draft = make_draft(db)
+        uid = uid_of(db, draft, "Artículo 2.")
+        amendment = service.submit_amendment(
+            db, make_member(db), draft, kind="modify", target_uid=uid, rationale="Mejor.",
+            base_version=1, text="Otro texto.",
+        )  # fmt: skip
+        db.commit()
+        sign_in(client, make_member(db, role="secretariat"))
+        typed = "No procede " + "x" * 2_000
+        response = client.post(
+            f"/amendments/{amendment.id}/reject",
+            data={"csrf_token": csrf_token(client), "reason": typed},
+        )
+        assert response.status_code == 422
+        assert 'role="alert"' in response.text and f'value="{typed}"' in response.text
+        db.refresh(amendment)
+        assert amendment.status == "submitted"
