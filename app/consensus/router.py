@@ -11,7 +11,7 @@ from app.consensus import chart, positions, reports, rounds, rules, service
 from app.consensus.deps import RoundRunner, Voter
 from app.core.bounds import MAX_INT, Id, IdPath
 from app.core.db import SessionDep
-from app.core.errors import InvalidInput
+from app.core.errors import DomainError, InvalidInput
 from app.core.escaping import csv_text
 from app.core.http import see_other
 from app.core.i18n import TIMEZONE, _
@@ -98,7 +98,7 @@ def position_submit(
         positions.record_position(
             session, member, draft, entry, stance=stance, reason=reason, version=version
         )
-    except (InvalidInput, positions.PositionOnStaleVersion, positions.RoundsRequired) as error:
+    except DomainError as error:
         session.rollback()
         return render_article_page(
             request,
@@ -115,9 +115,16 @@ def position_submit(
 @pages.post("/drafts/{slug}/provisions/{uid}/position/confirm")
 def position_confirm(
     request: Request, draft: DraftDep, uid: str, member: Voter, session: SessionDep
-) -> RedirectResponse:
+) -> Response:
     entry = drafts.load_outline(session, draft).get(uid)
-    positions.confirm_position(session, member, draft, entry)
+    try:
+        positions.confirm_position(session, member, draft, entry)
+    except DomainError as error:
+        session.rollback()
+        return render_article_page(
+            request, draft, uid, session, status=error.status_code,
+            position_form={"stance": "", "reason": "", "error": error.message},
+        )  # fmt: skip
     session.commit()
     return see_other(_article_url(request, draft, uid))
 
@@ -250,21 +257,40 @@ def round_open(
 def round_page(
     request: Request, draft: DraftDep, round_id: IdPath, session: SessionDep
 ) -> HTMLResponse:
+    return _round_page(request, draft, round_id, session)
+
+
+def _round_page(
+    request: Request,
+    draft: Draft,
+    round_id: int,
+    session: SessionDep,
+    *,
+    status: int = 200,
+    error: str = "",
+) -> HTMLResponse:
     round_ = rounds.get_round(session, draft, round_id)
     context = {
+        "error": error,
         "draft": draft,
         "round": round_,
         "is_open": rounds.round_is_open(round_),
         "lines": rounds.round_results(session, draft, round_),
         "explain": rules.explain,
     }
-    return render(request, "consensus/round.html", context)
+    return render(request, "consensus/round.html", context, status_code=status)
 
 
 @pages.post("/drafts/{slug}/rounds/{round_id}/close")
 def round_close(
     request: Request, draft: DraftDep, round_id: IdPath, member: RoundRunner, session: SessionDep
-) -> RedirectResponse:
-    rounds.close_round(session, member, rounds.get_round(session, draft, round_id))
+) -> Response:
+    try:
+        rounds.close_round(session, member, rounds.get_round(session, draft, round_id))
+    except DomainError as error:
+        session.rollback()
+        return _round_page(
+            request, draft, round_id, session, status=error.status_code, error=error.message
+        )
     session.commit()
     return see_other(request.app.url_path_for("round_page", slug=draft.slug, round_id=round_id))

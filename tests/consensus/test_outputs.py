@@ -59,3 +59,25 @@ class TestConsensusSvg:
         root = etree.fromstring(response.content)  # raises on invalid XML
         titles = [t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}title")]
         assert any(title.startswith("Artículo 1. Objeto de la Ley") for title in titles)
+
+
+def test_closing_a_closed_round_says_so_on_the_round_page(client: TestClient, db: Session) -> None:
+    from datetime import timedelta
+
+    from app.consensus import rounds
+    from app.core.models import utcnow
+    from tests.factories import entry_of, make_draft, make_member, post_form, sign_in
+
+    draft = make_draft(db)
+    secretariat = make_member(db, role="secretariat")
+    round_ = rounds.open_round(
+        db, secretariat, draft, title="Ronda 1", deadline=utcnow() + timedelta(days=1),
+        uids=[entry_of(db, draft, "Artículo 1.").uid],
+    )  # fmt: skip
+    db.commit()
+    sign_in(client, secretariat)
+    url = f"/drafts/{draft.slug}/rounds/{round_.id}/close"
+    assert post_form(client, url).status_code == 303
+    again = post_form(client, url)
+    assert again.status_code == 409
+    assert "Ronda 1" in again.text and 'role="alert"' in again.text
