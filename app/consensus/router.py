@@ -154,6 +154,17 @@ def _under(entry: Any, root: Any) -> bool:
 
 @pages.get("/drafts/{slug}/consensus", response_class=HTMLResponse)
 def consensus_page(request: Request, draft: DraftDep, session: SessionDep) -> HTMLResponse:
+    return _consensus_page(request, draft, session)
+
+
+def _consensus_page(
+    request: Request,
+    draft: Draft,
+    session: SessionDep,
+    *,
+    status: int = 200,
+    round_form: dict[str, Any] | None = None,
+) -> HTMLResponse:
     layout, rows = _map(session, draft)
     sectors = sorted(reports.electorate(session).sectors)
     matrix = reports.sector_matrix(session, draft, [entry for entry, _o in rows], sectors)
@@ -166,8 +177,9 @@ def consensus_page(request: Request, draft: DraftDep, session: SessionDep) -> HT
         "rule": service.get_rule(session, draft),
         "rounds": rounds.list_rounds(session, draft),
         "explain": rules.explain,
+        "round_form": round_form or {"title": "", "deadline": "", "clauses": [], "error": ""},
     }
-    return render(request, "consensus/overview.html", context)
+    return render(request, "consensus/overview.html", context, status_code=status)
 
 
 @pages.get("/drafts/{slug}/consensus.svg")
@@ -241,14 +253,24 @@ def round_open(
     title: Annotated[str, Form()] = "",
     deadline: Annotated[str, Form()] = "",
     clauses: Annotated[list[str] | None, Form()] = None,
-) -> RedirectResponse:
+) -> Response:
     try:
-        when = datetime.fromisoformat(deadline)
-    except ValueError:
-        raise InvalidInput(_("Give the deadline as a date and time."), field="deadline") from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=TIMEZONE)  # people type Peru's time
-    round_ = rounds.open_round(session, member, draft, title, when, clauses or [])
+        try:
+            when = datetime.fromisoformat(deadline)
+        except ValueError:
+            raise InvalidInput(
+                _("Give the deadline as a date and time."), field="deadline"
+            ) from None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=TIMEZONE)  # people type Peru's time
+        round_ = rounds.open_round(session, member, draft, title, when, clauses or [])
+    except DomainError as error:
+        session.rollback()
+        typed = {"title": title, "deadline": deadline, "clauses": clauses or []}
+        return _consensus_page(
+            request, draft, session, status=error.status_code,
+            round_form={**typed, "error": error.message},
+        )  # fmt: skip
     session.commit()
     return see_other(request.app.url_path_for("round_page", slug=draft.slug, round_id=round_.id))
 

@@ -81,3 +81,19 @@ def test_closing_a_closed_round_says_so_on_the_round_page(client: TestClient, db
     again = post_form(client, url)
     assert again.status_code == 409
     assert "Ronda 1" in again.text and 'role="alert"' in again.text
+
+
+def test_a_refused_round_keeps_what_was_typed(client: TestClient, db: Session) -> None:
+    from tests.factories import post_form, sign_in
+
+    draft = make_draft(db)
+    sign_in(client, make_member(db, role="secretariat"))
+    uid = uid_of(db, draft, "Artículo 2.")
+    response = post_form(
+        client,
+        f"/drafts/{draft.slug}/rounds",
+        {"title": "Ronda sobre el registro", "deadline": "2020-01-01T10:00", "clauses": uid},
+    )
+    assert response.status_code == 422
+    assert 'value="Ronda sobre el registro"' in response.text
+    assert f'value="{uid}" checked' in response.text and 'role="alert"' in response.text
