@@ -90,14 +90,11 @@ class QueueGroup:
 
 @dataclass
 class Queue:
-    groups: list[QueueGroup]
-    page: int
-    pages: int
-    clauses: int
+    groups: Page[QueueGroup]  # a page of the clauses with pending amendments, in document order
     pending: int
 
 
-def merge_queue(session: Session, draft: Draft, *, page: int, per_page: int) -> Queue:
+def merge_queue(session: Session, draft: Draft, *, paging: PageRequest) -> Queue:
     """Pending amendments grouped by clause in document order, each with what accepting it
     would do now. A fixed number of queries per page, whatever the number of amendments."""
     outline = drafts.load_outline(session, draft)
@@ -110,9 +107,7 @@ def merge_queue(session: Session, draft: Draft, *, page: int, per_page: int) -> 
         ).all()
     )
     clause_ids = sorted((pid for pid in counts if pid in order), key=order.__getitem__)
-    pages = max(1, -(-len(clause_ids) // per_page))
-    page = min(max(1, page), pages)
-    shown = clause_ids[(page - 1) * per_page : page * per_page]
+    shown = Page.of(clause_ids, paging).items
     rows = session.exec(
         select(Amendment, Member)
         .join(Member, col(Member.id) == Amendment.author_id)
@@ -158,7 +153,8 @@ def merge_queue(session: Session, draft: Draft, *, page: int, per_page: int) -> 
         )
     for group in groups.values():
         _mark_competing(group.items)
-    return Queue(list(groups.values()), page, pages, len(clause_ids), sum(counts.values()))
+    page = Page(list(groups.values()), len(clause_ids), paging.page, paging.per_page)
+    return Queue(page, sum(counts.values()))
 
 
 def _mark_competing(items: list[QueueItem]) -> None:
@@ -209,16 +205,17 @@ class Contribution:
     label: str
 
 
-def contributions(session: Session, member: Member, page: int = 1) -> list[Contribution]:
-    rows = session.exec(
+def contributions(session: Session, member: Member, paging: PageRequest) -> Page[Contribution]:
+    found = paginate(
+        session,
         select(Amendment, Draft, Provision.uid)
         .join(Draft, col(Draft.id) == Amendment.draft_id)
         .join(Provision, col(Provision.id) == Amendment.provision_id)
         .where(Amendment.author_id == member.id)
-        .order_by(col(Amendment.id).desc())
-        .offset((max(1, page) - 1) * PAGE_SIZE)
-        .limit(PAGE_SIZE)
-    ).all()
+        .order_by(col(Amendment.id).desc()),
+        paging,
+    )
+    rows = found.items
     labels: dict[int, dict[str, str]] = {}
     for _amendment, draft, _uid in rows:
         if draft.id not in labels:
@@ -226,4 +223,5 @@ def contributions(session: Session, member: Member, page: int = 1) -> list[Contr
             labels[draft.id] = {
                 e.uid: e.label.text for e in drafts.load_outline(session, draft).entries
             }
-    return [Contribution(a, d, uid, labels[d.id or 0].get(uid, "—")) for a, d, uid in rows]
+    items = [Contribution(a, d, uid, labels[d.id or 0].get(uid, "—")) for a, d, uid in rows]
+    return Page(items, found.total, found.page, found.per_page)

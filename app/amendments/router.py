@@ -449,7 +449,7 @@ def queue_page(
     session: SessionDep,
     page: PageQuery = 1,
 ) -> HTMLResponse:
-    queue = lists.merge_queue(session, draft, page=page, per_page=QUEUE_CLAUSES_PER_PAGE)
+    queue = lists.merge_queue(session, draft, paging=PageRequest(page, QUEUE_CLAUSES_PER_PAGE))
     accepted = request.query_params.get("accepted")
     context = {
         "draft": draft,

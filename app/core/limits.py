@@ -4,6 +4,7 @@ in full before a 422), and JSON strings holding a lone UTF-16 surrogate ("\\ud80
 database can store, are refused instead of failing deep inside a query."""
 
 import json
+import re
 from typing import Any
 
 from starlette.exceptions import HTTPException
@@ -14,6 +15,7 @@ from app.core.i18n import _
 # The largest legitimate body is an article text or a merged text (20,000 characters, up to
 # 4 bytes each in UTF-8, escaped in JSON or a form) with its reason: 1 MiB leaves room.
 MAX_BODY_BYTES = 1024 * 1024
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 
 
 class BodyTooLarge(HTTPException):
@@ -70,7 +72,10 @@ class RequestLimitsMiddleware:
                 received.extend(message.get("body", b""))
                 if len(received) > self.max_body_bytes:
                     raise BodyTooLarge()
-                if is_json and not message.get("more_body", False) and received:
+                # Only a body that escapes a surrogate ("\\udXXX") can hold a lone one: the others
+                # are not parsed twice.
+                done = not message.get("more_body", False)
+                if is_json and done and _SURROGATE_ESCAPE.search(received):
                     try:
                         parsed = json.loads(received)
                     except ValueError:

@@ -7,6 +7,7 @@ from app.amendments import lists as amendments
 from app.comments import service as comments
 from app.core.bounds import PageQuery
 from app.core.db import SessionDep
+from app.core.pagination import PageRequest
 from app.core.templating import render
 from app.drafts.deps import DraftDep
 from app.members.deps import SignedInMember
@@ -34,7 +35,9 @@ def contributions_page(
     page: PageQuery = 1,
 ) -> HTMLResponse:
     context = {
-        "amendments": amendments.contributions(session, member, page),
+        "amendments": amendments.contributions(
+            session, member, PageRequest(page, amendments.PAGE_SIZE)
+        ),
         "comments": comments.contributions(session, member),
     }
     return render(request, "amendments/contributions.html", context)

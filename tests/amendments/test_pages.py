@@ -333,3 +333,36 @@ class TestRefusedDecisions:
         assert 'role="alert"' in response.text and f'value="{typed}"' in response.text
         db.refresh(amendment)
         assert amendment.status == "submitted"
+
+
+class TestPagedLists:
+    def test_my_contributions_page_through_every_amendment(
+        self, client: TestClient, db: Session
+    ) -> None:
+        draft = make_draft(db)
+        author = make_member(db)
+        uid = uid_of(db, draft, "Artículo 2.")
+        for n in range(lists.PAGE_SIZE + 2):
+            service.submit_amendment(
+                db, author, draft, kind="modify", target_uid=uid, rationale="Mejor.",
+                base_version=1, text=f"Texto {n}.",
+            )  # fmt: skip
+        db.commit()
+        sign_in(client, author)
+        first = client.get("/me/contributions").text
+        assert 'rel="next"' in first
+        second = client.get("/me/contributions?page=2").text
+        assert second.count('href="/amendments/') == 2
+        assert client.get("/me/contributions?page=9").text.count('href="/amendments/') == 0
+
+    def test_a_queue_page_past_the_end_is_empty(self, client: TestClient, db: Session) -> None:
+        draft = make_draft(db)
+        amendment = service.submit_amendment(
+            db, make_member(db), draft, kind="modify", target_uid=uid_of(db, draft, "Artículo 2."),
+            rationale="Mejor.", base_version=1, text="Otro.",
+        )  # fmt: skip
+        db.commit()
+        sign_in(client, make_member(db, role="secretariat"))
+        link = f'href="/amendments/{amendment.id}"'
+        assert link in client.get(f"/drafts/{draft.slug}/queue").text
+        assert link not in client.get(f"/drafts/{draft.slug}/queue?page=5").text
