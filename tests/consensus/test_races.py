@@ -8,7 +8,7 @@ from app.consensus import positions as consensus_positions
 from app.consensus.models import ConsensusRule, Position, PositionRecord
 from app.core.db import write_session
 from app.members import service as members
-from tests.factories import make_draft, make_member, uid_of
+from tests.factories import make_draft, make_member, token_headers, uid_of
 from tests.races import committed, meet_after, meeting_at_first_write, real_client, together
 
 
@@ -58,11 +58,8 @@ def test_two_first_rules_at_once_one_is_refused_with_409(engine: Engine) -> None
     with committed(engine):
         with write_session(engine) as session:
             draft = make_draft(session, slug="carrera-regla")
-            secretariat = make_member(session, role="secretariat")
-            _token, raw = members.create_api_token(session, secretariat, "api")
-            session.commit()
+            headers = token_headers(session, "secretariat")
             url, draft_id = f"/drafts/{draft.slug}/consensus/rule", draft.id
-        headers = {"Authorization": f"Bearer {raw}"}
         with real_client(engine) as client, meeting_at_first_write(engine):
             responses = together(
                 *(

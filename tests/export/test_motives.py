@@ -14,8 +14,7 @@ from app.drafts import motives, snapshots
 from app.drafts.editing import StaleVersion
 from app.drafts.models import Motives
 from app.export import service as exports
-from app.members import service as members
-from tests.factories import csrf_token, make_draft, make_member, sign_in
+from tests.factories import csrf_token, make_draft, make_member, sign_in, token_headers
 from tests.races import committed, meeting_at_first_write, real_client, together
 
 
@@ -153,11 +152,8 @@ def test_two_saves_of_the_same_version_at_once_one_is_refused_with_409(engine: E
     with committed(engine):
         with write_session(engine) as session:
             draft = make_draft(session, slug="carrera-motivos")
-            secretariat = make_member(session, role="secretariat")
-            _token, raw = members.create_api_token(session, secretariat, "api")
-            session.commit()
+            headers = token_headers(session, "secretariat")
             url, draft_id = f"/drafts/{draft.slug}/motives", draft.id
-        headers = {"Authorization": f"Bearer {raw}"}
         with real_client(engine) as client, meeting_at_first_write(engine):
             responses = together(
                 *(
