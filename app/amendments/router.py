@@ -22,6 +22,7 @@ from app.amendments.schemas import (
 from app.core.bounds import MAX_INT, Id, IdPath, PageQuery, parse_id
 from app.core.db import SessionDep
 from app.core.errors import DomainError
+from app.core.forms import refused
 from app.core.http import see_other
 from app.core.pagination import PageParams, PageRequest, set_list_headers
 from app.core.templating import render
@@ -260,17 +261,9 @@ def propose_submit(
             heading=heading if kind != AmendmentKind.INSERT or heading else None,
         )
     except DomainError as error:
-        session.rollback()
-        return _proposal_form(
-            request,
-            session,
-            draft,
-            uid,
-            kind,
-            status=error.status_code,
-            error=error.message,
-            **form,
-        )
+        return refused(session, error, lambda e: _proposal_form(
+            request, session, draft, uid, kind, status=e.status_code, error=e.message, **form
+        ))  # fmt: skip
     session.commit()
     return see_other(request.app.url_path_for("amendment_page", amendment_id=amendment.id))
 
@@ -351,18 +344,10 @@ def accept_submit(
             sources=sources or [],
         )
     except DomainError as error:
-        session.rollback()
-        session.refresh(amendment)
-        return _amendment_page(
-            request,
-            session,
-            amendment,
-            draft,
-            status=error.status_code,
-            decision_error=error.message,
-            typed_text=text,
-            typed_reason=reason,
-        )
+        return refused(session, error, lambda e: _amendment_page(
+            request, session, amendment, draft, status=e.status_code, decision_error=e.message,
+            typed_text=text, typed_reason=reason,
+        ))  # fmt: skip
     session.commit()
     url = request.app.url_path_for("queue_page", slug=draft.slug)
     return see_other(f"{url}?accepted={amendment.id}#clause-{result.uid}")
@@ -380,12 +365,10 @@ def reject_submit(
     try:
         service.reject(session, merger, amendment, reason)
     except DomainError as error:
-        session.rollback()
-        session.refresh(amendment)
-        return _amendment_page(
-            request, session, amendment, draft, status=error.status_code,
-            reject_error=error.message, typed_reject_reason=reason,
-        )  # fmt: skip
+        return refused(session, error, lambda e: _amendment_page(
+            request, session, amendment, draft, status=e.status_code, reject_error=e.message,
+            typed_reject_reason=reason,
+        ))  # fmt: skip
     session.commit()
     return see_other(request.app.url_path_for("amendment_page", amendment_id=amendment_id))
 
@@ -398,12 +381,9 @@ def withdraw_submit(
     try:
         service.withdraw(session, author, amendment)
     except DomainError as error:
-        session.rollback()
-        session.refresh(amendment)
-        return _amendment_page(
-            request, session, amendment, draft, status=error.status_code,
-            withdraw_error=error.message,
-        )  # fmt: skip
+        return refused(session, error, lambda e: _amendment_page(
+            request, session, amendment, draft, status=e.status_code, withdraw_error=e.message
+        ))  # fmt: skip
     session.commit()
     return see_other(request.app.url_path_for("amendment_page", amendment_id=amendment_id))
 

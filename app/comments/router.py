@@ -13,6 +13,7 @@ from app.comments.schemas import CommentBody, CommentPublic
 from app.core.bounds import MAX_INT, IdPath
 from app.core.db import SessionDep
 from app.core.errors import DomainError
+from app.core.forms import refused
 from app.core.http import see_other
 from app.core.pagination import PageParams, set_list_headers
 from app.drafts import service as drafts
@@ -92,12 +93,10 @@ def comment_submit(
             session, author, draft, entry, body=body, quote=quote or None, parent_id=parent
         )
     except DomainError as error:
-        session.rollback()
-        # Back to the article with what was typed and the problem beside the form.
-        return render_article_page(
-            request, draft, uid, session, status=error.status_code,
-            comment_form={"body": body, "quote": quote, "error": error.message},
-        )  # fmt: skip
+        return refused(session, error, lambda e: render_article_page(
+            request, draft, uid, session, status=e.status_code,
+            comment_form={"body": body, "quote": quote, "error": e.message},
+        ))  # fmt: skip
     session.commit()
     return see_other(_article(request, draft.slug, uid, f"comment-{comment.id}"))
 
@@ -114,7 +113,9 @@ def comment_edit(
     try:
         service.edit_comment(session, author, comment, body)
     except DomainError as error:
-        return _refused(request, session, comment, error, action="edit", typed=body)
+        return refused(session, error, lambda e: _refused_on(
+            request, session, comment, e, action="edit", typed=body
+        ))  # fmt: skip
     session.commit()
     return see_other(_return_to(request, session, comment))
 
@@ -131,12 +132,14 @@ def comment_hide(
     try:
         service.hide_comment(session, moderator, comment, reason)
     except DomainError as error:
-        return _refused(request, session, comment, error, action="hide", typed=reason)
+        return refused(session, error, lambda e: _refused_on(
+            request, session, comment, e, action="hide", typed=reason
+        ))  # fmt: skip
     session.commit()
     return see_other(_return_to(request, session, comment))
 
 
-def _refused(
+def _refused_on(
     request: Request,
     session: SessionDep,
     comment: Comment,
@@ -145,8 +148,7 @@ def _refused(
     action: str,
     typed: str,
 ) -> Response:
-    """Back to the article, the refused form open beside its comment with what was typed."""
-    session.rollback()
+    """The article, the refused form open beside its comment with what was typed."""
     draft = session.get(Draft, comment.draft_id)
     provision = session.get(Provision, comment.provision_id)
     assert draft is not None and provision is not None

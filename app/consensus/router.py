@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
 from app.consensus import chart, positions, reports, rounds, rules, service
@@ -13,6 +13,7 @@ from app.core.bounds import MAX_INT, Id, IdPath
 from app.core.db import SessionDep
 from app.core.errors import DomainError, InvalidInput
 from app.core.escaping import csv_text
+from app.core.forms import refused
 from app.core.http import see_other
 from app.core.i18n import TIMEZONE, _
 from app.core.pagination import Page, PageParams, set_list_headers
@@ -99,15 +100,10 @@ def position_submit(
             session, member, draft, entry, stance=stance, reason=reason, version=version
         )
     except DomainError as error:
-        session.rollback()
-        return render_article_page(
-            request,
-            draft,
-            uid,
-            session,
-            status=error.status_code,
-            position_form={"stance": stance, "reason": reason, "error": error.message},
-        )
+        return refused(session, error, lambda e: render_article_page(
+            request, draft, uid, session, status=e.status_code,
+            position_form={"stance": stance, "reason": reason, "error": e.message},
+        ))  # fmt: skip
     session.commit()
     return see_other(_article_url(request, draft, uid))
 
@@ -120,11 +116,10 @@ def position_confirm(
     try:
         positions.confirm_position(session, member, draft, entry)
     except DomainError as error:
-        session.rollback()
-        return render_article_page(
-            request, draft, uid, session, status=error.status_code,
-            position_form={"stance": "", "reason": "", "error": error.message},
-        )  # fmt: skip
+        return refused(session, error, lambda e: render_article_page(
+            request, draft, uid, session, status=e.status_code,
+            position_form={"stance": "", "reason": "", "error": e.message},
+        ))  # fmt: skip
     session.commit()
     return see_other(_article_url(request, draft, uid))
 
@@ -164,6 +159,7 @@ def _consensus_page(
     *,
     status: int = 200,
     round_form: dict[str, Any] | None = None,
+    rule_form: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     layout, rows = _map(session, draft)
     sectors = sorted(reports.electorate(session).sectors)
@@ -178,6 +174,8 @@ def _consensus_page(
         "rounds": rounds.list_rounds(session, draft),
         "explain": rules.explain,
         "round_form": round_form or {"title": "", "deadline": "", "clauses": [], "error": ""},
+        # A refused rule: what was typed and the problem; else the form shows the rule in force.
+        "rule_form": rule_form,
     }
     return render(request, "consensus/overview.html", context, status_code=status)
 
@@ -219,17 +217,29 @@ def rule_submit(
     broad_support_share: Annotated[int, Form(ge=0, le=MAX_INT)] = 75,
     require_sector_coverage: Annotated[bool, Form()] = False,
     requires_rounds: Annotated[bool, Form()] = False,
-) -> RedirectResponse:
+) -> Response:
     try:
-        rule = rules.Rule(
-            quorum / 100, require_sector_coverage, broad_support_share / 100, requires_rounds
-        )
-    except ValueError:
-        raise InvalidInput(
-            _("The quorum must be between 1 and 100 % and the share for broad support between "
-              "50 and 100 %.")
-        ) from None  # fmt: skip
-    service.set_rule(session, member, draft, rule)
+        try:
+            rule = rules.Rule(
+                quorum / 100, require_sector_coverage, broad_support_share / 100, requires_rounds
+            )
+        except ValueError:
+            raise InvalidInput(
+                _("The quorum must be between 1 and 100 % and the share for broad support "
+                  "between 50 and 100 %.")
+            ) from None  # fmt: skip
+        service.set_rule(session, member, draft, rule)
+    except DomainError as error:
+        typed = {
+            "quorum": quorum,
+            "broad_support_share": broad_support_share,
+            "require_sector_coverage": require_sector_coverage,
+            "requires_rounds": requires_rounds,
+            "error": error.message,
+        }
+        return refused(session, error, lambda e: _consensus_page(
+            request, draft, session, status=e.status_code, rule_form=typed
+        ))  # fmt: skip
     session.commit()
     return see_other(request.app.url_path_for("consensus_page", slug=draft.slug) + "#rule")
 
@@ -265,12 +275,10 @@ def round_open(
             when = when.replace(tzinfo=TIMEZONE)  # people type Peru's time
         round_ = rounds.open_round(session, member, draft, title, when, clauses or [])
     except DomainError as error:
-        session.rollback()
         typed = {"title": title, "deadline": deadline, "clauses": clauses or []}
-        return _consensus_page(
-            request, draft, session, status=error.status_code,
-            round_form={**typed, "error": error.message},
-        )  # fmt: skip
+        return refused(session, error, lambda e: _consensus_page(
+            request, draft, session, status=e.status_code, round_form={**typed, "error": e.message}
+        ))  # fmt: skip
     session.commit()
     return see_other(request.app.url_path_for("round_page", slug=draft.slug, round_id=round_.id))
 
@@ -310,9 +318,8 @@ def round_close(
     try:
         rounds.close_round(session, member, rounds.get_round(session, draft, round_id))
     except DomainError as error:
-        session.rollback()
-        return _round_page(
-            request, draft, round_id, session, status=error.status_code, error=error.message
-        )
+        return refused(session, error, lambda e: _round_page(
+            request, draft, round_id, session, status=e.status_code, error=e.message
+        ))  # fmt: skip
     session.commit()
     return see_other(request.app.url_path_for("round_page", slug=draft.slug, round_id=round_id))

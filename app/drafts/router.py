@@ -1,5 +1,6 @@
 """Drafts over HTTP: the JSON API and the pages. HTTP only; rules live in the service modules."""
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
@@ -10,6 +11,7 @@ from app.consensus import reports, rules
 from app.core.bounds import MAX_INT
 from app.core.db import SessionDep
 from app.core.errors import DomainError
+from app.core.forms import refused
 from app.core.http import see_other
 from app.core.pagination import Page, PageParams, set_list_headers
 from app.core.templating import render
@@ -274,6 +276,18 @@ def drafts_page(request: Request, session: SessionDep, member: OptionalMember) -
 def contents_page(
     request: Request, draft: DraftDep, session: SessionDep, since: str = ""
 ) -> HTMLResponse:
+    return _contents_page(request, session, draft, since=since)
+
+
+def _contents_page(
+    request: Request,
+    session: SessionDep,
+    draft: Any,
+    *,
+    since: str = "",
+    status: int = 200,
+    phase_error: str = "",
+) -> HTMLResponse:
     outline = service.load_outline(session, draft)
     all_snapshots = snapshots.list_snapshots(session, draft)
     changed: dict[str, str] | None = None
@@ -289,8 +303,9 @@ def contents_page(
         "snapshots": all_snapshots,
         "since": since_snapshot,
         "changed": changed,
+        "phase_error": phase_error,
     }
-    return render(request, "drafts/contents.html", context)
+    return render(request, "drafts/contents.html", context, status_code=status)
 
 
 @pages.get("/drafts/{slug}/provisions/{uid}/history", response_class=HTMLResponse)
@@ -376,26 +391,36 @@ def edit_submit(
             reason=reason,
         )
     except DomainError as error:
-        session.rollback()
         form = {"text": text, "heading": heading, "reason": reason}
-        return _edit_form(
-            request,
-            session,
-            draft,
-            uid,
-            status=error.status_code,
-            error=error.message,
-            form=form,
+        return refused(session, error, lambda e: _edit_form(
+            request, session, draft, uid, status=e.status_code, error=e.message, form=form,
             submitted_version=expected_version,
-        )
+        ))  # fmt: skip
     session.commit()
     url = request.app.url_path_for("provision_page", slug=draft.slug, uid=uid)
     return see_other(url + "?notice=revised")
 
 
-def _structure_result(
-    request: Request, draft: Any, result: editing.StructuralResult, action: str
-) -> HTMLResponse:
+def _change_structure(
+    request: Request,
+    session: SessionDep,
+    draft: Any,
+    uid: str,
+    change: Callable[[], editing.StructuralResult],
+    *,
+    action: str,
+    refused_as: str,
+    **kept: Any,
+) -> Response:
+    """Insert, delete and move answer alike: what changed (labels included), or the edit page
+    again with the error beside the refused form."""
+    try:
+        result = change()
+    except DomainError as error:
+        return refused(session, error, lambda e: _edit_form(
+            request, session, draft, uid, status=e.status_code, **{refused_as: e.message}, **kept
+        ))  # fmt: skip
+    session.commit()
     context = {"draft": draft, "result": result, "action": action}
     return render(request, "drafts/structure_done.html", context)
 
@@ -412,30 +437,17 @@ def insert_submit(
     heading: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
 ) -> Response:
-    try:
-        result = editing.insert_provision(
-            session,
-            editor,
-            draft,
-            kind=kind,
-            after_uid=uid,
-            heading=heading,
-            text=text,
+    def insert() -> editing.StructuralResult:
+        return editing.insert_provision(
+            session, editor, draft, kind=kind, after_uid=uid, heading=heading, text=text,
             reason=reason,
-        )
-    except DomainError as error:
-        session.rollback()
-        return _edit_form(
-            request,
-            session,
-            draft,
-            uid,
-            status=error.status_code,
-            insert_error=error.message,
-            insert_form={"text": text, "heading": heading, "reason": reason, "kind": kind},
-        )
-    session.commit()
-    return _structure_result(request, draft, result, "inserted")
+        )  # fmt: skip
+
+    form = {"text": text, "heading": heading, "reason": reason, "kind": kind}
+    return _change_structure(
+        request, session, draft, uid, insert, action="inserted", refused_as="insert_error",
+        insert_form=form,
+    )  # fmt: skip
 
 
 @pages.post("/drafts/{slug}/provisions/{uid}/delete", response_model=None)
@@ -447,15 +459,12 @@ def delete_submit(
     session: SessionDep,
     reason: Annotated[str, Form()] = "",
 ) -> Response:
-    try:
-        result = editing.delete_provision(session, editor, draft, uid=uid, reason=reason)
-    except DomainError as error:
-        session.rollback()
-        return _edit_form(
-            request, session, draft, uid, status=error.status_code, delete_error=error.message
-        )
-    session.commit()
-    return _structure_result(request, draft, result, "deleted")
+    def delete() -> editing.StructuralResult:
+        return editing.delete_provision(session, editor, draft, uid=uid, reason=reason)
+
+    return _change_structure(
+        request, session, draft, uid, delete, action="deleted", refused_as="delete_error"
+    )
 
 
 @pages.post("/drafts/{slug}/provisions/{uid}/move", response_model=None)
@@ -468,17 +477,14 @@ def move_submit(
     after: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
 ) -> Response:
-    try:
-        result = editing.move_provision(
+    def move() -> editing.StructuralResult:
+        return editing.move_provision(
             session, editor, draft, uid=uid, after_uid=after, reason=reason
         )
-    except DomainError as error:
-        session.rollback()
-        return _edit_form(
-            request, session, draft, uid, status=error.status_code, move_error=error.message
-        )
-    session.commit()
-    return _structure_result(request, draft, result, "moved")
+
+    return _change_structure(
+        request, session, draft, uid, move, action="moved", refused_as="move_error"
+    )
 
 
 @pages.post("/drafts/{slug}/phase")
@@ -488,8 +494,13 @@ def change_phase(
     merger: Merger,
     session: SessionDep,
     phase: Annotated[str, Form()] = Phase.OPEN,
-) -> RedirectResponse:
-    service.set_phase(session, actor_of(merger), draft, phase)
+) -> Response:
+    try:
+        service.set_phase(session, actor_of(merger), draft, phase)
+    except DomainError as error:
+        return refused(session, error, lambda e: _contents_page(
+            request, session, draft, status=e.status_code, phase_error=e.message
+        ))  # fmt: skip
     session.commit()
     return see_other(request.app.url_path_for("contents_page", slug=draft.slug))
 
@@ -520,8 +531,9 @@ def freeze_submit(
     try:
         snapshot = snapshots.freeze_snapshot(session, member, draft, label)
     except DomainError as error:
-        session.rollback()
-        return _snapshots_page(request, session, draft, error.status_code, error=error.message)
+        return refused(session, error, lambda e: _snapshots_page(
+            request, session, draft, e.status_code, error=e.message, label=label
+        ))  # fmt: skip
     session.commit()
     url = request.app.url_path_for("snapshot_page", slug=draft.slug, snapshot_id=snapshot.id)
     return see_other(url)

@@ -1,6 +1,6 @@
 """Exports over HTTP."""
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request, Response
@@ -10,10 +10,12 @@ from app.audit.service import list_events
 from app.core.bounds import MAX_INT
 from app.core.db import SessionDep, WriteSessionDep
 from app.core.errors import DomainError
+from app.core.forms import refused
 from app.core.http import see_other
 from app.core.templating import render
 from app.drafts import motives, snapshots
 from app.drafts.deps import DraftDep, Editor
+from app.drafts.models import Draft
 from app.export import service
 from app.export.deps import Exporter
 
@@ -52,9 +54,14 @@ def export(
 
 @pages.get("/drafts/{slug}/motives", response_class=HTMLResponse)
 def motives_page(request: Request, draft: DraftDep, session: SessionDep) -> HTMLResponse:
-    return render(
-        request, "export/motives.html", {"draft": draft, "motives": motives.current(session, draft)}
-    )
+    return _motives_page(request, session, draft)
+
+
+def _motives_page(
+    request: Request, session: SessionDep, draft: Draft, *, status: int = 200, **kept: Any
+) -> HTMLResponse:
+    context = {"draft": draft, "motives": motives.current(session, draft), **kept}
+    return render(request, "export/motives.html", context, status_code=status)
 
 
 @pages.post("/drafts/{slug}/motives", response_model=None)
@@ -81,20 +88,15 @@ def motives_submit(
             reason=reason,
         )
     except DomainError as error:
-        session.rollback()
         typed = {
             "fundamentos": fundamentos,
             "efecto_vigencia": efecto_vigencia,
             "costo_beneficio": costo_beneficio,
             "reason": reason,
         }
-        context = {
-            "draft": draft,
-            "motives": motives.current(session, draft),
-            "typed": typed,
-            "error": error.message,
-        }
-        return render(request, "export/motives.html", context, status_code=error.status_code)
+        return refused(session, error, lambda e: _motives_page(
+            request, session, draft, status=e.status_code, typed=typed, error=e.message
+        ))  # fmt: skip
     session.commit()
     return see_other(request.app.url_path_for("motives_page", slug=draft.slug) + "?notice=saved")
 

@@ -1,5 +1,6 @@
 """Sign-in, the member's own account, and member management. HTTP only; rules in service.py."""
 
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -9,6 +10,7 @@ from app.core.bounds import IdPath
 from app.core.csrf import rotate_csrf_cookie
 from app.core.db import SessionDep
 from app.core.errors import DomainError, InvalidInput
+from app.core.forms import refused, refused_and_counted
 from app.core.http import client_address, local_path, see_other
 from app.core.i18n import _
 from app.core.security import SESSION_COOKIE, totp_uri
@@ -85,9 +87,10 @@ def sign_in(request: Request, form: Annotated[SignInForm, Form()], session: Sess
             user_agent=request.headers.get("user-agent", ""),
         )
     except DomainError as error:
-        session.commit()  # the failure itself is recorded: it is what slows guessing down
         context = {"next": target, "email": form.email, "error": error.message}
-        return render(request, "members/sign_in.html", context, status_code=error.status_code)
+        return refused_and_counted(session, error, lambda e: render(
+            request, "members/sign_in.html", context, status_code=e.status_code
+        ))  # fmt: skip
     session.commit()
     if signed.awaiting_second_factor:
         response = see_other(request.app.url_path_for("second_factor_page") + f"?next={target}")
@@ -120,9 +123,10 @@ def second_factor(
             session, member, pending, code=form.code, address=client_address(request)
         )
     except DomainError as error:
-        session.commit()  # as for passwords: the failure is what slows guessing down
         context = {"next": local_path(next), "error": error.message}
-        return render(request, "members/second_factor.html", context, status_code=error.status_code)
+        return refused_and_counted(session, error, lambda e: render(
+            request, "members/second_factor.html", context, status_code=e.status_code
+        ))  # fmt: skip
     session.commit()
     return see_other(local_path(next))
 
@@ -175,8 +179,10 @@ def create_token(
 ) -> HTMLResponse:
     try:
         _token, raw = service.create_api_token(session, member, form.name)
-    except InvalidInput as error:
-        return _account(request, session, member, token_error=error.message, status=422)
+    except DomainError as error:
+        return refused(session, error, lambda e: _account(
+            request, session, member, token_error=e.message, status=e.status_code
+        ))  # fmt: skip
     session.commit()
     # Shown once, here: only its hash is kept.
     return _account(request, session, member, new_token=raw)
@@ -185,8 +191,13 @@ def create_token(
 @pages.post("/account/tokens/{token_id}/revoke")
 def revoke_token(
     request: Request, token_id: IdPath, member: SignedInMember, session: SessionDep
-) -> RedirectResponse:
-    service.revoke_api_token(session, member, token_id)
+) -> Response:
+    try:
+        service.revoke_api_token(session, member, token_id)
+    except DomainError as error:
+        return refused(session, error, lambda e: _account(
+            request, session, member, revoke_error=e.message, status=e.status_code
+        ))  # fmt: skip
     session.commit()
     return see_other(request.app.url_path_for("account_page") + "?notice=token_revoked")
 
@@ -194,11 +205,9 @@ def revoke_token(
 def _second_factor_refused(
     request: Request, session: SessionDep, member: Member, error: DomainError
 ) -> HTMLResponse:
-    # Committed: a wrong code is counted, as at sign-in, so guessing it is slowed down too.
-    session.commit()
-    return _account(
-        request, session, member, second_factor_error=error.message, status=error.status_code
-    )
+    return refused_and_counted(session, error, lambda e: _account(
+        request, session, member, second_factor_error=e.message, status=e.status_code
+    ))  # fmt: skip
 
 
 @pages.post("/account/second-factor/start", response_class=HTMLResponse)
@@ -223,17 +232,18 @@ def enable_second_factor(
 ) -> HTMLResponse:
     try:
         codes = signin.enable_second_factor(session, member, form.code)
-    except InvalidInput as error:
-        secret = member.totp_secret or ""
-        return _account(
-            request,
-            session,
-            member,
-            totp_secret=secret,
-            totp_uri=totp_uri(secret, member.email),
-            code_error=error.message,
-            status=422,
+    except DomainError as error:
+        # A wrong code shows the set-up again beside its field; with none started, the section.
+        secret = member.totp_secret
+        shown: dict[str, Any] = (
+            {"totp_secret": secret, "totp_uri": totp_uri(secret, member.email)}
+            if secret and not member.totp_enabled
+            else {}
         )
+        where = "code_error" if shown else "second_factor_error"
+        return refused(session, error, lambda e: _account(
+            request, session, member, status=e.status_code, **shown, **{where: e.message}
+        ))  # fmt: skip
     session.commit()
     return _account(request, session, member, recovery_codes=codes)
 
@@ -303,7 +313,9 @@ def invite_member(
     try:
         member, token = service.invite(session, admin, details)
     except DomainError as error:
-        return _members(request, session, form=form, error=error.message, status=error.status_code)
+        return refused(session, error, lambda e: _members(
+            request, session, form=form, error=e.message, status=e.status_code
+        ))  # fmt: skip
     session.commit()
     link = str(request.url_for("invitation_page", token=token))
     return _members(request, session, invited=member, invitation_link=link)
@@ -320,6 +332,21 @@ def reinvite_member(
     return _members(request, session, invited=member, invitation_link=link)
 
 
+def _member_change(
+    request: Request, session: SessionDep, member_id: int, change: Callable[[], None], notice: str
+) -> Response:
+    """Role and activation changes answer alike: the members page with a notice, or with the
+    refusal on that member's row."""
+    try:
+        change()
+    except DomainError as error:
+        return refused(session, error, lambda e: _members(
+            request, session, refused_member=member_id, row_error=e.message, status=e.status_code
+        ))  # fmt: skip
+    session.commit()
+    return see_other(request.app.url_path_for("members_page") + f"?notice={notice}")
+
+
 @pages.post("/members/{member_id}/role")
 def change_role(
     request: Request,
@@ -327,30 +354,37 @@ def change_role(
     form: Annotated[RoleForm, Form()],
     admin: Admin,
     session: SessionDep,
-) -> RedirectResponse:
-    service.change_role(
-        session, admin, member=service.get_member(session, member_id), role=form.role
-    )
-    session.commit()
-    return see_other(request.app.url_path_for("members_page") + "?notice=role_changed")
+) -> Response:
+    member = service.get_member(session, member_id)
+    return _member_change(
+        request, session, member_id,
+        lambda: service.change_role(session, admin, member=member, role=form.role),
+        "role_changed",
+    )  # fmt: skip
 
 
 @pages.post("/members/{member_id}/deactivate")
 def deactivate_member(
     request: Request, member_id: IdPath, admin: Admin, session: SessionDep
-) -> RedirectResponse:
-    service.set_active(session, admin, member=service.get_member(session, member_id), active=False)
-    session.commit()
-    return see_other(request.app.url_path_for("members_page") + "?notice=deactivated")
+) -> Response:
+    member = service.get_member(session, member_id)
+    return _member_change(
+        request, session, member_id,
+        lambda: service.set_active(session, admin, member=member, active=False),
+        "deactivated",
+    )  # fmt: skip
 
 
 @pages.post("/members/{member_id}/activate")
 def activate_member(
     request: Request, member_id: IdPath, admin: Admin, session: SessionDep
-) -> RedirectResponse:
-    service.set_active(session, admin, member=service.get_member(session, member_id), active=True)
-    session.commit()
-    return see_other(request.app.url_path_for("members_page") + "?notice=activated")
+) -> Response:
+    member = service.get_member(session, member_id)
+    return _member_change(
+        request, session, member_id,
+        lambda: service.set_active(session, admin, member=member, active=True),
+        "activated",
+    )  # fmt: skip
 
 
 # Invitations -------------------------------------------------------------------------------
