@@ -2,7 +2,7 @@
 MESA_TEST_DATABASE_URL is set. Each test runs in a transaction that is rolled back."""
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import settings
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlmodel import Session
 
 from app.core import migrate, security
@@ -75,17 +75,7 @@ def db(engine: Engine) -> Iterator[Session]:
 @pytest.fixture
 def app(engine: Engine, db: Session) -> FastAPI:
     app = create_app(Settings(database_url=str(engine.url)), engine=engine)
-
-    def test_session() -> Iterator[Session]:
-        # As get_session: the route commits; whatever it did not commit is rolled back.
-        try:
-            yield db
-        finally:
-            db.rollback()
-
-    app.dependency_overrides[get_session] = test_session
-    app.dependency_overrides[get_write_session] = test_session
-    return app
+    return give_each_request_its_own_session(app, db)
 
 
 @pytest.fixture
@@ -103,18 +93,36 @@ def give_each_request_its_own_session(app: FastAPI, db: Session) -> FastAPI:
         with Session(
             bind=db.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
         ) as session:
+            wrote = _track_uncommitted_writes(session)
             try:
                 yield session
             finally:
-                session.rollback()
+                # As get_session, whatever the route did not commit is undone. The savepoints
+                # of a request's two sessions nest on the test's one connection, so a read
+                # session that wrote nothing releases its savepoint instead: rolling it back
+                # would undo what the write session committed inside it (an export's record).
+                if wrote():
+                    session.rollback()
+                else:
+                    session.commit()
 
     app.dependency_overrides[get_session] = request_session
     app.dependency_overrides[get_write_session] = request_session
     return app
 
 
-@pytest.fixture
-def own_sessions_client(engine: Engine, db: Session) -> Iterator[TestClient]:
-    app = create_app(Settings(database_url=str(engine.url)), engine=engine)
-    with TestClient(give_each_request_its_own_session(app, db)) as client:
-        yield client
+def _track_uncommitted_writes(session: Session) -> Callable[[], bool]:
+    flushed = False
+
+    def on_flush(*_args: object) -> None:
+        nonlocal flushed
+        flushed = True
+
+    def on_end(*_args: object) -> None:
+        nonlocal flushed
+        flushed = False
+
+    event.listen(session, "after_flush", on_flush)
+    event.listen(session, "after_commit", on_end)
+    event.listen(session, "after_soft_rollback", on_end)
+    return lambda: flushed or bool(session.new or session.dirty or session.deleted)

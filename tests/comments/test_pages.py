@@ -41,18 +41,16 @@ class TestRefusedForms:
     """A refused edit or hiding re-renders the article with the form open beside its comment,
     the error in the reader's language and what was typed (once, the bare error page lost it)."""
 
-    def test_an_edit_too_long_keeps_what_was_typed(
-        self, own_sessions_client: TestClient, db: Session
-    ) -> None:
+    def test_an_edit_too_long_keeps_what_was_typed(self, client: TestClient, db: Session) -> None:
         draft = make_draft(db)
         author = make_member(db)
         comment = service.add_comment(
             db, author, draft, entry_of(db, draft, "Artículo 1."), body="Hola"
         )
         db.commit()
-        sign_in(own_sessions_client, author)
+        sign_in(client, author)
         typed = "Texto nuevo " + "x" * 5_000
-        response = post_form(own_sessions_client, f"/comments/{comment.id}/edit", {"body": typed})
+        response = post_form(client, f"/comments/{comment.id}/edit", {"body": typed})
         assert response.status_code == 422
         assert f'id="edit-{comment.id}-error"' in response.text
         assert "Comentario: como máximo 5,000 caracteres" in response.text
@@ -61,15 +59,15 @@ class TestRefusedForms:
         assert comment.body == "Hola"
 
     def test_hiding_without_a_reason_says_so_beside_the_form(
-        self, own_sessions_client: TestClient, db: Session
+        self, client: TestClient, db: Session
     ) -> None:
         draft = make_draft(db)
         comment = service.add_comment(
             db, make_member(db), draft, entry_of(db, draft, "Artículo 1."), body="Hola"
         )
         db.commit()
-        sign_in(own_sessions_client, make_member(db, role="secretariat"))
-        response = post_form(own_sessions_client, f"/comments/{comment.id}/hide", {"reason": " "})
+        sign_in(client, make_member(db, role="secretariat"))
+        response = post_form(client, f"/comments/{comment.id}/hide", {"reason": " "})
         assert response.status_code == 422
         assert f'id="hide-{comment.id}-error"' in response.text
         assert "Indique el motivo" in response.text

@@ -28,30 +28,28 @@ def _signed_in(client: TestClient, db: Session, role: str | None) -> str | None:
 
 @pytest.mark.parametrize("role", ROLES)
 class TestErrorPages:
-    def test_not_found(self, own_sessions_client: TestClient, db: Session, role: str) -> None:
-        name = _signed_in(own_sessions_client, db, role)
+    def test_not_found(self, client: TestClient, db: Session, role: str) -> None:
+        name = _signed_in(client, db, role)
         for path in ("/drafts/no-such-draft", "/amendments/424242"):
-            response = own_sessions_client.get(path)
+            response = client.get(path)
             assert response.status_code == 404, path
             assert "text/html" in response.headers["content-type"]
             assert "<h1>" in response.text
             if name:
                 assert name in response.text  # the header still shows who is signed in
 
-    def test_method_not_allowed(
-        self, own_sessions_client: TestClient, db: Session, role: str
-    ) -> None:
-        _signed_in(own_sessions_client, db, role)
-        response = own_sessions_client.get("/sign-out")
+    def test_method_not_allowed(self, client: TestClient, db: Session, role: str) -> None:
+        _signed_in(client, db, role)
+        response = client.get("/sign-out")
         assert response.status_code == 405
         assert "<h1>" in response.text
 
-    def test_invalid_input(self, own_sessions_client: TestClient, db: Session, role: str) -> None:
-        name = _signed_in(own_sessions_client, db, role)
+    def test_invalid_input(self, client: TestClient, db: Session, role: str) -> None:
+        name = _signed_in(client, db, role)
         draft = make_draft(db)
         uid = entry_of(db, draft, "Artículo 1.").uid
         path = f"/drafts/{draft.slug}/provisions/{uid}/diff?from=x&to=1"
-        response = own_sessions_client.get(path)
+        response = client.get(path)
         assert response.status_code == 422
         assert "from" in response.text
         assert not name or name in response.text
@@ -67,19 +65,19 @@ FORBIDDEN = [
 
 
 @pytest.mark.parametrize(("role", "path"), FORBIDDEN)
-def test_forbidden(own_sessions_client: TestClient, db: Session, role: str, path: str) -> None:
-    name = _signed_in(own_sessions_client, db, role)
+def test_forbidden(client: TestClient, db: Session, role: str, path: str) -> None:
+    name = _signed_in(client, db, role)
     make_draft(db)
-    response = own_sessions_client.get(path)
+    response = client.get(path)
     assert response.status_code == 403
     assert name and name in response.text
 
 
 @pytest.mark.parametrize("role", ["member", "secretariat", "admin"])
-def test_conflict(own_sessions_client: TestClient, db: Session, role: str) -> None:
+def test_conflict(client: TestClient, db: Session, role: str) -> None:
     """Withdrawing twice: the second is a 409 page (only those who may amend can withdraw)."""
     author = make_member(db, role=role, name="Autora de la enmienda")
-    sign_in(own_sessions_client, author)
+    sign_in(client, author)
     draft = make_draft(db)
     entry = entry_of(db, draft, "Artículo 1.")
     amendment = amendments.submit_amendment(
@@ -94,8 +92,8 @@ def test_conflict(own_sessions_client: TestClient, db: Session, role: str) -> No
     )
     db.commit()
     url = f"/amendments/{amendment.id}/withdraw"
-    assert post_form(own_sessions_client, url).status_code == 303
-    response = post_form(own_sessions_client, url)
+    assert post_form(client, url).status_code == 303
+    response = post_form(client, url)
     assert response.status_code == 409
     assert "Autora de la enmienda" in response.text
 

@@ -26,11 +26,11 @@ def _fresh(db: Session, model: type, id_: int) -> object:
 
 class TestPhaseChange:
     def test_unknown_phase_shows_the_contents_page_with_the_error(
-        self, own_sessions_client: TestClient, db: Session
+        self, client: TestClient, db: Session
     ) -> None:
         draft = make_draft(db)
-        sign_in(own_sessions_client, make_member(db, role="secretariat"))
-        response = post_form(own_sessions_client, f"/drafts/{draft.slug}/phase", {"phase": "x"})
+        sign_in(client, make_member(db, role="secretariat"))
+        response = post_form(client, f"/drafts/{draft.slug}/phase", {"phase": "x"})
         assert response.status_code == 422
         assert "x" in _alert(response.text)
         assert 'id="phase" name="phase" aria-invalid="true"' in response.text
@@ -40,12 +40,12 @@ class TestPhaseChange:
 
 class TestConsensusRule:
     def test_quorum_out_of_range_keeps_what_was_typed(
-        self, own_sessions_client: TestClient, db: Session
+        self, client: TestClient, db: Session
     ) -> None:
         draft = make_draft(db)
-        sign_in(own_sessions_client, make_member(db, role="secretariat"))
+        sign_in(client, make_member(db, role="secretariat"))
         typed = {"quorum": "0", "broad_support_share": "90", "requires_rounds": "true"}
-        response = post_form(own_sessions_client, f"/drafts/{draft.slug}/consensus/rule", typed)
+        response = post_form(client, f"/drafts/{draft.slug}/consensus/rule", typed)
         assert response.status_code == 422
         assert "quórum" in _alert(response.text)
         assert 'name="quorum" type="number" min="1" max="100" value="0"' in response.text
@@ -59,13 +59,13 @@ class TestConsensusRule:
 
 class TestTokenRevoke:
     def test_anothers_token_is_refused_on_the_account_page(
-        self, own_sessions_client: TestClient, db: Session
+        self, client: TestClient, db: Session
     ) -> None:
         owner = make_member(db)
         token, _raw = members.create_api_token(db, owner, "mío")
         db.commit()
-        sign_in(own_sessions_client, make_member(db, name="Otra Persona"))
-        response = post_form(own_sessions_client, f"/account/tokens/{token.id}/revoke")
+        sign_in(client, make_member(db, name="Otra Persona"))
+        response = post_form(client, f"/account/tokens/{token.id}/revoke")
         assert response.status_code == 404
         assert _alert(response.text)
         assert "Otra Persona" in response.text and 'id="tokens"' in response.text
@@ -75,37 +75,33 @@ class TestTokenRevoke:
 
 class TestMemberActions:
     def test_an_admin_changing_their_own_role_sees_it_on_their_row(
-        self, own_sessions_client: TestClient, db: Session
+        self, client: TestClient, db: Session
     ) -> None:
         admin = make_member(db, role="admin", name="Ana Admin")
-        sign_in(own_sessions_client, admin)
-        response = post_form(own_sessions_client, f"/members/{admin.id}/role", {"role": "observer"})
+        sign_in(client, admin)
+        response = post_form(client, f"/members/{admin.id}/role", {"role": "observer"})
         assert response.status_code == 403
         assert f'id="member-{admin.id}-error"' in response.text
         assert _alert(response.text)
         assert _fresh(db, Member, admin.id).role == "admin"  # type: ignore[arg-type, attr-defined]
 
     def test_an_admin_deactivating_themselves_is_refused_on_their_row(
-        self, own_sessions_client: TestClient, db: Session
+        self, client: TestClient, db: Session
     ) -> None:
         admin = make_member(db, role="admin")
-        sign_in(own_sessions_client, admin)
-        response = post_form(own_sessions_client, f"/members/{admin.id}/deactivate")
+        sign_in(client, admin)
+        response = post_form(client, f"/members/{admin.id}/deactivate")
         assert response.status_code == 403
         assert f'id="member-{admin.id}-error"' in response.text
         assert _fresh(db, Member, admin.id).is_active  # type: ignore[arg-type, attr-defined]
 
 
 class TestSnapshot:
-    def test_a_refused_snapshot_keeps_its_name(
-        self, own_sessions_client: TestClient, db: Session
-    ) -> None:
+    def test_a_refused_snapshot_keeps_its_name(self, client: TestClient, db: Session) -> None:
         draft = make_draft(db)
-        sign_in(own_sessions_client, make_member(db, role="secretariat"))
+        sign_in(client, make_member(db, role="secretariat"))
         label = "x" * 201
-        response = post_form(
-            own_sessions_client, f"/drafts/{draft.slug}/snapshots", {"label": label}
-        )
+        response = post_form(client, f"/drafts/{draft.slug}/snapshots", {"label": label})
         assert response.status_code == 422
         assert _alert(response.text)
         assert f'value="{label}"' in response.text
