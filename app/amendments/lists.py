@@ -9,6 +9,7 @@ from sqlmodel import Session, col, func, select
 
 from app.amendments import merging
 from app.amendments.models import Amendment, AmendmentKind, AmendmentStatus
+from app.amendments.service import proposed_text
 from app.core.pagination import Page, PageRequest, paginate
 from app.drafts import diffing
 from app.drafts import service as drafts
@@ -120,22 +121,26 @@ def merge_queue(session: Session, draft: Draft, *, paging: PageRequest) -> Queue
     wanted = {(e.id, e.version) for e in entries.values()} | {
         (a.provision_id, a.base_version) for a, _m in rows if a.base_version is not None
     }
-    texts = {key: text for key, (_heading, text) in drafts.version_texts(session, wanted).items()}
+    texts = {
+        (pid, number): drafts.shown(entries[pid], text)
+        for (pid, number), (_heading, text) in drafts.version_texts(session, wanted).items()
+    }
     groups: dict[int, QueueGroup] = {
         pid: QueueGroup(entries[pid], texts[(pid, entries[pid].version)], []) for pid in shown
     }
     for amendment, author in rows:
         group = groups[amendment.provision_id]
         base_text = texts.get((amendment.provision_id, amendment.base_version or 0), "")
+        proposed = proposed_text(amendment, group.entry)
         outcome, merged, ops = amendment.kind, None, []
         if amendment.kind == AmendmentKind.MODIFY and amendment.text is not None:
-            result = merging.rebase(base_text, amendment.text, group.current_text)
+            result = merging.rebase(base_text, proposed, group.current_text)
             outcome, merged = result.outcome, result.text
         if amendment.kind == AmendmentKind.MODIFY:
             ops = (
                 diffing.word_diff(group.current_text, merged)
                 if merged
-                else diffing.word_diff(base_text, amendment.text or "")
+                else diffing.word_diff(base_text, proposed)
             )
         group.items.append(
             QueueItem(
@@ -145,7 +150,7 @@ def merge_queue(session: Session, draft: Draft, *, paging: PageRequest) -> Queue
                 author.sector,
                 outcome,
                 base_text,
-                amendment.text or "",
+                proposed,
                 merged,
                 [],
                 ops,

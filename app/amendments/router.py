@@ -54,6 +54,10 @@ def _uid(session: Session, provision_id: int) -> str:
 
 
 def _public(session: Session, amendment: Amendment) -> AmendmentPublic:
+    draft = session.get(Draft, amendment.draft_id)
+    assert draft is not None
+    outline = drafts.load_outline(session, draft)
+    target = next((e for e in outline.entries if e.id == amendment.provision_id), None)
     author = session.get(Member, amendment.author_id)
     decider = session.get(Member, amendment.decided_by_id) if amendment.decided_by_id else None
     assert amendment.id is not None and author is not None
@@ -65,7 +69,11 @@ def _public(session: Session, amendment: Amendment) -> AmendmentPublic:
         status=amendment.status,
         author=author.name,
         base_version=amendment.base_version,
-        text=amendment.text,
+        text=(
+            service.proposed_text(amendment, target)
+            if target and amendment.text is not None
+            else amendment.text
+        ),
         heading=amendment.heading,
         rationale=amendment.rationale,
         decision=Decision(
@@ -285,10 +293,11 @@ def _amendment_page(
     decider = session.get(Member, amendment.decided_by_id) if amendment.decided_by_id else None
     plan = None
     proposed_ops = None
+    proposed = service.proposed_text(amendment, entry) if entry else amendment.text or ""
     if amendment.kind == AmendmentKind.MODIFY and entry is not None:
         assert amendment.base_version is not None and amendment.text is not None
         base = drafts.version(session, entry, amendment.base_version)
-        proposed_ops = diffing.word_diff(base.text, amendment.text)
+        proposed_ops = diffing.word_diff(base.text, proposed)
         if amendment.status == AmendmentStatus.SUBMITTED:
             plan = service.merge_plan(session, draft, amendment)
     sources = session.exec(
@@ -301,6 +310,7 @@ def _amendment_page(
         "author": author,
         "decider": decider,
         "plan": plan,
+        "proposed": proposed,
         "proposed_ops": proposed_ops,
         "rebased_ops": diffing.word_diff(plan.current.text, plan.text)
         if plan and plan.text

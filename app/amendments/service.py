@@ -24,9 +24,9 @@ from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.i18n import N_, _
 from app.core.models import utcnow
 from app.core.text import TextField, required_reason
-from app.drafts import editing
+from app.drafts import editing, structure
 from app.drafts import service as drafts
-from app.drafts.models import Draft, Phase, ProvisionVersion, VersionSource
+from app.drafts.models import Draft, Phase, VersionSource
 from app.drafts.numbering import Kind
 from app.members.models import Member
 
@@ -98,6 +98,10 @@ def submit_amendment(
                     _("The proposed text is the same as the text it amends."), field="text"
                 )
     assert draft.id is not None and author.id is not None
+    if text is not None:
+        # Bound now, so the proposal follows renumberings while it waits: an inserted clause
+        # has no number of its own yet, so only its references are bound.
+        text = outline.bind(text, uid=entry.uid if kind == AmendmentKind.MODIFY else None).text
     amendment = Amendment(
         draft_id=draft.id,
         kind=kind,
@@ -181,15 +185,23 @@ def reject(session: Session, secretariat: Member, amendment: Amendment, reason: 
 
 @dataclass
 class MergePlan:
-    """What accepting a modify amendment would do to the clause's current text."""
+    """What accepting a modify amendment would do to the clause's current text (all texts as
+    they read now, with the current numbers)."""
 
     outcome: str  # fast_forward, clean, obsolete or conflict (merging.Rebase.outcome)
-    base: ProvisionVersion
-    current: ProvisionVersion
+    base: drafts.ShownVersion
+    current: drafts.ShownVersion
     proposed_text: str
     proposed_heading: str
     text: str | None  # the merged text, unless conflict
     conflicts: list[merging.Conflict]
+
+
+def proposed_text(amendment: Amendment, entry: drafts.OutlineEntry) -> str:
+    """An amendment's text as it reads now. `entry` is the clause it amends (or, for an insert,
+    the provision the new clause follows)."""
+    own = entry.uid if amendment.kind == AmendmentKind.MODIFY else None
+    return structure.render(amendment.text or "", entry.numbering, own_uid=own)
 
 
 def merge_plan(
@@ -200,19 +212,25 @@ def merge_plan(
     assert amendment.base_version is not None
     base = drafts.version(session, entry, amendment.base_version)
     current = drafts.version(session, entry, entry.version)
-    return _plan(amendment, base, current)
+    return _plan(amendment, entry, base, current)
 
 
-def _plan(amendment: Amendment, base: ProvisionVersion, current: ProvisionVersion) -> MergePlan:
+def _plan(
+    amendment: Amendment,
+    entry: drafts.OutlineEntry,
+    base: drafts.ShownVersion,
+    current: drafts.ShownVersion,
+) -> MergePlan:
     assert amendment.text is not None
+    proposed = proposed_text(amendment, entry)
     heading = amendment.heading if amendment.heading is not None else base.heading
-    result = merging.rebase(base.text, amendment.text, current.text)
+    result = merging.rebase(base.text, proposed, current.text)
     if heading != base.heading and current.heading not in (base.heading, heading):
         # The heading was changed both ways: that is a conflict too, shown with the text.
         conflict = merging.Conflict("overlap", base.heading, heading, current.heading)
-        return MergePlan("conflict", base, current, amendment.text, heading, None, [conflict])
+        return MergePlan("conflict", base, current, proposed, heading, None, [conflict])
     return MergePlan(
-        result.outcome, base, current, amendment.text, heading, result.text, list(result.conflicts)
+        result.outcome, base, current, proposed, heading, result.text, list(result.conflicts)
     )
 
 
@@ -336,17 +354,12 @@ def _outcomes(
 ) -> list[tuple[Amendment, str]]:
     """What accepting each of `others` would now do: their versions fetched in one query."""
     numbers = {entry.version} | {a.base_version for a in others if a.base_version is not None}
-    versions = {
-        v.number: v
-        for v in session.exec(
-            select(ProvisionVersion).where(
-                ProvisionVersion.provision_id == entry.id,
-                col(ProvisionVersion.number).in_(numbers),
-            )
-        ).all()
-    }
+    versions = drafts.versions_of(session, entry, numbers)
     return [
-        (other, _plan(other, versions[other.base_version or 1], versions[entry.version]).outcome)
+        (
+            other,
+            _plan(other, entry, versions[other.base_version or 1], versions[entry.version]).outcome,
+        )
         for other in others
     ]
 
@@ -363,7 +376,7 @@ def _accept_insert(
         kind=amendment.insert_kind or Kind.ARTICULO,
         after_uid=after.uid,
         heading=amendment.heading or "",
-        text=amendment.text,
+        text=proposed_text(amendment, after),
         reason=reason,
         source=VersionSource.AMENDMENT,
         amendment_id=amendment.id,

@@ -16,7 +16,7 @@ from app.core.models import as_utc, utcnow
 from app.core.pagination import Page, PageRequest, paginate
 from app.core.text import TextField, clean, required_reason
 from app.drafts import service as drafts
-from app.drafts.models import Draft, Provision, ProvisionVersion
+from app.drafts.models import Draft, Provision
 from app.members.models import Member
 
 BODY = TextField("body", N_("Comment"), 5_000, required=N_("Write the comment."))
@@ -258,15 +258,11 @@ def _views(
 def _version_texts(
     session: Session, entry: drafts.OutlineEntry, numbers: set[int]
 ) -> dict[int, str]:
+    """The texts quotes were taken from and the current one, as they read now."""
     if not numbers:
         return {}
-    numbers.add(entry.version)
-    rows = session.exec(
-        select(ProvisionVersion.number, ProvisionVersion.text).where(
-            ProvisionVersion.provision_id == entry.id, col(ProvisionVersion.number).in_(numbers)
-        )
-    ).all()
-    return dict(rows)
+    found = drafts.versions_of(session, entry, numbers | {entry.version})
+    return {number: version.text for number, version in found.items()}
 
 
 @dataclass

@@ -5,7 +5,6 @@ version or moves provisions without ever changing a uid, renumbers by position, 
 audit event, all in the caller's transaction.
 """
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,7 +17,7 @@ from app.core.errors import Conflict, InvalidInput
 from app.core.i18n import N_, _
 from app.core.models import utcnow
 from app.core.text import TextField, required_reason
-from app.drafts import service
+from app.drafts import service, structure
 from app.drafts.importing import normalize_heading, normalize_text
 from app.drafts.models import Draft, Provision, ProvisionVersion, VersionSource
 from app.drafts.numbering import ALLOWED_PARENTS, CLAUSE_KINDS, Kind
@@ -57,7 +56,14 @@ def versions(session: Session, entry: service.OutlineEntry) -> list[VersionView]
     ).all()
     return [
         VersionView(
-            v.number, v.heading, v.text, v.source, v.reason, name, v.created_at, v.amendment_id
+            number=v.number,
+            heading=v.heading,
+            text=service.shown(entry, v.text),
+            source=v.source,
+            reason=v.reason,
+            author=name,
+            created_at=v.created_at,
+            amendment_id=v.amendment_id,
         )
         for v, name in rows
     ]
@@ -86,6 +92,7 @@ def add_version(
     amendment_id: int | None = None,
 ) -> ProvisionVersion:
     """Writes version expected+1, or raises StaleVersion if another change got there first.
+    `text` is as a person reads it (current numbers); it is stored with them bound.
 
     The conditional UPDATE is the lock: of two concurrent writers expecting the same version,
     exactly one matches the row; the unique (provision, number) constraint stands behind it.
@@ -113,7 +120,7 @@ def add_version(
         provision_id=entry.id,
         number=expected_version + 1,
         heading=heading,
-        text=text,
+        text=structure.bind(text, entry.numbering, own_uid=entry.uid).text,
         source=source,
         reason=reason,
         author_id=author.id if author else None,
@@ -172,47 +179,28 @@ def revise(
 
 @dataclass
 class CrossReference:
-    """A clause whose text mentions an article number that a structural change moved."""
+    """A clause whose text refers to a provision a structural change renumbered or removed."""
 
     uid: str
     label: str
-    mentions: list[str]
+    mentions: list[str]  # the references, as they read now ("artículo 41")
 
 
 @dataclass
 class StructuralResult:
     uid: str
     label: str
-    references_to_check: list[CrossReference]
+    # References that followed the renumbering: bound, they now show the new numbers.
+    renumbered_references: list[CrossReference]
+    # References to the provision a deletion removed: they dangle, shown as written and marked.
+    references: list[CrossReference]
 
 
-_ARTICLE_MENTION = re.compile(r"\bart[íi]culos?\s+((?:\d+(?:\s*(?:,|y|e|o|al|a)\s*)?)+)", re.I)
-
-
-def _mentions_of(text: str, numbers: set[int]) -> list[str]:
-    """The passages of `text` ("conforme al artículo 12") that name one of `numbers`."""
-    return [
-        match.group(0).strip(" ,")
-        for match in _ARTICLE_MENTION.finditer(text)
-        if {int(n) for n in re.findall(r"\d+", match.group(1))} & numbers
-    ]
-
-
-def _references_to_check(
-    session: Session, before: service.Outline, after: service.Outline
-) -> list[CrossReference]:
-    """Clauses mentioning a number whose article is now a different one (or gone)."""
-    old_numbers = {
-        e.label.number: e.uid for e in before.entries if e.kind is Kind.ARTICULO and e.label.number
-    }
-    new_numbers = {
-        e.label.number: e.uid for e in after.entries if e.kind is Kind.ARTICULO and e.label.number
-    }
-    moved = {n for n, uid in old_numbers.items() if new_numbers.get(n) != uid}
-    if not moved:
-        return []
-    clauses = {e.id: e for e in after.clauses}
-    texts = session.exec(
+def _current_texts(
+    session: Session, outline: service.Outline
+) -> list[tuple[service.OutlineEntry, str]]:
+    clauses = {entry.id: entry for entry in outline.clauses}
+    rows = session.exec(
         select(ProvisionVersion.provision_id, ProvisionVersion.text)
         .join(Provision, col(Provision.id) == ProvisionVersion.provision_id)
         .where(
@@ -220,13 +208,33 @@ def _references_to_check(
             col(ProvisionVersion.number) == Provision.current_version,
         )
     ).all()
+    order = {entry.id: index for index, entry in enumerate(outline.entries)}
+    return [(clauses[pid], text) for pid, text in sorted(rows, key=lambda row: order[row[0]])]
+
+
+def referring_clauses(
+    session: Session, outline: service.Outline, uids: set[str]
+) -> list[CrossReference]:
+    """The clauses whose current text refers to any of `uids`, with those references."""
     found = []
-    for provision_id, text in texts:
-        if mentions := _mentions_of(text, moved):
-            entry = clauses[provision_id]
+    for entry, text in _current_texts(session, outline):
+        mentions = [
+            structure.phrase(outline.numbering, reference)
+            for reference in structure.references(text)
+            if reference.to in uids and reference.to != entry.uid
+        ]
+        if mentions:
             found.append(CrossReference(entry.uid, entry.label.text, mentions))
-    order = {e.uid: i for i, e in enumerate(after.entries)}
-    return sorted(found, key=lambda ref: order[ref.uid])
+    return found
+
+
+def _renumbered(before: service.Outline, after: service.Outline) -> set[str]:
+    return {
+        entry.uid
+        for entry in after.entries
+        if entry.uid in before.by_uid
+        and before.by_uid[entry.uid].label.written != entry.label.written
+    }
 
 
 def _siblings(session: Session, draft: Draft, parent_id: int | None) -> Sequence[Provision]:
@@ -303,20 +311,22 @@ def insert_provision(
     session.add(provision)
     session.flush()
     assert provision.id is not None
-    session.add(
-        ProvisionVersion(
-            provision_id=provision.id,
-            number=1,
-            heading=clean_heading or "",
-            text=text,
-            source=source,
-            reason=reason,
-            author_id=actor.id if actor else None,
-            amendment_id=amendment_id,
-        )
+    first = ProvisionVersion(
+        provision_id=provision.id,
+        number=1,
+        heading=clean_heading or "",
+        text=text,
+        source=source,
+        reason=reason,
+        author_id=actor.id if actor else None,
+        amendment_id=amendment_id,
     )
+    session.add(first)
     session.flush()
     after = service.load_outline(session, draft)
+    # Bound once the new clause has its number: its numerales are written with that number.
+    first.text = after.bind(text, uid=provision.uid).text
+    session.flush()
     label = after.get(provision.uid).label.text
     audit.record(
         session,
@@ -326,7 +336,8 @@ def insert_provision(
         draft_id=draft.id,
         details={"label": label, "after": after_uid, "reason": reason},
     )
-    return StructuralResult(provision.uid, label, _references_to_check(session, before, after))
+    followed = referring_clauses(session, after, _renumbered(before, after))
+    return StructuralResult(provision.uid, label, followed, [])
 
 
 def delete_provision(
@@ -358,7 +369,9 @@ def delete_provision(
         draft_id=draft.id,
         details={"label": entry.label.text, "reason": reason},
     )
-    return StructuralResult(uid, entry.label.text, _references_to_check(session, before, after))
+    followed = referring_clauses(session, after, _renumbered(before, after))
+    dangling = referring_clauses(session, after, {uid})
+    return StructuralResult(uid, entry.label.text, followed, dangling)
 
 
 def move_provision(
@@ -397,7 +410,8 @@ def move_provision(
         draft_id=draft.id,
         details={"from": entry.label.text, "to": label, "after": after_uid, "reason": reason},
     )
-    return StructuralResult(uid, label, _references_to_check(session, before, after))
+    followed = referring_clauses(session, after, _renumbered(before, after))
+    return StructuralResult(uid, label, followed, [])
 
 
 def _is_inside(entry: service.OutlineEntry, uid: str) -> bool:

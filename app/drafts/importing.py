@@ -83,6 +83,7 @@ class ParsedProvision:
     kind: Kind
     heading: str
     line: int
+    number: str | None = None  # an article's number as written ("12", "228-A"), if any
     paragraphs: list[str] = field(default_factory=list)
     children: list["ParsedProvision"] = field(default_factory=list)
 
@@ -114,6 +115,7 @@ class _Heading:
     heading: str
     number: int | None  # the number written in the text, checked for order
     text: str = ""  # published text may start the body on the heading's line
+    written: str | None = None  # an article's number as written, kept by a law in force
 
 
 def _fold(text: str) -> str:
@@ -157,7 +159,7 @@ def recognize(line: str, in_group: bool, published: bool) -> _Heading | None:
         written, rest = match.groups()
         number = int(written) if written.isdigit() else from_roman(written.upper())
         heading, text = _split_heading_and_text(rest) if published else (rest.rstrip("."), "")
-        return _Heading(Kind.ARTICULO, heading, number, text)
+        return _Heading(Kind.ARTICULO, heading, number, text, written)
     if match := _STRUCTURE.match(line):
         word, written, rest = match.groups()
         word = _fold(word)
@@ -204,7 +206,9 @@ class _TreeBuilder:
         self.last_article: dict[bool, tuple[int, int]] = {}
 
     def add(self, heading: _Heading, line: int) -> ParsedProvision:
-        node = ParsedProvision(heading.kind, normalize_heading(heading.heading), line)
+        node = ParsedProvision(
+            heading.kind, normalize_heading(heading.heading), line, number=heading.written
+        )
         if heading.text:
             node.paragraphs.append(normalize_text(heading.text))
         allowed = ALLOWED_PARENTS[heading.kind]

@@ -17,6 +17,11 @@ class Phase(StrEnum):
     CLOSED = "closed"
 
 
+class Numbering(StrEnum):
+    RENUMBER = "renumber"  # a new bill: articles are numbered by their place
+    FIXED = "fixed"  # a law in force being amended keeps its numbers; inserted ones take 12-A
+
+
 class VersionSource(StrEnum):
     IMPORT = "import"
     AMENDMENT = "amendment"
@@ -32,6 +37,7 @@ class Draft(SQLModel, table=True):
     slug: str = Field(max_length=80, unique=True)
     title: str = Field(max_length=300)
     phase: str = Field(default=Phase.OPEN, max_length=20)
+    numbering: str = Field(default=Numbering.RENUMBER, max_length=10)
     is_public: bool = Field(default=True)
     created_at: datetime = created_at_field()
 
@@ -46,6 +52,8 @@ class Provision(SQLModel, table=True):
     kind: str = Field(max_length=40)
     # Order among its siblings; 0-based, contiguous while the provision is in the draft.
     position: int
+    # In a draft with fixed numbering, the number an article keeps ("12", "12-A").
+    fixed_number: str | None = Field(default=None, max_length=20)
     current_version: int = Field(default=1)
     created_at: datetime = created_at_field()
     removed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

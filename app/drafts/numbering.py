@@ -7,6 +7,7 @@ parent; the items of each group of disposiciones complementarias are PRIMERA, SE
 when alone, and the group's own heading turns singular then.
 """
 
+import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -144,12 +145,34 @@ class Node:
     key: object
     kind: Kind
     parent: object | None
+    # The number an article of a law in force keeps ("12", "12-A"); None where position decides.
+    fixed: str | None = None
 
 
 @dataclass(frozen=True)
 class Label:
     text: str  # "Artículo 12.", "TÍTULO II", "TERCERA.", "DISPOSICIONES COMPLEMENTARIAS FINALES"
     number: int | None  # 12 for "Artículo 12.", 2 for "TÍTULO II", None where there is no number
+    written: str = ""  # the number as the label writes it: "12", "12-A", "IV", "II", "TERCERA"
+
+
+def _leading_number(written: str) -> int | None:
+    digits = re.match(r"[0-9]+", written)
+    return int(digits[0]) if digits else None
+
+
+def next_suffixed(after: str | None, taken: set[str]) -> str:
+    """The number an article inserted into a law in force takes after article `after`:
+    12 → 12-A, 12-A → 12-B (Peruvian technique never renumbers a law in force)."""
+    base = after or "0"
+    match = re.fullmatch(r"([0-9]+)(?:-([A-Z]))?", base)
+    digits, letter = (match[1], match[2]) if match else (str(_leading_number(base) or 0), None)
+    index = ord(letter) - ord("A") + 1 if letter else 0
+    for candidate in range(index, 26):
+        number = f"{digits}-{chr(ord('A') + candidate)}"
+        if number not in taken:
+            return number
+    raise ValueError(f"no suffix left after article {after}")
 
 
 def compute_labels(nodes: Sequence[Node]) -> dict[object, Label]:
@@ -172,20 +195,41 @@ def compute_labels(nodes: Sequence[Node]) -> dict[object, Label]:
             labels[node.key] = Label("TÍTULO PRELIMINAR", None)
         elif node.kind is Kind.ARTICULO and node.key in in_preliminary:
             # Counted among the articles of the preliminary title only, wherever they sit in it.
-            number = sum(
+            number = 1 + sum(
                 1 for key in labels if key in in_preliminary and kinds[key] is Kind.ARTICULO
             )
-            labels[node.key] = Label(f"Artículo {to_roman(number + 1)}.", number + 1)
+            labels[node.key] = Label(f"Artículo {to_roman(number)}.", number, to_roman(number))
+        elif node.kind is Kind.ARTICULO and node.fixed:
+            articles = _leading_number(node.fixed) or articles
+            labels[node.key] = Label(f"Artículo {node.fixed}.", articles, node.fixed)
         elif node.kind is Kind.ARTICULO:
             articles += 1
-            labels[node.key] = Label(f"Artículo {articles}.", articles)
+            labels[node.key] = Label(f"Artículo {articles}.", articles, str(articles))
         elif node.kind in STRUCTURE_WORDS:
-            labels[node.key] = Label(f"{STRUCTURE_WORDS[node.kind]} {to_roman(position)}", position)
+            roman = to_roman(position)
+            labels[node.key] = Label(f"{STRUCTURE_WORDS[node.kind]} {roman}", position, roman)
         elif node.kind in GROUP_HEADINGS:
             plural, singular = GROUP_HEADINGS[node.kind]
             alone = children_of_kind[(node.key, Kind.DISPOSICION)] == 1
             labels[node.key] = Label(singular if alone else plural, None)
         elif node.kind is Kind.DISPOSICION:
             alone = children_of_kind[(node.parent, Kind.DISPOSICION)] == 1
-            labels[node.key] = Label("ÚNICA." if alone else f"{ordinal(position)}.", position)
+            written = "ÚNICA" if alone else ordinal(position)
+            labels[node.key] = Label(f"{written}.", position, written)
     return labels
+
+
+def written_in(kind: Kind, label: str) -> tuple[str, int]:
+    """The number a label writes, and the provision's place for a disposition ("PRIMERA." →
+    ("PRIMERA", 1)): read back from a label kept as text, as snapshots keep theirs."""
+    text = label.strip().rstrip(".")
+    if kind is Kind.ARTICULO:
+        written = text.removeprefix("Artículo").strip()
+        return written, _leading_number(written) or from_roman(written) or 0
+    if kind is Kind.DISPOSICION:
+        position = parse_ordinal(text)
+        return text, position or 1
+    if kind in STRUCTURE_WORDS:
+        written = text.removeprefix(STRUCTURE_WORDS[kind]).strip()
+        return written, from_roman(written) or 0
+    return "", 0

@@ -15,13 +15,14 @@ from app.core.forms import refused
 from app.core.http import see_other
 from app.core.pagination import Page, PageParams, set_list_headers
 from app.core.templating import render
-from app.drafts import diffing, editing, service, snapshots
+from app.drafts import diffing, editing, service, snapshots, structure
 from app.drafts.deps import DraftDep, Editor, Freezer, readable_drafts
 from app.drafts.models import Phase
 from app.drafts.schemas import (
     ChangePublic,
     ComparePublic,
     ConsensusSummary,
+    CrossReferencePublic,
     DiffPublic,
     DraftDetail,
     DraftSummary,
@@ -29,6 +30,7 @@ from app.drafts.schemas import (
     MoveBody,
     ProvisionDetail,
     ProvisionSummary,
+    ReferencePublic,
     ReviseBody,
     SnapshotBody,
     SnapshotPublic,
@@ -51,7 +53,18 @@ def _snapshot_public(snapshot: Any) -> SnapshotPublic:
 
 
 def _structural_public(result: editing.StructuralResult) -> StructuralPublic:
-    return StructuralPublic.model_validate(result, from_attributes=True)
+    def public(references: list[editing.CrossReference]) -> list[CrossReferencePublic]:
+        return [
+            CrossReferencePublic(from_=r.uid, label=r.label, mentions=r.mentions)
+            for r in references
+        ]
+
+    return StructuralPublic(
+        uid=result.uid,
+        label=result.label,
+        renumbered_references=public(result.renumbered_references),
+        references=public(result.references),
+    )
 
 
 # API: reading -------------------------------------------------------------------------------
@@ -113,6 +126,14 @@ def read_provision(draft: DraftDep, uid: str, session: SessionDep) -> ProvisionD
         version=version.number,
         parent=entry.parent.uid if entry.parent else None,
         consensus=summary,
+        references=[
+            ReferencePublic(
+                to=reference.to,
+                as_=structure.phrase(outline.numbering, reference),
+                dangling=reference.to not in outline.by_uid,
+            )
+            for reference in structure.references(version.stored)
+        ],
     )
 
 
@@ -557,8 +578,14 @@ def snapshot_provision_page(
     request: Request, draft: DraftDep, snapshot_id: str, uid: str, session: SessionDep
 ) -> HTMLResponse:
     snapshot = snapshots.get_snapshot(session, draft, snapshot_id)
-    entry, version = snapshots.snapshot_provision(session, snapshot, uid)
-    context = {"draft": draft, "snapshot": snapshot, "entry": entry, "version": version}
+    entry, heading, text = snapshots.snapshot_provision(session, snapshot, uid)
+    context = {
+        "draft": draft,
+        "snapshot": snapshot,
+        "entry": entry,
+        "heading": heading,
+        "text": text,
+    }
     return render(request, "drafts/snapshot_provision.html", context)
 
 

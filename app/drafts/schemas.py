@@ -29,15 +29,27 @@ class ConsensusSummary(BaseModel):
     explanation: str
 
 
+class ReferencePublic(BaseModel):
+    """A reference in a clause's text to another provision of the draft: `as` is how it reads
+    now ("artículo 40"); `dangling` when that provision has been deleted."""
+
+    to: str
+    as_: str = Field(alias="as")
+    dangling: bool = False
+
+    model_config = ConfigDict(populate_by_name=True)
+
+
 class ProvisionDetail(BaseModel):
     uid: str
     kind: str
     label: str
     heading: str
-    text: str
+    text: str  # with the current numbers: numerales "12.1", references "el artículo 40"
     version: int
     parent: str | None
     consensus: ConsensusSummary | None  # for articles and dispositions
+    references: list[ReferencePublic] = []
 
 
 class VersionPublic(BaseModel):
@@ -81,15 +93,22 @@ class MoveBody(BaseModel):
 
 
 class CrossReferencePublic(BaseModel):
-    uid: str
+    """A clause that refers to the provision changed: `from` is its uid."""
+
+    from_: str = Field(alias="from")
     label: str
     mentions: list[str]
+
+    model_config = ConfigDict(populate_by_name=True)
 
 
 class StructuralPublic(BaseModel):
     uid: str
     label: str
-    references_to_check: list[CrossReferencePublic]
+    # The references that followed a renumbering, now showing the new numbers.
+    renumbered_references: list[CrossReferencePublic]
+    # After a deletion: the clauses whose references to the deleted provision now dangle.
+    references: list[CrossReferencePublic]
 
 
 class SnapshotBody(BaseModel):

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select as sa_select
@@ -14,8 +15,16 @@ from app.audit.service import SYSTEM, Actor
 from app.core.db import unique_or
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.i18n import _
+from app.drafts import structure
 from app.drafts.importing import ParsedDraft, ParsedProvision, parse_draft
-from app.drafts.models import Draft, Phase, Provision, ProvisionVersion, VersionSource
+from app.drafts.models import (
+    Draft,
+    Numbering,
+    Phase,
+    Provision,
+    ProvisionVersion,
+    VersionSource,
+)
 from app.drafts.numbering import CLAUSE_KINDS, Kind, Label, Node, compute_labels
 
 
@@ -77,6 +86,9 @@ class OutlineEntry:
     parent: "OutlineEntry | None"
     label: Label = field(default_factory=lambda: Label("", None))
     children: list["OutlineEntry"] = field(default_factory=list)
+    fixed_number: str | None = None
+    # The numbers of the whole draft now, shared by its entries: what stored text is shown with.
+    numbering: structure.Numbering = field(default_factory=lambda: structure.Numbering([]))
 
     @property
     def is_clause(self) -> bool:
@@ -89,6 +101,7 @@ class Outline:
 
     entries: list[OutlineEntry]
     by_uid: dict[str, OutlineEntry]
+    numbering: structure.Numbering
 
     @property
     def roots(self) -> list[OutlineEntry]:
@@ -103,6 +116,10 @@ class Outline:
             return self.by_uid[uid]
         except KeyError:
             raise NotFound(_("There is no provision %(uid)s in this draft.", uid=uid)) from None
+
+    def bind(self, text: str, *, uid: str | None) -> structure.Bound:
+        """Text as a person wrote it, with its numerales and references bound to provisions."""
+        return structure.bind(text, self.numbering, own_uid=uid)
 
     def neighbours(self, uid: str) -> tuple[OutlineEntry | None, OutlineEntry | None]:
         """The clauses before and after a clause, for reading article by article."""
@@ -137,6 +154,7 @@ def load_outline(session: Session, draft: Draft) -> Outline:
                 col(Provision.position),
                 col(Provision.current_version),
                 col(ProvisionVersion.heading),
+                col(Provision.fixed_number),
             )
             .join(
                 ProvisionVersion,
@@ -148,16 +166,19 @@ def load_outline(session: Session, draft: Draft) -> Outline:
         )
         .all()
     )
-    children: defaultdict[int | None, list[tuple[int, str, str, int, int, str]]] = defaultdict(list)
-    for id_, uid, parent_id, kind, position, version, heading in rows:
+    children: defaultdict[int | None, list[tuple[int, str, str, int, int, str, str | None]]] = (
+        defaultdict(list)
+    )
+    for id_, uid, parent_id, kind, position, version, heading, fixed in rows:
         assert id_ is not None
-        children[parent_id].append((id_, uid, kind, position, version, heading))
+        children[parent_id].append((id_, uid, kind, position, version, heading, fixed))
 
     entries: list[OutlineEntry] = []
 
     def visit(parent_id: int | None, parent: OutlineEntry | None, depth: int) -> None:
-        for id_, uid, kind, position, version, heading in children[parent_id]:
+        for id_, uid, kind, position, version, heading, fixed in children[parent_id]:
             entry = OutlineEntry(id_, uid, Kind(kind), position, version, heading, depth, parent)
+            entry.fixed_number = fixed
             entries.append(entry)
             if parent:
                 parent.children.append(entry)
@@ -165,11 +186,26 @@ def load_outline(session: Session, draft: Draft) -> Outline:
 
     visit(None, None, 0)
     labels = compute_labels(
-        [Node(e.uid, e.kind, e.parent.uid if e.parent else None) for e in entries]
+        [Node(e.uid, e.kind, e.parent.uid if e.parent else None, e.fixed_number) for e in entries]
     )
     for entry in entries:
         entry.label = labels[entry.uid]
-    return Outline(entries, {entry.uid: entry for entry in entries})
+    numbering = structure.Numbering(
+        structure.Target(
+            e.uid, e.kind, e.label.written, e.parent.uid if e.parent else None,
+            e.label.number or 0,
+        )
+        for e in entries
+    )  # fmt: skip
+    for entry in entries:
+        entry.numbering = numbering
+    return Outline(entries, {entry.uid: entry for entry in entries}, numbering)
+
+
+def shown(entry: OutlineEntry, text: str) -> str:
+    """A clause's stored text as it reads now: its numerales and references with the current
+    numbers (what every page, diff, export and API response shows)."""
+    return structure.render(text, entry.numbering, own_uid=entry.uid)
 
 
 def version_texts(
@@ -192,13 +228,26 @@ def version_texts(
     return {(pid, number): (heading, text) for pid, number, heading, text in rows}
 
 
-def version(session: Session, entry: OutlineEntry, number: int) -> ProvisionVersion:
+@dataclass(frozen=True)
+class ShownVersion:
+    """A version of a clause as it reads now: its text with the current numbers. The stored
+    text, with its numbers bound to provisions, is `stored`."""
+
+    provision_id: int
+    number: int
+    heading: str
+    text: str
+    stored: str
+    source: str
+    author_id: int | None
+    amendment_id: int | None
+    reason: str | None
+    created_at: datetime
+
+
+def version(session: Session, entry: OutlineEntry, number: int) -> ShownVersion:
     """Version `number` of a clause, or a 404 naming the clause: the one version lookup."""
-    found = session.exec(
-        select(ProvisionVersion).where(
-            ProvisionVersion.provision_id == entry.id, ProvisionVersion.number == number
-        )
-    ).first()
+    found = versions_of(session, entry, [number]).get(number)
     if found is None:
         raise NotFound(
             _("%(label)s has no version %(number)s.", label=entry.label.text, number=number)
@@ -206,21 +255,56 @@ def version(session: Session, entry: OutlineEntry, number: int) -> ProvisionVers
     return found
 
 
-def current_version(session: Session, entry: OutlineEntry) -> ProvisionVersion:
+def versions_of(
+    session: Session, entry: OutlineEntry, numbers: Iterable[int]
+) -> dict[int, ShownVersion]:
+    """Those of the versions `numbers` of a clause that exist, in one query."""
+    rows = session.exec(
+        select(ProvisionVersion).where(
+            ProvisionVersion.provision_id == entry.id,
+            col(ProvisionVersion.number).in_(set(numbers)),
+        )
+    ).all()
+    return {row.number: _shown_version(entry, row) for row in rows}
+
+
+def _shown_version(entry: OutlineEntry, row: ProvisionVersion) -> ShownVersion:
+    return ShownVersion(
+        provision_id=row.provision_id,
+        number=row.number,
+        heading=row.heading,
+        text=shown(entry, row.text),
+        stored=row.text,
+        source=row.source,
+        author_id=row.author_id,
+        amendment_id=row.amendment_id,
+        reason=row.reason,
+        created_at=row.created_at,
+    )
+
+
+def current_version(session: Session, entry: OutlineEntry) -> ShownVersion:
     return version(session, entry, entry.version)
 
 
 def import_draft(
-    session: Session, parsed: ParsedDraft, slug: str | None = None, actor: Actor = SYSTEM
+    session: Session,
+    parsed: ParsedDraft,
+    slug: str | None = None,
+    actor: Actor = SYSTEM,
+    *,
+    numbering: Numbering = Numbering.RENUMBER,
 ) -> Draft:
-    """Write a parsed bill as a new draft: every provision at version 1."""
+    """Write a parsed bill as a new draft: every provision at version 1, its numerales and
+    references bound. A law in force (fixed numbering) keeps the article numbers it was
+    written with."""
     slug = slug or parsed.slug
     if not slug:
         raise SlugTaken(_("The draft needs an identifier (slug)."))
     taken = SlugTaken(_("A draft with the identifier «%(slug)s» already exists.", slug=slug))
     if session.exec(select(Draft.id).where(Draft.slug == slug)).first() is not None:
         raise taken
-    draft = Draft(slug=slug, title=parsed.title)
+    draft = Draft(slug=slug, title=parsed.title, numbering=numbering)
     with unique_or(session, taken):  # two imports of one slug at once
         session.add(draft)
     assert draft.id is not None
@@ -232,9 +316,15 @@ def import_draft(
     versions: list[ProvisionVersion] = []
     while level:
         created = [
-            (node, Provision(draft_id=draft.id, parent_id=parent_id, kind=node.kind, position=pos))
+            (
+                node,
+                Provision(
+                    draft_id=draft.id, parent_id=parent_id, kind=node.kind, position=pos,
+                    fixed_number=node.number if numbering is Numbering.FIXED else None,
+                ),
+            )
             for node, parent_id, pos in level
-        ]
+        ]  # fmt: skip
         session.add_all([provision for _node, provision in created])
         session.flush()
         level = []
@@ -251,6 +341,12 @@ def import_draft(
             )
             level.extend((child, provision.id, pos) for pos, child in enumerate(node.children))
     session.add_all(versions)
+    session.flush()
+    # Bound once every provision has its uid and label (the rows are this transaction's own).
+    outline = load_outline(session, draft)
+    uids = {entry.id: entry.uid for entry in outline.entries}
+    for version in versions:
+        version.text = outline.bind(version.text, uid=uids[version.provision_id]).text
     session.flush()
     clauses = sum(1 for node in parsed.walk() if node.kind in CLAUSE_KINDS)
     audit.record(

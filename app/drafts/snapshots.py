@@ -17,9 +17,9 @@ from app.core.bounds import parse_id
 from app.core.errors import NotFound
 from app.core.i18n import N_, _
 from app.core.text import TextField
-from app.drafts import diffing, service
+from app.drafts import diffing, service, structure
 from app.drafts.models import Draft, Provision, ProvisionVersion, Snapshot, SnapshotEntry
-from app.drafts.numbering import Kind
+from app.drafts.numbering import Kind, written_in
 from app.members.models import Member
 
 LABEL = TextField(
@@ -80,7 +80,8 @@ def get_snapshot(session: Session, draft: Draft, snapshot_id: int | str) -> Snap
 
 @dataclass
 class StateEntry:
-    """A provision as it stood in a snapshot (or stands now): enough to read and compare."""
+    """A provision as it stood in a snapshot (or stands now): enough to read and compare.
+    Its text is shown with the numbers of its own state (`numbering`)."""
 
     uid: str
     provision_id: int
@@ -90,10 +91,26 @@ class StateEntry:
     heading: str
     depth: int
     parent_uid: str | None
+    numbering: structure.Numbering = field(default_factory=lambda: structure.Numbering([]))
 
     @property
     def is_clause(self) -> bool:
         return self.kind in (Kind.ARTICULO, Kind.DISPOSICION)
+
+    def shown(self, text: str) -> str:
+        return structure.render(text, self.numbering, own_uid=self.uid)
+
+
+def _numbered(entries: list[StateEntry]) -> list[StateEntry]:
+    """The entries of one state, each given that state's numbering."""
+    targets = []
+    for entry in entries:
+        written, position = written_in(entry.kind, entry.label)
+        targets.append(structure.Target(entry.uid, entry.kind, written, entry.parent_uid, position))
+    numbering = structure.Numbering(targets)
+    for entry in entries:
+        entry.numbering = numbering
+    return entries
 
 
 def snapshot_state(session: Session, snapshot: Snapshot) -> list[StateEntry]:
@@ -109,22 +126,25 @@ def snapshot_state(session: Session, snapshot: Snapshot) -> list[StateEntry]:
         .order_by(col(SnapshotEntry.order))
     ).all()
     uids = {entry.provision_id: uid for entry, uid, _heading in rows}
-    return [
-        StateEntry(
-            uid,
-            entry.provision_id,
-            Kind(entry.kind),
-            entry.version,
-            entry.label,
-            heading,
-            entry.depth,
-            uids.get(entry.parent_provision_id) if entry.parent_provision_id else None,
-        )
-        for entry, uid, heading in rows
-    ]
+    return _numbered(
+        [
+            StateEntry(
+                uid,
+                entry.provision_id,
+                Kind(entry.kind),
+                entry.version,
+                entry.label,
+                heading,
+                entry.depth,
+                uids.get(entry.parent_provision_id) if entry.parent_provision_id else None,
+            )
+            for entry, uid, heading in rows
+        ]
+    )
 
 
 def current_state(session: Session, draft: Draft) -> list[StateEntry]:
+    outline = service.load_outline(session, draft)
     return [
         StateEntry(
             e.uid,
@@ -135,8 +155,9 @@ def current_state(session: Session, draft: Draft) -> list[StateEntry]:
             e.heading,
             e.depth,
             e.parent.uid if e.parent else None,
+            outline.numbering,
         )
-        for e in service.load_outline(session, draft).entries
+        for e in outline.entries
     ]
 
 
@@ -156,8 +177,8 @@ def latest_snapshot_version(
 
 def snapshot_provision(
     session: Session, snapshot: Snapshot, uid: str
-) -> tuple[StateEntry, ProvisionVersion]:
-    """A provision as it read in a snapshot."""
+) -> tuple[StateEntry, str, str]:
+    """A provision as it read in a snapshot: its entry, heading and text."""
     for entry in snapshot_state(session, snapshot):
         if entry.uid == uid:
             version = session.exec(
@@ -166,7 +187,7 @@ def snapshot_provision(
                     ProvisionVersion.number == entry.version,
                 )
             ).one()
-            return entry, version
+            return entry, version.heading, entry.shown(version.text)
     raise NotFound(_("This provision was not in the snapshot «%(label)s».", label=snapshot.label))
 
 
@@ -210,15 +231,18 @@ def compare_states(
             changes.append(
                 ProvisionChange(entry.uid, entry.kind, "added", None, entry.label, entry.heading)
             )
-        elif was.version != entry.version and (
-            texts[(was.provision_id, was.version)] != texts[(entry.provision_id, entry.version)]
+        elif was.version != entry.version and _modified(
+            entry,
+            texts[(was.provision_id, was.version)],
+            texts[(entry.provision_id, entry.version)],
         ):
             old_heading, old_text = texts[(was.provision_id, was.version)]
             new_heading, new_text = texts[(entry.provision_id, entry.version)]
             change = ProvisionChange(
                 entry.uid, entry.kind, "modified", was.label, entry.label, entry.heading
             )
-            change.ops = diffing.word_diff(old_text, new_text)
+            # Each text as it read in its own state: a number a renumbering changed shows too.
+            change.ops = diffing.word_diff(was.shown(old_text), entry.shown(new_text))
             change.heading_ops = diffing.word_diff(old_heading, new_heading)
             changes.append(change)
         else:
@@ -228,6 +252,12 @@ def compare_states(
             )
         changes.extend(_removed(gone) for gone in removed_after.pop(entry.uid, []))
     return changes
+
+
+def _modified(entry: StateEntry, old: tuple[str, str], new: tuple[str, str]) -> bool:
+    """Whether a new version changed the words, read with one numbering: a text bound after
+    it was written (or a renumbering) is no change."""
+    return old[0] != new[0] or entry.shown(old[1]) != entry.shown(new[1])
 
 
 def _removed(entry: StateEntry) -> ProvisionChange:

@@ -63,7 +63,7 @@ def build(session: Session, draft: Draft, snapshot_id: str | None = None) -> Exp
             entry.kind,
             entry.label,
             entry.heading,
-            texts.get((entry.provision_id, entry.version), ("", ""))[1],
+            entry.shown(texts.get((entry.provision_id, entry.version), ("", ""))[1]),
             entry.version,
             entry.depth,
             entry.parent_uid,

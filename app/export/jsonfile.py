@@ -6,11 +6,19 @@ from typing import Any
 from sqlmodel import Session
 
 from app.amendments import lists as amendment_lists
+from app.amendments.models import Amendment
+from app.amendments.service import proposed_text
 from app.audit.service import utc_iso
 from app.consensus import reports, rules
 from app.drafts import service as drafts
 from app.drafts.models import Draft
 from app.export.document import ExportDocument
+
+
+def _proposed(amendment: Amendment, target: drafts.OutlineEntry | None) -> str | None:
+    if amendment.text is None or target is None:
+        return amendment.text
+    return proposed_text(amendment, target)
 
 
 def render(session: Session, draft: Draft, document: ExportDocument) -> str:
@@ -26,7 +34,7 @@ def render(session: Session, draft: Draft, document: ExportDocument) -> str:
                 "kind": amendment.kind,
                 "status": amendment.status,
                 "base_version": amendment.base_version,
-                "text": amendment.text,
+                "text": _proposed(amendment, outline.by_uid.get(uid)),
                 "heading": amendment.heading,
                 "rationale": amendment.rationale,
                 "author": author.name,

@@ -8,7 +8,7 @@ from app.core.errors import InvalidInput
 from app.drafts import editing, service
 from app.drafts.models import Draft, ProvisionVersion
 from app.members.models import Member
-from tests.factories import make_draft, make_member
+from tests.factories import entry_of, make_draft, make_member
 
 
 @pytest.fixture
@@ -163,10 +163,12 @@ class TestStructure:
             ("Artículo 4.", "Artículo 5."),
         ]
 
-    def test_insert_lists_clauses_whose_cross_references_moved(
+    def test_insert_renumbers_the_references_to_what_moved(
         self, db: Session, draft: Draft, secretariat: Member
     ) -> None:
-        # Artículo 3 says "conforme al artículo 1"; inserting before article 1 moves that number.
+        # Artículo 3 says "conforme al artículo 1"; inserting before article 1 moves that number,
+        # and the reference follows it: no text is edited in anyone's name.
+        referring = entry_of(db, draft, "Artículo 3.")
         first_chapter = uid_of(db, draft, "CAPÍTULO I")
         result = editing.insert_provision(
             db,
@@ -179,9 +181,12 @@ class TestStructure:
             reason="Acuerdo",
         )
         assert result.label == "Artículo 1."
-        assert [(r.label, r.mentions) for r in result.references_to_check] == [
-            ("Artículo 4.", ["artículo 1"])
+        assert [(r.label, r.mentions) for r in result.renumbered_references] == [
+            ("Artículo 4.", ["artículo 2"])
         ]
+        moved = entry_of(db, draft, "Artículo 4.")
+        assert moved.uid == referring.uid and moved.version == referring.version
+        assert "conforme al artículo 2" in service.current_version(db, moved).text
 
     def test_delete_renumbers_and_the_uid_is_never_reused(
         self, db: Session, draft: Draft, secretariat: Member

@@ -29,6 +29,8 @@ NEW_DEFINITIONS = (
     "3.1 Minero artesanal: quien trabaja en forma personal o familiar.\n"
     "3.2 “Pequeño productor minero”: quien explota hasta 2 000 hectáreas."
 )
+# Written in Artículo 3; the deletion of Artículo 2 makes it Artículo 2, and its numerales with it.
+NEW_DEFINITIONS_RENUMBERED = NEW_DEFINITIONS.replace("\n3.", "\n2.")
 OLD_DEFINITIONS = (
     "Para efectos de la presente Ley, conforme al artículo 1, se entiende por minero "
     "artesanala quien trabaja en forma personal."
@@ -176,7 +178,7 @@ class TestBill:
         paragraphs = {p.text: p for p in read(word.render(versions.new)).paragraphs}
         indent = {text: p.paragraph_format.left_indent or 0 for text, p in paragraphs.items()}
         assert indent["a) Legalidad."] > 0
-        assert indent["3.1 Minero artesanal: quien trabaja en forma personal o familiar."] > 0
+        assert indent["2.1 Minero artesanal: quien trabaja en forma personal o familiar."] > 0
         assert indent["La presente Ley se rige por los principios siguientes:"] == 0
 
 
@@ -295,7 +297,7 @@ class TestTrackedChanges:
 
         start = accepted.index("Artículo 2. Definiciones básicas") + 1
         assert accepted[start : start + 4] == [
-            *NEW_DEFINITIONS.split("\n"),
+            *NEW_DEFINITIONS_RENUMBERED.split("\n"),
             "TÍTULO II\nFORMALIZACIÓN",
         ]
         start = rejected.index("Artículo 3. Definiciones") + 1
