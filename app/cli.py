@@ -12,6 +12,7 @@ from app.core.db import create_db_engine, read_session, write_session
 from app.core.errors import DomainError
 from app.core.i18n import _
 from app.drafts import service as drafts
+from app.drafts.models import Numbering
 from app.export import service as exports
 from app.members import demo
 from app.members import service as members
@@ -35,7 +36,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         return 2
     engine = create_db_engine(get_settings().database_url)
     with write_session(engine) as session:
-        draft = drafts.import_file(session, path, args.slug)
+        draft = drafts.import_file(session, path, args.slug, numbering=Numbering(args.numbering))
         outline = drafts.load_outline(session, draft)
         session.commit()
     print(
@@ -176,6 +177,12 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="import a draft (drafts/ format or published text)")
     imp.add_argument("file")
     imp.add_argument("--slug")
+    imp.add_argument(
+        "--numbering",
+        choices=[mode.value for mode in Numbering],
+        default=Numbering.RENUMBER.value,
+        help="renumber (a new bill, the default) or fixed (a law in force keeps its numbers)",
+    )
     imp.set_defaults(handler=cmd_import)
 
     seed = commands.add_parser("seed", help="load drafts/ into an empty database")

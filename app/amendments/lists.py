@@ -95,6 +95,15 @@ class Queue:
     pending: int
 
 
+def pending_count(session: Session, draft: Draft) -> int:
+    """How many of the draft's amendments wait for a decision."""
+    return session.exec(
+        select(func.count())
+        .select_from(Amendment)
+        .where(Amendment.draft_id == draft.id, Amendment.status == AmendmentStatus.SUBMITTED)
+    ).one()
+
+
 def merge_queue(session: Session, draft: Draft, *, paging: PageRequest) -> Queue:
     """Pending amendments grouped by clause in document order, each with what accepting it
     would do now. A fixed number of queries per page, whatever the number of amendments."""

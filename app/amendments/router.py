@@ -26,7 +26,7 @@ from app.core.forms import refused
 from app.core.http import see_other
 from app.core.pagination import PageParams, PageRequest, set_list_headers
 from app.core.templating import render
-from app.drafts import diffing
+from app.drafts import diffing, editing
 from app.drafts import service as drafts
 from app.drafts.deps import DraftDep, load_draft
 from app.drafts.models import Draft, Provision
@@ -316,6 +316,11 @@ def _amendment_page(
         if plan and plan.text
         else None,
         "others": service.citable_for(session, amendment) if plan else [],
+        "referring": (
+            editing.referring_clauses(session, outline, {entry.uid})
+            if entry and amendment.kind == AmendmentKind.DELETE
+            else []
+        ),
         "sources": sources,
         **extra,
     }

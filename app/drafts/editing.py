@@ -14,13 +14,13 @@ from sqlmodel import Session, col, select, update
 from app.audit import service as audit
 from app.audit.service import actor_of
 from app.core.errors import Conflict, InvalidInput
-from app.core.i18n import N_, _
+from app.core.i18n import N_, _, ngettext
 from app.core.models import utcnow
 from app.core.text import TextField, required_reason
 from app.drafts import service, structure
 from app.drafts.importing import normalize_heading, normalize_text
-from app.drafts.models import Draft, Provision, ProvisionVersion, VersionSource
-from app.drafts.numbering import ALLOWED_PARENTS, CLAUSE_KINDS, Kind
+from app.drafts.models import Draft, Numbering, Provision, ProvisionVersion, VersionSource
+from app.drafts.numbering import ALLOWED_PARENTS, CLAUSE_KINDS, Kind, next_suffixed
 from app.members.models import Member
 
 TEXT = TextField("text", N_("Text"), 20_000, required=N_("The text cannot be empty."))
@@ -33,6 +33,10 @@ class StaleVersion(Conflict):
 
 class HasChildren(Conflict):
     code = "has_children"
+
+
+class NumberingNeedsConfirmation(Conflict):
+    code = "confirm_numbering"
 
 
 @dataclass
@@ -323,6 +327,12 @@ def insert_provision(
     )
     session.add(first)
     session.flush()
+    if draft.numbering == Numbering.FIXED and kind == Kind.ARTICULO:
+        provision.fixed_number = _suffixed_number(
+            service.load_outline(session, draft), provision.uid
+        )
+        session.add(provision)
+        session.flush()
     after = service.load_outline(session, draft)
     # Bound once the new clause has its number: its numerales are written with that number.
     first.text = after.bind(text, uid=provision.uid).text
@@ -340,6 +350,33 @@ def insert_provision(
     return StructuralResult(provision.uid, label, followed, [])
 
 
+def _suffixed_number(outline: service.Outline, uid: str) -> str:
+    """The number a new article of a law in force takes: the one before it, suffixed (12-A),
+    and refused where no suffix fits between its neighbours."""
+    articles = [e for e in outline.entries if e.kind is Kind.ARTICULO and e.label.written]
+    index = next(i for i, e in enumerate(articles) if e.uid == uid)
+    before = articles[index - 1].label.written if index else None
+    taken = {e.label.written for e in articles if e.uid != uid}
+    number = next_suffixed(before, taken)
+    following = next((e for e in articles[index + 1 :] if e.fixed_number), None)
+    if following and _order(number) >= _order(following.label.written):
+        raise InvalidInput(
+            _(
+                "No article number fits between %(before)s and %(after)s in a law in force: "
+                "insert the new article after %(after)s.",
+                before=before or "—",
+                after=following.label.written,
+            ),
+            field="after",
+        )
+    return number
+
+
+def _order(number: str) -> tuple[int, str]:
+    digits, _dash, letter = number.partition("-")
+    return (int(digits) if digits.isdigit() else 0, letter)
+
+
 def delete_provision(
     session: Session, actor: Member | None, draft: Draft, *, uid: str, reason: str
 ) -> StructuralResult:
@@ -347,6 +384,8 @@ def delete_provision(
     reason = required_reason(reason)
     before = service.load_outline(session, draft)
     entry = before.get(uid)
+    if draft.numbering == Numbering.FIXED and entry.kind is Kind.ARTICULO:
+        return _repeal(session, actor, draft, before, entry, reason)
     if entry.children:
         raise HasChildren(
             _(
@@ -372,6 +411,106 @@ def delete_provision(
     followed = referring_clauses(session, after, _renumbered(before, after))
     dangling = referring_clauses(session, after, {uid})
     return StructuralResult(uid, entry.label.text, followed, dangling)
+
+
+REPEALED = "Derogado."
+
+
+def _repeal(
+    session: Session,
+    actor: Member | None,
+    draft: Draft,
+    outline: service.Outline,
+    entry: service.OutlineEntry,
+    reason: str,
+) -> StructuralResult:
+    """In a law in force an article is not removed but repealed: it keeps its number and its
+    place, and reads "Derogado." (references to it stay, pointing to the repealed article)."""
+    current = service.current_version(session, entry)
+    if current.text == REPEALED:
+        raise InvalidInput(_("%(label)s is already repealed.", label=entry.label.text))
+    add_version(
+        session,
+        entry,
+        expected_version=entry.version,
+        text=REPEALED,
+        heading="",
+        source=VersionSource.EDIT,
+        author=actor,
+        reason=reason,
+    )
+    audit.record(
+        session,
+        actor_of(actor),
+        "provision.repealed",
+        f"provision:{entry.uid}",
+        draft_id=draft.id,
+        details={"label": entry.label.text, "reason": reason},
+    )
+    referring = referring_clauses(session, outline, {entry.uid})
+    return StructuralResult(entry.uid, entry.label.text, [], referring)
+
+
+def set_numbering(
+    session: Session,
+    actor: Member,
+    draft: Draft,
+    *,
+    numbering: str,
+    pending_amendments: int,
+    confirmed: bool,
+) -> None:
+    """Switch a draft between renumbering (a new bill) and fixed numbers (a law in force).
+    Fixing keeps every article's number as it is now; renumbering numbers them by place again
+    (12-A becomes 13). With amendments pending it asks to be confirmed: their texts and
+    references follow the new numbers."""
+    service.ensure_open(draft)
+    if numbering not in set(Numbering):
+        raise InvalidInput(_("Unknown numbering: %(mode)s", mode=numbering), field="numbering")
+    if numbering == draft.numbering:
+        raise InvalidInput(_("The draft already has that numbering."), field="numbering")
+    if pending_amendments and not confirmed:
+        raise NumberingNeedsConfirmation(
+            ngettext(
+                "One amendment is pending. Its text and references will show the new numbers, "
+                "and articles may change number. Confirm the change.",
+                "%(num)s amendments are pending. Their texts and references will show the new "
+                "numbers, and articles may change number. Confirm the change.",
+                pending_amendments,
+            ),
+            field="confirmed",
+        )
+    outline = service.load_outline(session, draft)
+    fixed = numbering == Numbering.FIXED
+    for provision in session.exec(
+        select(Provision).where(Provision.draft_id == draft.id, Provision.kind == Kind.ARTICULO)
+    ).all():
+        entry = outline.by_uid.get(provision.uid)
+        # The título preliminar's articles (I, II…) keep their own count either way.
+        keep = fixed and entry is not None and not _in_preliminary(entry)
+        provision.fixed_number = entry.label.written if keep and entry else None
+        session.add(provision)
+    before = draft.numbering
+    draft.numbering = numbering
+    session.add(draft)
+    session.flush()
+    audit.record(
+        session,
+        actor_of(actor),
+        "draft.numbering_changed",
+        f"draft:{draft.slug}",
+        draft_id=draft.id,
+        details={"before": before, "after": numbering, "pending_amendments": pending_amendments},
+    )
+
+
+def _in_preliminary(entry: service.OutlineEntry) -> bool:
+    parent = entry.parent
+    while parent is not None:
+        if parent.kind is Kind.TITULO_PRELIMINAR:
+            return True
+        parent = parent.parent
+    return False
 
 
 def move_provision(

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from app.amendments import lists as amendment_lists
 from app.audit.service import actor_of, utc_iso
 from app.consensus import reports, rules
 from app.core.bounds import MAX_INT
@@ -94,6 +95,7 @@ def read_draft(draft: DraftDep, session: SessionDep) -> DraftDetail:
         slug=draft.slug,
         title=draft.title,
         phase=draft.phase,
+        numbering=draft.numbering,
         provisions=[
             ProvisionSummary(
                 uid=entry.uid,
@@ -308,6 +310,8 @@ def _contents_page(
     since: str = "",
     status: int = 200,
     phase_error: str = "",
+    numbering_error: str = "",
+    numbering_asked: str = "",
 ) -> HTMLResponse:
     outline = service.load_outline(session, draft)
     all_snapshots = snapshots.list_snapshots(session, draft)
@@ -325,6 +329,8 @@ def _contents_page(
         "since": since_snapshot,
         "changed": changed,
         "phase_error": phase_error,
+        "numbering_error": numbering_error,
+        "numbering_asked": numbering_asked or draft.numbering,
     }
     return render(request, "drafts/contents.html", context, status_code=status)
 
@@ -375,6 +381,7 @@ def _edit_form(
         "entry": entry,
         "current": current,
         "outline": outline,
+        "referring": editing.referring_clauses(session, outline, {uid}),
         "form": {"text": current.text, "heading": current.heading, "reason": ""},
         **extra,
     }
@@ -524,6 +531,33 @@ def change_phase(
         ))  # fmt: skip
     session.commit()
     return see_other(request.app.url_path_for("contents_page", slug=draft.slug))
+
+
+@pages.post("/drafts/{slug}/numbering")
+def change_numbering(
+    request: Request,
+    draft: DraftDep,
+    editor: Editor,
+    session: SessionDep,
+    numbering: Annotated[str, Form()] = "",
+    confirmed: Annotated[bool, Form()] = False,
+) -> Response:
+    try:
+        editing.set_numbering(
+            session,
+            editor,
+            draft,
+            numbering=numbering,
+            pending_amendments=amendment_lists.pending_count(session, draft),
+            confirmed=confirmed,
+        )
+    except DomainError as error:
+        return refused(session, error, lambda e: _contents_page(
+            request, session, draft, status=e.status_code, numbering_error=e.message,
+            numbering_asked=numbering,
+        ))  # fmt: skip
+    session.commit()
+    return see_other(request.app.url_path_for("contents_page", slug=draft.slug) + "#numbering")
 
 
 # Pages: snapshots ----------------------------------------------------------------------------

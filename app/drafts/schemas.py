@@ -21,6 +21,8 @@ class ProvisionSummary(BaseModel):
 
 
 class DraftDetail(DraftSummary):
+    # "renumber": a new bill, numbered by place; "fixed": a law in force keeps its numbers.
+    numbering: str
     provisions: list[ProvisionSummary]
 
 

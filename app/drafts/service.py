@@ -360,9 +360,15 @@ def import_draft(
     return draft
 
 
-def import_file(session: Session, path: Path, slug: str | None = None) -> Draft:
+def import_file(
+    session: Session,
+    path: Path,
+    slug: str | None = None,
+    *,
+    numbering: Numbering = Numbering.RENUMBER,
+) -> Draft:
     parsed = parse_draft(path.read_bytes(), markdown=path.suffix == ".md", default_slug=path.stem)
-    return import_draft(session, parsed, slug)
+    return import_draft(session, parsed, slug, numbering=numbering)
 
 
 def has_drafts(session: Session) -> bool:

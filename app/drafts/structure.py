@@ -371,6 +371,18 @@ def pieces(text: str, numbering: Numbering | None, *, own_uid: str | None) -> li
     return found
 
 
+def lines(text: str, numbering: Numbering | None, *, own_uid: str | None) -> list[list[Piece]]:
+    """`pieces`, a list per line of the text (a paragraph each)."""
+    found: list[list[Piece]] = [[]]
+    for piece in pieces(text, numbering, own_uid=own_uid):
+        for index, part in enumerate(piece.text.split("\n")):
+            if index:
+                found.append([])
+            if part:
+                found[-1].append(Piece(part, piece.to, piece.dangling))
+    return [line for line in found if line]
+
+
 def render(text: str, numbering: Numbering | None, *, own_uid: str | None) -> str:
     """Stored text as it reads now: every structural number the current one. With no
     numbering, as it was written."""

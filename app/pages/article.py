@@ -14,8 +14,9 @@ from app.consensus import positions, reports, rules
 from app.core.pagination import PageRequest
 from app.core.templating import render
 from app.drafts import service as drafts
-from app.drafts import snapshots
+from app.drafts import snapshots, structure
 from app.drafts.models import Draft
+from app.drafts.text import mark_of
 
 
 def render_article_page(
@@ -50,6 +51,11 @@ def render_article_page(
             else None
         ),
         "passages": passages(version.text),
+        # The text a paragraph a line, its references to other provisions as links.
+        "text_lines": [
+            (mark.kind if (mark := mark_of("".join(p.text for p in line))) else "paragraph", line)
+            for line in structure.lines(version.stored, entry.numbering, own_uid=entry.uid)
+        ],
         "amendments": amendments.list_amendments(
             session, draft, provision_id=entry.id, paging=PageRequest(per_page=10)
         ),

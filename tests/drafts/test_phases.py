@@ -148,6 +148,7 @@ WRITES: list[tuple[str, str, dict[str, Any] | None, dict[str, Any] | None]] = [
     ("POST", "/drafts/{slug}/provisions/{uid}/edit", None,
      {"expected_version": 1, "text": TEXT, "reason": "R"}),
     ("POST", "/drafts/{slug}/provisions/{uid}/insert", None, {"text": "Nuevo.", "reason": "R"}),
+    ("POST", "/drafts/{slug}/numbering", None, {"numbering": "fixed", "confirmed": "true"}),
     ("POST", "/drafts/{slug}/provisions/{uid}/delete", None, {"reason": "R"}),
     ("POST", "/drafts/{slug}/provisions/{uid}/move", None, {"after": "{last}", "reason": "R"}),
     ("POST", "/drafts/{slug}/snapshots", None, {"label": "Texto final"}),

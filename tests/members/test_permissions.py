@@ -76,6 +76,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/amendments/{amendment_id}/reject"): Permission.MERGE,
     ("GET", "/drafts/{slug}/queue"): Permission.MERGE,
     ("POST", "/drafts/{slug}/phase"): Permission.MERGE,
+    ("POST", "/drafts/{slug}/numbering"): Permission.EDIT,
     ("GET", "/me/contributions"): SIGNED_IN,
     ("GET", "/api/v1/drafts/{slug}/export"): Permission.EXPORT,
     ("GET", "/drafts/{slug}/export"): Permission.EXPORT,
