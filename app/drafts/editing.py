@@ -232,6 +232,33 @@ def referring_clauses(
     return found
 
 
+@dataclass
+class ReferenceProblem:
+    """A clause whose text names a provision of this law that does not exist (kept as
+    written, never guessed) or one that was deleted."""
+
+    uid: str
+    label: str
+    unresolved: list[str]
+    dangling: list[str]
+
+
+def reference_problems(session: Session, outline: service.Outline) -> list[ReferenceProblem]:
+    """What the secretariat should look at in the draft's references, clause by clause."""
+    found = []
+    for entry, stored in _current_texts(session, outline):
+        text = structure.render(stored, outline.numbering, own_uid=entry.uid)
+        unresolved = outline.bind(text, uid=entry.uid).unresolved
+        dangling = [
+            reference.written
+            for reference in structure.references(stored)
+            if reference.to not in outline.by_uid
+        ]
+        if unresolved or dangling:
+            found.append(ReferenceProblem(entry.uid, entry.label.text, unresolved, dangling))
+    return found
+
+
 def _renumbered(before: service.Outline, after: service.Outline) -> set[str]:
     return {
         entry.uid

@@ -40,7 +40,7 @@ from app.drafts.schemas import (
 )
 from app.members.deps import OptionalMember, require
 from app.members.models import Member
-from app.members.permissions import Permission
+from app.members.permissions import Permission, can
 
 api = APIRouter(prefix="/api/v1", tags=["drafts"])
 pages = APIRouter(include_in_schema=False)
@@ -322,9 +322,16 @@ def _contents_page(
             session, draft, from_id=since, to_id="current"
         )
         changed = {c.uid: c.change for c in changes if c.change in ("added", "modified")}
+    member = request.state.member
     context = {
         "draft": draft,
         "outline": outline,
+        # For the secretariat: references that name nothing, or a deleted provision.
+        "reference_problems": (
+            editing.reference_problems(session, outline)
+            if member and can(member.role, Permission.EDIT)
+            else []
+        ),
         "snapshots": all_snapshots,
         "since": since_snapshot,
         "changed": changed,

@@ -345,3 +345,26 @@ def test_numbers_in_texts_follow_any_structural_change(
             check_every_number(db, draft)
     finally:
         savepoint.rollback()
+
+
+def test_the_secretariat_sees_references_to_nothing_and_to_what_was_deleted(
+    db: Session, client: TestClient, shipped: Draft, secretariat: Member
+) -> None:
+    article = entry_of(db, shipped, "Artículo 5.")
+    editing.revise(
+        db, secretariat, shipped, uid=article.uid, expected_version=article.version,
+        text=service.current_version(db, article).text + "\nConforme al artículo 400.",
+        heading=None, reason="Prueba",
+    )  # fmt: skip
+    editing.delete_provision(
+        db, secretariat, shipped, uid=uid_of(db, shipped, "Artículo 31."), reason="Se integra"
+    )
+    db.commit()
+    assert "artículo 400" in current_text(db, shipped, "Artículo 5.")  # kept as written
+    sign_in(client, secretariat)
+    contents = client.get(f"/drafts/{shipped.slug}").text
+    problems = contents[contents.index('id="reference-problems"') :]
+    assert "Artículo 5.</a>:" in problems and "artículo 400" in problems
+    assert "Artículo 33.</a>:" in problems and "artículo 31" in problems  # the old Artículo 34
+    anonymous = TestClient(client.app)
+    assert 'id="reference-problems"' not in anonymous.get(f"/drafts/{shipped.slug}").text
