@@ -5,6 +5,7 @@ current text through the edits made since its base; diff-match-patch's fuzzy pat
 and any doubt is a conflict for the secretariat, never a guess.
 """
 
+import difflib
 from dataclasses import dataclass
 from typing import Literal
 
@@ -173,7 +174,39 @@ def rebase(base: str, proposed: str, current: str) -> Rebase:
     # clause takes close to a minute, and words are what the DESIGN diffs on.
     patch = _PATCHER.patch_make(base, [(_PATCH_OPS[op], text) for op, text in amendment_ops])
     patched, applied = _PATCHER.patch_apply(patch, current)
-    if not all(applied) or patched != merged:
+    if patched != merged and not _on_their_lines(base, current, amendment, meanwhile):
         reason: Reason = "patch_failed" if not all(applied) else "patch_misplaced"
         return Rebase("conflict", None, [Conflict(reason, base, proposed, current)])
     return Rebase("clean", merged, [])
+
+
+def _on_their_lines(base: str, current: str, amendment: list[Edit], meanwhile: list[Edit]) -> bool:
+    """The arbiter when the fuzzy patch and the mapping disagree: whether the mapping puts each
+    of the amendment's edits on the line of current that a line-by-line comparison of base and
+    current (difflib, not the word diff the mapping comes from) says is its line. The fuzzy patch
+    mostly disagrees because its context is a word changed meanwhile right beside the edit; an
+    edit mapped to another paragraph (the look-alike numerales trap) is caught here. Edits that
+    span or make lines are left to the secretariat."""
+    where = _line_map(base.split("\n"), current.split("\n"))
+    for edit in amendment:
+        if "\n" in edit.text or "\n" in base[edit.start : edit.end]:
+            return False
+        shift = sum(
+            len(other.text) - (other.end - other.start)
+            for other in meanwhile
+            if other.end <= edit.start
+        )
+        line = base.count("\n", 0, edit.start)
+        if where.get(line) != current.count("\n", 0, edit.start + shift):
+            return False
+    return True
+
+
+def _line_map(old: list[str], new: list[str]) -> dict[int, int]:
+    """Each line of `old` that is still a line of `new`, or was rewritten in place."""
+    mapped: dict[int, int] = {}
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+            mapped.update(zip(range(i1, i2), range(j1, j2), strict=True))
+    return mapped
