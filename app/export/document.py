@@ -7,7 +7,7 @@ from sqlmodel import Session, col, select
 
 from app.core.errors import InvalidInput
 from app.core.i18n import _
-from app.core.models import utcnow
+from app.core.models import as_utc, utcnow
 from app.drafts import service as drafts
 from app.drafts import snapshots
 from app.drafts.models import Draft, Motives, Snapshot
@@ -28,6 +28,7 @@ class ExportProvision:
     version: int
     depth: int
     parent_uid: str | None
+    provision_id: int = 0  # 0 when not read from the database
 
     @property
     def is_clause(self) -> bool:
@@ -42,10 +43,44 @@ class ExportDocument:
     provisions: list[ExportProvision]
     generated_at: datetime
     motives: Motives | None = None  # the exposición de motivos as it stood then
+    # Set by the export service: what the text was compared with, and the audit record's head
+    # when it was rendered, so a reader can check the file against /registro.
+    compared_with: Snapshot | None = None
+    audit_head: str | None = None
 
     @property
     def clauses(self) -> list[ExportProvision]:
         return [p for p in self.provisions if p.is_clause]
+
+    def provenance(self) -> list[str]:
+        """Where the file comes from, in lines for its first page and its metadata."""
+        if self.snapshot is not None:
+            lines = [
+                _(
+                    "Text: %(label)s (snapshot %(id)s, frozen %(at)s UTC)",
+                    label=self.snapshot.label,
+                    id=self.snapshot.id,
+                    at=as_utc(self.snapshot.created_at).strftime("%Y-%m-%d %H:%M"),
+                )
+            ]
+        else:
+            lines = [
+                _(
+                    "Text: the current text, as of %(at)s UTC",
+                    at=as_utc(self.generated_at).strftime("%Y-%m-%d %H:%M"),
+                )
+            ]
+        if self.compared_with is not None:
+            lines.append(
+                _(
+                    "Compared with: %(label)s (snapshot %(id)s)",
+                    label=self.compared_with.label,
+                    id=self.compared_with.id,
+                )
+            )
+        if self.audit_head:
+            lines.append(_("Audit record head: %(hash)s", hash=self.audit_head))
+        return lines
 
 
 def build(session: Session, draft: Draft, snapshot_id: str | None = None) -> ExportDocument:
@@ -67,6 +102,7 @@ def build(session: Session, draft: Draft, snapshot_id: str | None = None) -> Exp
             entry.version,
             entry.depth,
             entry.parent_uid,
+            entry.provision_id,
         )
         for entry in state
     ]

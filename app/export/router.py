@@ -1,6 +1,6 @@
 """Exports over HTTP."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request, Response
@@ -31,12 +31,15 @@ def export(
     snapshot: str | None = None,
     base: str | None = None,
     annexes: Annotated[list[str] | None, Query()] = None,
+    cuadro: Literal["changed", "all"] = "changed",  # the cuadro's rows: those changed, or all
 ) -> Response:
     # The exception to one transaction per request: rendering takes seconds and only reads, so
     # it runs in the request's read transaction and the record is a short write after it (a
     # write transaction held that long locks other writers out on SQLite).
     wanted = {name for value in annexes or [] for name in value.split(",") if name}
-    file = service.render(session, draft, format, snapshot or None, base or None, wanted)
+    file = service.render(
+        session, draft, format, snapshot or None, base or None, wanted, every_row=cuadro == "all"
+    )
     service.record(recorder, member, draft, file)
     recorder.commit()  # the export is recorded before the file leaves
     return Response(

@@ -20,6 +20,8 @@ from app.core.i18n import _
 from app.drafts import editing, snapshots
 from app.export import document as documents
 from app.export import docx as word
+from app.export import history
+from app.export.changes import History
 from app.export.document import ExportDocument
 from tests.factories import make_draft, make_member, uid_of
 
@@ -33,7 +35,6 @@ OLD_DEFINITIONS = (
     "Para efectos de la presente Ley, conforme al artículo 1, se entiende por minero "
     "artesanala quien trabaja en forma personal."
 )
-SOURCE = "Enmienda 12 — Federación de Mineros (Organizaciones de mineros): precisa los sujetos"
 
 
 @dataclass
@@ -44,6 +45,7 @@ class Versions:
     deleted: str
     added: str
     principles: str
+    histories: dict[str, History]
 
 
 @pytest.fixture
@@ -89,13 +91,9 @@ def versions(db: Session) -> Versions:
         reason="Acuerdo",
     ).uid
     db.commit()
+    base, new = documents.build(db, draft, str(frozen.id)), documents.build(db, draft)
     return Versions(
-        documents.build(db, draft, str(frozen.id)),
-        documents.build(db, draft),
-        revised,
-        deleted,
-        added,
-        principles,
+        base, new, revised, deleted, added, principles, history.load(db, new, base)
     )
 
 
@@ -194,9 +192,9 @@ def marked(cell: _Cell) -> tuple[str, str]:
 
 
 class TestComparativeTable:
-    def cuadro(self, versions: Versions) -> Document:
+    def cuadro(self, versions: Versions, *, every_row: bool = True) -> Document:
         return read(
-            word.render(versions.new, versions.base, {versions.revised: [SOURCE, "Acta 3"]})
+            word.render(versions.new, versions.base, versions.histories, every_row=every_row)
         )
 
     def test_on_landscape_pages_with_a_repeating_header_row(self, versions: Versions) -> None:
@@ -240,6 +238,13 @@ class TestComparativeTable:
         underlined, struck = marked(added[2])
         assert struck == "" and "Plazo de un año." in underlined
 
+    def test_by_default_only_the_clauses_that_changed(self, versions: Versions) -> None:
+        (table,) = self.cuadro(versions, every_row=False).tables
+        labels = [row.cells[0].paragraphs[0].text for row in table.rows[1:]]
+        # Artículo I and old 3 (now 2) revised, old 2 deleted, new 4 added; the rest only
+        # renumbered or untouched.
+        assert labels == ["Artículo I.", "Artículo 2.", "Artículo 2.", "Artículo 4."]
+
     def test_insertions_underlined_deletions_struck_and_the_source(
         self, versions: Versions
     ) -> None:
@@ -254,7 +259,9 @@ class TestComparativeTable:
         assert "conforme" not in underlined
         assert "familiar" in underlined and "“Pequeño productor minero”" in underlined
         assert "básicas" in underlined and "Definiciones" not in underlined + struck
-        assert [p.text for p in revised[3].paragraphs] == [SOURCE, "Acta 3"]
+        assert [p.text for p in revised[3].paragraphs] == [
+            _("Secretariat edit: %(reason)s", reason="Precisión")
+        ]
 
         unchanged = row_of(rows, "Artículo 1.")
         assert marked(unchanged[2]) == ("", "")
@@ -263,9 +270,7 @@ class TestComparativeTable:
 
 class TestTrackedChanges:
     def test_revisions_have_an_author_a_date_and_unique_ids(self, versions: Versions) -> None:
-        content = word.render_tracked(
-            versions.new, versions.base, {versions.revised: "Juana Mamani"}
-        )
+        content = word.render_tracked(versions.new, versions.base, versions.histories)
         root = body_xml(content)
         insertions, deletions = root.findall(f".//{W}ins"), root.findall(f".//{W}del")
         assert insertions and deletions
@@ -276,8 +281,8 @@ class TestTrackedChanges:
             re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", r.get(f"{W}date") or "")
             for r in revisions
         )
-        authors = {r.get(f"{W}author") for r in revisions}
-        assert authors == {"Juana Mamani", word.DEFAULT_AUTHOR}
+        # Every change here is the secretariat's (test_attribution.py has organizations').
+        assert {r.get(f"{W}author") for r in revisions} == {word.DEFAULT_AUTHOR}
         # Deleted text is w:delText inside w:del, inserted text w:t inside w:ins.
         assert root.findall(f".//{W}del//{W}t") == []
         assert root.findall(f".//{W}ins//{W}delText") == []
