@@ -231,7 +231,14 @@ def _runs(piece: str, credits: list[Credit | None], fallback: Credit) -> list[tu
             runs[-1] = (runs[-1][0] + char, credit)
         else:
             runs.append((char, credit))
-    return runs
+    joined: list[tuple[str, Credit]] = []
+    for text, credit in runs:
+        if joined and (text.isspace() or joined[-1][0].isspace()):
+            credit = credit if joined[-1][0].isspace() else joined[-1][1]
+            joined[-1] = (joined[-1][0] + text, credit)
+        else:
+            joined.append((text, credit))
+    return joined
 
 
 @dataclass(frozen=True)

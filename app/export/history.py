@@ -119,18 +119,27 @@ class _Credits:
         ).all()
         return {a.id: (a, m) for a, m in rows if a.id is not None}
 
-    def amendment(self, amendment: Amendment, author: Member) -> Credit:
+    def amendment(
+        self, amendment: Amendment, author: Member, decided_at: datetime | None = None
+    ) -> Credit:
+        """Credited to its author's organization, at its decision (or the merge that took it)."""
         organization = author.organization or author.name
+        named = {
+            "id": amendment.id,
+            "organization": organization,
+            "sector": self.sectors.get(author.sector, author.sector),
+        }
+        reason = amendment.decision_reason
         return Credit(
             organization,
-            amendment.decided_at or amendment.created_at,
+            decided_at or amendment.decided_at or amendment.created_at,
             _(
                 "Amendment %(id)s — %(organization)s (%(sector)s): %(reason)s",
-                id=amendment.id,
-                organization=organization,
-                sector=self.sectors.get(author.sector, author.sector),
-                reason=amendment.decision_reason or "",
-            ),
+                **named,
+                reason=reason,
+            )
+            if reason
+            else _("Amendment %(id)s — %(organization)s (%(sector)s)", **named),
         )
 
     def of(self, version: ProvisionVersion) -> tuple[Credit, list[tuple[Proposal, Proposal]]]:
@@ -149,10 +158,13 @@ class _Credits:
         if amendment.status != AmendmentStatus.ACCEPTED_MODIFIED:
             return self.amendment(amendment, author), []
         ids = [amendment.id or 0, *sorted(self.cited.get(amendment.id or 0, []))]
-        drawn_on = [self._proposals(*self.amendments[i]) for i in ids if i in self.amendments]
+        decided_at = amendment.decided_at or version.created_at
+        drawn_on = [
+            self._proposals(*self.amendments[i], decided_at) for i in ids if i in self.amendments
+        ]
         decision = Credit(
             SECRETARIAT,
-            amendment.decided_at or version.created_at,
+            decided_at,
             _(
                 "Secretariat's merge of amendments %(ids)s: %(reason)s",
                 ids=", ".join(str(i) for i in ids),
@@ -161,10 +173,13 @@ class _Credits:
         )
         return decision, drawn_on
 
-    def _proposals(self, amendment: Amendment, author: Member) -> tuple[Proposal, Proposal]:
+    def _proposals(
+        self, amendment: Amendment, author: Member, merged_at: datetime
+    ) -> tuple[Proposal, Proposal]:
+        """What a merged amendment proposed; its words entered the text with the merge."""
         base = self.base_texts.get((amendment.provision_id, amendment.base_version or 0))
         before_heading, before_text = (base.heading, base.text) if base else ("", "")
-        credit = self.amendment(amendment, author)
+        credit = self.amendment(amendment, author, merged_at)
         heading = amendment.heading if amendment.heading is not None else before_heading
         return (
             Proposal(before_heading, heading, credit),

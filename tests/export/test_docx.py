@@ -92,9 +92,7 @@ def versions(db: Session) -> Versions:
     ).uid
     db.commit()
     base, new = documents.build(db, draft, str(frozen.id)), documents.build(db, draft)
-    return Versions(
-        base, new, revised, deleted, added, principles, history.load(db, new, base)
-    )
+    return Versions(base, new, revised, deleted, added, principles, history.load(db, new, base))
 
 
 def read(content: bytes) -> Document:
