@@ -13,6 +13,14 @@ from app.export.document import ExportDocument, ExportProvision
 Pair = tuple[ExportProvision | None, ExportProvision | None]
 
 
+def legend() -> str:
+    """What the marks mean, for print where the accessible labels are not shown."""
+    return _(
+        "Inserted text is in bold and underlined; deleted text is struck through. A number "
+        "after a change refers to its source in the last column."
+    )
+
+
 @dataclass(frozen=True)
 class BaseText:
     """What a row compares with: the base snapshot's clause by default. A disposition that

@@ -438,6 +438,8 @@ def _comparative_table(
             proposed=_version_name(document),
         )
     ).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    legend = word.add_paragraph().add_run(cuadro.legend())
+    legend.font.size = _TABLE_FONT
 
     table = word.add_table(rows=1, cols=len(_COLUMNS))
     table.style = word.styles["Table Grid"]

@@ -3,7 +3,7 @@
 from app.core.templating import environment
 from app.drafts.text import paragraphs
 from app.export.annexes import Annexes
-from app.export.cuadro import base_paragraphs, noted
+from app.export.cuadro import base_paragraphs, legend, noted
 from app.export.document import ExportDocument
 
 
@@ -16,6 +16,7 @@ def render(document: ExportDocument, annexes: Annexes | None = None) -> str:
         paragraphs=paragraphs,
         noted=noted,
         base_paragraphs=base_paragraphs,
+        legend=legend,
     )
 
 

@@ -46,7 +46,12 @@ def render(session: Session, draft: Draft, document: ExportDocument) -> str:
         }
         if snapshot
         else None,
+        "base": {"id": document.compared_with.id, "label": document.compared_with.label}
+        if document.compared_with
+        else None,
         "generated_at": utc_iso(document.generated_at),
+        # The audit record's head when the file was made: compare it with /registro.
+        "audit_head_hash": document.audit_head,
         "motives": {
             "version": document.motives.number,
             "fundamentos": document.motives.fundamentos,
