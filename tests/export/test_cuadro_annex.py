@@ -15,8 +15,8 @@ from app.audit.models import AuditEvent
 from app.core.errors import InvalidInput
 from app.core.i18n import _
 from app.export import docx as word
-from app.members.models import sector_names
 from app.export import service as exports
+from app.members.models import sector_names
 from tests.export.test_bundle import with_an_accepted_amendment
 from tests.factories import make_member, uid_of
 
