@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 from app.audit.models import AuditEvent
 from app.core.errors import InvalidInput
 from app.core.i18n import _
+from app.drafts.importing import parse_draft
 from app.export import docx as word
 from app.export import service as exports
 from app.members.models import sector_names
@@ -128,6 +129,14 @@ class TestProvenance:
             opening = "\n".join(p.text for p in document.paragraphs[:4])
             assert expected in opening and "Borrador 1" in opening
             exports.record(db, None, draft, file)  # the next export names the new head
+
+    def test_markdown_says_it_in_its_header_and_still_imports(self, db: Session) -> None:
+        draft, base = with_an_accepted_amendment(db)
+        text = exports.render(db, draft, "md", base_id=base).content.decode()
+        header = text[: text.index("---", 3)]
+        assert f"audit_head: {head(db)}" in header
+        assert f"base: {base} (Borrador 1)" in header
+        assert parse_draft(text.encode(), markdown=True).slug == "ley-de-prueba"
 
     def test_json_and_the_bundle_manifest_name_the_same_head(self, db: Session) -> None:
         draft, base = with_an_accepted_amendment(db)
