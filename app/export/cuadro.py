@@ -171,13 +171,19 @@ def _spaced(spans: list[Span]) -> list[Span]:
 
 def noted(spans: Sequence[Span], row: Row) -> list[tuple[Op, str, int | None]]:
     """Each span with the note number of its source to print after it: after the last of a run
-    of edits with one source, when the row has several sources."""
+    of edits with one source, when the row has several sources; before a blank that ends the
+    edit, so that the number sits on the words it is about."""
     result: list[tuple[Op, str, int | None]] = []
     for index, (op, piece, credit) in enumerate(spans):
+        piece = piece.replace(LINE_BREAK, " ")
         following = spans[index + 1] if index + 1 < len(spans) else None
         ends = following is None or following[0] == "=" or following[2] != credit
         number = row.number(credit) if op != "=" and ends else None
-        result.append((op, piece.replace(LINE_BREAK, " "), number))
+        words = piece.rstrip()
+        if number and words != piece:
+            result += [(op, words, number), (op, piece[len(words) :], None)]
+        else:
+            result.append((op, piece, number))
     return result
 
 
