@@ -8,6 +8,7 @@ import zipfile
 
 import docx
 import pytest
+from fastapi.testclient import TestClient
 from pypdf import PdfReader
 from sqlmodel import Session, col, select
 
@@ -19,7 +20,7 @@ from app.export import docx as word
 from app.export import service as exports
 from app.members.models import sector_names
 from tests.export.test_bundle import with_an_accepted_amendment
-from tests.factories import make_member, uid_of
+from tests.factories import make_member, token_headers, uid_of
 
 ANNEXES = {"cuadro", "aportes", "consenso"}
 
@@ -149,3 +150,20 @@ class TestProvenance:
             page = files.read("ley-de-prueba.html").decode()
         assert manifest["audit_head_hash"] == head(db)
         assert 'id="cuadro"' in page  # a bundle with a base carries the cuadro
+
+
+def test_the_api_serves_the_cuadro_of_changed_or_all_clauses(
+    client: TestClient, db: Session
+) -> None:
+    draft, base = with_an_accepted_amendment(db)
+    headers = token_headers(db, "secretariat")
+    url = f"/api/v1/drafts/{draft.slug}/export?format=html&base={base}&annexes=cuadro"
+    changed = client.get(url, headers=headers)
+    every = client.get(url + "&cuadro=all", headers=headers)
+    assert changed.status_code == every.status_code == 200
+    rows = [re.findall(r'<tr id="cuadro-', cuadro_section(r.text)) for r in (changed, every)]
+    assert [len(found) for found in rows] == [1, 8]
+    refused = client.get(
+        f"/api/v1/drafts/{draft.slug}/export?format=pdf&annexes=cuadro", headers=headers
+    )
+    assert refused.status_code == 422 and refused.json()["error"]["code"] == "invalid_input"
