@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import datetime
 
+from babel.dates import format_date
 from sqlmodel import Session, col, select
 
 from app.core.errors import InvalidInput
@@ -16,6 +17,52 @@ from app.drafts.numbering import Kind
 
 class NothingToExport(InvalidInput):
     code = "nothing_to_export"
+
+
+# As a proyecto de ley prints them (Reglamento del Congreso, art. 75–76): Spanish whatever the
+# interface language. The number is Congress's to fill in.
+BILL_NUMBER = "PROYECTO DE LEY N.° ____________"
+DEFAULT_PLACE = "Lima"
+REQUIRED_SECTIONS = (
+    ("I. FUNDAMENTOS", "fundamentos"),
+    ("II. EFECTO DE LA VIGENCIA DE LA NORMA SOBRE LA LEGISLACIÓN NACIONAL", "efecto_vigencia"),
+    ("III. ANÁLISIS COSTO-BENEFICIO", "costo_beneficio"),
+    (
+        "IV. RELACIÓN CON LA AGENDA LEGISLATIVA Y LAS POLÍTICAS DE ESTADO DEL ACUERDO NACIONAL",
+        "agenda",
+    ),
+)
+_ROMAN = (
+    "V",
+    "VI",
+    "VII",
+    "VIII",
+    "IX",
+    "X",
+    "XI",
+    "XII",
+    "XIII",
+    "XIV",
+    "XV",
+    "XVI",
+    "XVII",
+    "XVIII",
+    "XIX",
+    "XX",
+    "XXI",
+    "XXII",
+    "XXIII",
+    "XXIV",
+)
+
+
+@dataclass(frozen=True)
+class Cover:
+    """The proyecto de ley's first page: what is known of it (blank where it is not)."""
+
+    sumilla: str
+    proponent: str
+    place_and_date: str  # "Lima, 1 de diciembre de 2026"
 
 
 @dataclass(frozen=True)
@@ -51,6 +98,28 @@ class ExportDocument:
     @property
     def clauses(self) -> list[ExportProvision]:
         return [p for p in self.provisions if p.is_clause]
+
+    def cover(self) -> Cover:
+        motives = self.motives
+        moment = self.snapshot.created_at if self.snapshot else self.generated_at
+        place = (motives.place if motives else "") or DEFAULT_PLACE
+        day = format_date(as_utc(moment).date(), format="long", locale="es_PE")
+        return Cover(
+            motives.sumilla if motives else "",
+            motives.proponent if motives else "",
+            f"{place}, {day}",
+        )
+
+    def motives_sections(self) -> list[tuple[str, str]]:
+        """The exposición de motivos' sections, titled as printed: the four required, then the
+        secretariat's own."""
+        motives = self.motives
+        if motives is None:
+            return []
+        sections = [(title, getattr(motives, field)) for title, field in REQUIRED_SECTIONS]
+        for number, section in zip(_ROMAN, motives.more_sections, strict=False):
+            sections.append((f"{number}. {section['title'].upper()}", section["text"]))
+        return sections
 
     def provenance(self) -> list[str]:
         """Where the file comes from, in lines for its first page and its metadata."""

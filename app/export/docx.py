@@ -28,7 +28,7 @@ from app.drafts.numbering import DISPOSITION_GROUPS, Kind
 from app.drafts.text import mark_of
 from app.export import cuadro
 from app.export.changes import LINE_BREAK, Credit, History, Span, attribute, diff, prepared
-from app.export.document import ExportDocument, ExportProvision
+from app.export.document import BILL_NUMBER, ExportDocument, ExportProvision
 from app.export.history import SECRETARIAT
 
 # As the law itself prints it: Spanish whatever the interface language.
@@ -54,6 +54,8 @@ _LINE_BREAK = LINE_BREAK
 _COLUMNS = (Cm(3.2), Cm(8.5), Cm(8.5), Cm(5.5))
 _TABLE_FONT = Pt(9)
 _PROVENANCE_FONT = Pt(8)
+_SUMILLA_INDENT = Cm(7)
+SIGNATURE_LINE = "_" * 40
 
 # Each paragraph's runs, whether its paragraph mark is kept ("="), inserted or deleted, and
 # whom that mark's change is credited to.
@@ -84,6 +86,7 @@ def render(
                 prepared(_structure_line(provision)).replace(_LINE_BREAK, "\n"),
                 style=_HEADING_STYLES[provision.kind],
             )
+    _signatures(word, document)
     if document.motives is not None:
         _motives(word, document)
     if base is not None:
@@ -92,21 +95,23 @@ def render(
     return _saved(word)
 
 
-MOTIVES_SECTIONS = (
-    ("I. FUNDAMENTOS", "fundamentos"),
-    ("II. EFECTO DE LA VIGENCIA DE LA NORMA SOBRE LA LEGISLACIÓN NACIONAL", "efecto_vigencia"),
-    ("III. ANÁLISIS COSTO-BENEFICIO", "costo_beneficio"),
-)
+def _signatures(word: WordDocument, document: ExportDocument) -> None:
+    """Place and date, and a line to sign above the proposing body's name."""
+    cover = document.cover()
+    word.add_paragraph(prepared(cover.place_and_date)).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    line = word.add_paragraph("\n\n" + SIGNATURE_LINE)
+    line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if cover.proponent:
+        word.add_paragraph(prepared(cover.proponent)).alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 def _motives(word: WordDocument, document: ExportDocument) -> None:
     """The exposición de motivos, on a page of its own after the articles."""
-    assert document.motives is not None
     heading = word.add_paragraph("EXPOSICIÓN DE MOTIVOS", style="Heading 1")
     heading.paragraph_format.page_break_before = True
-    for title, field in MOTIVES_SECTIONS:
-        word.add_paragraph(title, style="Heading 2")
-        for line in prepared(getattr(document.motives, field)).split("\n"):
+    for title, text in document.motives_sections():
+        word.add_paragraph(prepared(title), style="Heading 2")
+        for line in prepared(text).split("\n"):
             if line.strip():
                 _format_body(word.add_paragraph(line.strip()), 0)
 
@@ -265,11 +270,22 @@ def _new_document(document: ExportDocument) -> WordDocument:
     properties.comments = "\n".join(provenance)
     properties.identifier = document.audit_head or ""
 
-    word.add_paragraph(prepared(document.title), style="Title")
+    # The proyecto de ley's first page: its number (Congress's), sumilla, proposer, place and
+    # date; then the fórmula legal and the title in capitals.
+    cover = document.cover()
+    word.add_paragraph().add_run(BILL_NUMBER).bold = True
     if document.snapshot is not None:
         label = word.add_paragraph(prepared(document.snapshot.label))
         label.alignment = WD_ALIGN_PARAGRAPH.CENTER
         label.runs[0].italic = True
+    if cover.sumilla:
+        sumilla = word.add_paragraph()
+        sumilla.add_run(prepared(cover.sumilla)).bold = True
+        sumilla.paragraph_format.left_indent = _SUMILLA_INDENT
+        sumilla.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    if cover.proponent:
+        word.add_paragraph(prepared(cover.proponent))
+    word.add_paragraph(prepared(cover.place_and_date)).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     said = word.add_paragraph()
     said.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for index, line in enumerate(provenance):
@@ -278,6 +294,7 @@ def _new_document(document: ExportDocument) -> WordDocument:
     congress, formula = ENACTING_FORMULA
     word.add_paragraph().add_run(congress).bold = True
     word.add_paragraph(formula)
+    word.add_paragraph(prepared(document.title).upper(), style="Title")
 
     footer = word.sections[0].footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER

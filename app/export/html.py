@@ -4,7 +4,7 @@ from app.core.templating import environment
 from app.drafts.text import paragraphs
 from app.export.annexes import Annexes
 from app.export.cuadro import base_paragraphs, legend, noted
-from app.export.document import ExportDocument
+from app.export.document import BILL_NUMBER, ExportDocument
 
 
 def render(document: ExportDocument, annexes: Annexes | None = None) -> str:
@@ -17,6 +17,7 @@ def render(document: ExportDocument, annexes: Annexes | None = None) -> str:
         noted=noted,
         base_paragraphs=base_paragraphs,
         legend=legend,
+        bill_number=BILL_NUMBER,
     )
 
 

@@ -57,6 +57,11 @@ def render(session: Session, draft: Draft, document: ExportDocument) -> str:
             "fundamentos": document.motives.fundamentos,
             "efecto_vigencia": document.motives.efecto_vigencia,
             "costo_beneficio": document.motives.costo_beneficio,
+            "agenda": document.motives.agenda,
+            "more_sections": document.motives.more_sections,
+            "sumilla": document.motives.sumilla,
+            "proponent": document.motives.proponent,
+            "place": document.motives.place,
         }
         if document.motives
         else None,

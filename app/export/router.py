@@ -71,7 +71,15 @@ def motives_submit(
     efecto_vigencia: Annotated[str, Form()] = "",
     costo_beneficio: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
+    agenda: Annotated[str, Form()] = "",
+    sumilla: Annotated[str, Form()] = "",
+    proponent: Annotated[str, Form()] = "",
+    place: Annotated[str, Form()] = "",
+    section_title: Annotated[list[str] | None, Form()] = None,
+    section_text: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
+    more = list(zip(section_title or [], section_text or [], strict=False))
+    cover = {"agenda": agenda, "sumilla": sumilla, "proponent": proponent, "place": place}
     try:
         motives.revise(
             session,
@@ -82,6 +90,8 @@ def motives_submit(
             efecto_vigencia=efecto_vigencia,
             costo_beneficio=costo_beneficio,
             reason=reason,
+            more_sections=more,
+            **cover,
         )
     except DomainError as error:
         session.rollback()
@@ -90,6 +100,8 @@ def motives_submit(
             "efecto_vigencia": efecto_vigencia,
             "costo_beneficio": costo_beneficio,
             "reason": reason,
+            **cover,
+            "more_sections": [{"title": t, "text": x} for t, x in more],
         }
         context = {
             "draft": draft,

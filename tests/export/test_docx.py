@@ -154,13 +154,15 @@ class TestBill:
         assert section.orientation == WD_ORIENT.PORTRAIT
         assert abs(section.page_width - Cm(21)) < Cm(0.01)  # type: ignore[operator]
         assert abs(section.page_height - Cm(29.7)) < Cm(0.01)  # type: ignore[operator]
-        first = bill.paragraphs[0]
-        assert (first.style.name if first.style else None, first.text) == (
-            "Title",
-            "Ley de prueba",
-        )
         texts = [p.text for p in bill.paragraphs]
-        assert texts.index(word.ENACTING_FORMULA[0]) + 1 == texts.index(word.ENACTING_FORMULA[1])
+        assert texts[0] == "PROYECTO DE LEY N.° ____________"  # Congress fills the number in
+        formula = texts.index(word.ENACTING_FORMULA[0])
+        assert texts[formula + 1] == word.ENACTING_FORMULA[1]
+        title = bill.paragraphs[formula + 2]
+        assert (title.style.name if title.style else None, title.text) == (
+            "Title",
+            "LEY DE PRUEBA",
+        )
         styles = {p.text: p.style.name if p.style else None for p in bill.paragraphs}
         assert styles["TÍTULO PRELIMINAR"] == "Heading 1"
         assert styles["TÍTULO I\nDISPOSICIONES GENERALES"] == "Heading 1"
