@@ -4,7 +4,6 @@ committee can accept or reject them one by one in the program it already uses.""
 
 import re
 from collections.abc import Mapping, Sequence
-from datetime import datetime
 from io import BytesIO
 
 from docx import Document
@@ -29,7 +28,7 @@ from app.drafts.text import mark_of
 from app.export import cuadro
 from app.export.changes import LINE_BREAK, Credit, History, Span, attribute, diff, prepared
 from app.export.document import BILL_NUMBER, ExportDocument, ExportProvision
-from app.export.history import SECRETARIAT
+from app.export.history import SECRETARIAT, unaccounted
 
 # As the law itself prints it: Spanish whatever the interface language.
 ENACTING_FORMULA = ("EL CONGRESO DE LA REPÚBLICA;", "Ha dado la Ley siguiente:")
@@ -90,7 +89,7 @@ def render(
     if document.motives is not None:
         _motives(word, document)
     if base is not None:
-        rows = cuadro.rows(document, base, histories or {}, _fallback(document), every=every_row)
+        rows = cuadro.rows(document, base, histories or {}, unaccounted(document), every=every_row)
         _comparative_table(word, document, base, rows)
     return _saved(word)
 
@@ -133,7 +132,7 @@ def render_tracked(
             *_SETTINGS_AFTER_TRACK_REVISIONS,
         )
     revisions = _Revisions()
-    renumbered = _fallback(document)
+    renumbered = unaccounted(document)
     for new, old in cuadro.aligned(document.provisions, base.provisions):
         either = new or old
         assert either is not None
@@ -175,12 +174,6 @@ def render_tracked(
 def _label_size(provision: ExportProvision | None) -> int:
     """How much of its header line is the label and the separator before the heading."""
     return len(provision.label) + 1 if provision else 0
-
-
-def _fallback(document: ExportDocument) -> Credit:
-    """Whom a change nobody's history accounts for is credited to (a renumbering): the
-    secretariat, when the new text was fixed."""
-    return Credit(DEFAULT_AUTHOR, _revision_moment(document))
 
 
 # w:settings is a sequence: trackRevisions goes before the first of these that is present.
@@ -551,11 +544,6 @@ class _Revisions:
         )
         self.next_id += 1
         return element
-
-
-def _revision_moment(document: ExportDocument) -> datetime:
-    """When the new text was fixed: its snapshot's time, or now for the current text."""
-    return document.snapshot.created_at if document.snapshot else document.generated_at
 
 
 def _run(text: str, *, deleted: bool = False, bold: bool = False) -> BaseOxmlElement:

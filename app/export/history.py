@@ -19,6 +19,13 @@ from app.members.models import Member, sector_names
 SECRETARIAT = "Secretaría Técnica"
 
 
+def unaccounted(document: ExportDocument) -> Credit:
+    """Whom a change no version accounts for is credited to (a renumbering): the secretariat,
+    when the exported text was fixed."""
+    fixed = document.snapshot.created_at if document.snapshot else document.generated_at
+    return Credit(SECRETARIAT, fixed)
+
+
 def load(session: Session, document: ExportDocument, base: ExportDocument) -> dict[str, History]:
     """Each provision's history from `base` to `document`, by uid; none where nothing changed."""
     old = {p.uid: p for p in base.provisions}

@@ -23,7 +23,7 @@ from app.drafts.models import Draft
 from app.export import akn, annexes, cuadro, history, html, jsonfile, markdown
 from app.export import document as documents
 from app.export import docx as word
-from app.export.changes import Credit, History
+from app.export.changes import History
 from app.members.models import Member
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -66,12 +66,7 @@ class Job:
             return None
         found = annexes.build(self.session, self.draft, self.annex_names - {"cuadro"})
         if "cuadro" in self.annex_names and self.base is not None:
-            fallback = Credit(
-                history.SECRETARIAT,
-                self.document.snapshot.created_at
-                if self.document.snapshot
-                else self.document.generated_at,
-            )
+            fallback = history.unaccounted(self.document)
             rows = cuadro.rows(
                 self.document, self.base, self.histories, fallback, every=self.every_row
             )
