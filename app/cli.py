@@ -113,7 +113,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     with read_session(engine) as session:
         draft = drafts.get_draft(session, args.slug)
         annexes = set(args.annexes.split(",")) if args.annexes else None
-        file = exports.render(session, draft, args.format, args.snapshot, args.base, annexes)
+        file = exports.render(
+            session,
+            draft,
+            args.format,
+            args.snapshot,
+            args.base,
+            annexes,
+            every_row=args.cuadro == "all",
+        )
     with write_session(engine) as session:
         exports.record(session, None, draft, file)
         session.commit()
@@ -218,7 +226,13 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--base", help="a snapshot to compare with (comparative table, tracked changes)"
     )
-    export.add_argument("--annexes", help="comma-separated: aportes, consenso")
+    export.add_argument("--annexes", help="comma-separated: cuadro, aportes, consenso")
+    export.add_argument(
+        "--cuadro",
+        choices=("changed", "all"),
+        default="changed",
+        help="the cuadro comparativo's rows: the clauses that changed (default), or all",
+    )
     export.add_argument("-o", "--output", required=True)
     export.set_defaults(handler=cmd_export)
 

@@ -5,7 +5,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.models import created_at_field
@@ -116,6 +116,16 @@ class Motives(SQLModel, table=True):
     fundamentos: str = Field(default="", sa_type=Text)
     efecto_vigencia: str = Field(default="", sa_type=Text)  # on national legislation
     costo_beneficio: str = Field(default="", sa_type=Text)  # including environmental impact
+    # Relation to the Agenda Legislativa and the Políticas de Estado del Acuerdo Nacional.
+    agenda: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
+    # Sections of the secretariat's own after those four: [{"title": …, "text": …}], in order.
+    more_sections: list[dict[str, str]] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, server_default="[]")
+    )
+    # The bill's first page: its sumilla, who proposes it, and where (the date is the text's).
+    sumilla: str = Field(default="", sa_type=Text, sa_column_kwargs={"server_default": ""})
+    proponent: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})
+    place: str = Field(default="", max_length=100, sa_column_kwargs={"server_default": ""})
     reason: str = Field(default="", sa_type=Text)
     author_id: int | None = Field(default=None, foreign_key="member.id")
     created_at: datetime = created_at_field()

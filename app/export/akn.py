@@ -49,6 +49,7 @@ GROUP_NAMES = {
     Kind.DEROGATORIAS: "disposicionesComplementariasDerogatorias",
 }
 DISPOSITION_NAME = "disposicion"
+PROVENANCE_NAMESPACE = "urn:mesa:export"
 
 
 def render(document: ExportDocument, *, work_date: date | None = None) -> bytes:
@@ -124,6 +125,17 @@ def _meta(meta: ET.Element, document: ExportDocument, work_date: date) -> None:
         href=f"/akn/ontology/organization/{COUNTRY}/{AUTHOR}",
         showAs=AUTHOR_NAME,
     )
+    # Where the file comes from, to check against /registro: Akoma Ntoso leaves such data to
+    # a namespace of the producer's own.
+    if document.audit_head:
+        compared = document.compared_with
+        provenance = {
+            "xmlns:mesa": PROVENANCE_NAMESPACE,
+            "snapshot": str(snapshot.id) if snapshot else "",
+            "base": str(compared.id) if compared else "",
+            "auditHead": document.audit_head,
+        }
+        _sub(_sub(meta, "proprietary", source=author), "mesa:provenance", **provenance)
 
 
 @dataclass

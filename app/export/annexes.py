@@ -1,5 +1,7 @@
-"""The bill's optional annexes: the matriz de aportes and the consensus report."""
+"""The bill's optional annexes: the cuadro comparativo, the matriz de aportes and the consensus
+report."""
 
+from collections.abc import Set
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -9,9 +11,11 @@ from app.amendments.models import AmendmentStatus, status_names
 from app.consensus import reports, rules
 from app.drafts import service as drafts
 from app.drafts.models import Draft
+from app.export.cuadro import Row
+from app.export.document import ExportDocument
 from app.members.models import sector_names
 
-ANNEXES = ("aportes", "consenso")
+ANNEXES = ("cuadro", "aportes", "consenso")
 
 
 @dataclass(frozen=True)
@@ -34,13 +38,21 @@ class ClauseConsensus:
 
 
 @dataclass(frozen=True)
+class Cuadro:
+    rows: list[Row]
+    base: ExportDocument
+    proposed: ExportDocument
+
+
+@dataclass(frozen=True)
 class Annexes:
     contributions: list[Contribution] | None
     consensus: list[ClauseConsensus] | None
     sectors: list[str]
+    cuadro: Cuadro | None = None  # built by the export service, which has the history
 
 
-def build(session: Session, draft: Draft, wanted: set[str]) -> Annexes:
+def build(session: Session, draft: Draft, wanted: Set[str]) -> Annexes:
     outline = drafts.load_outline(session, draft)
     labels = {entry.uid: entry.label.text for entry in outline.entries}
     names = sector_names()

@@ -1,21 +1,68 @@
 """What an export contains: the draft as it is now or as a snapshot froze it, in document order."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from babel.dates import format_date
 from sqlmodel import Session, col, select
 
 from app.core.errors import InvalidInput
 from app.core.i18n import _
-from app.core.models import utcnow
+from app.core.models import as_utc, utcnow
 from app.drafts import service as drafts
-from app.drafts import snapshots
+from app.drafts import snapshots, structure
 from app.drafts.models import Draft, Motives, Snapshot
 from app.drafts.numbering import Kind
 
 
 class NothingToExport(InvalidInput):
     code = "nothing_to_export"
+
+
+# As a proyecto de ley prints them (Reglamento del Congreso, art. 75–76): Spanish whatever the
+# interface language. The number is Congress's to fill in.
+BILL_NUMBER = "PROYECTO DE LEY N.° ____________"
+DEFAULT_PLACE = "Lima"
+REQUIRED_SECTIONS = (
+    ("I. FUNDAMENTOS", "fundamentos"),
+    ("II. EFECTO DE LA VIGENCIA DE LA NORMA SOBRE LA LEGISLACIÓN NACIONAL", "efecto_vigencia"),
+    ("III. ANÁLISIS COSTO-BENEFICIO", "costo_beneficio"),
+    (
+        "IV. RELACIÓN CON LA AGENDA LEGISLATIVA Y LAS POLÍTICAS DE ESTADO DEL ACUERDO NACIONAL",
+        "agenda",
+    ),
+)
+_ROMAN = (
+    "V",
+    "VI",
+    "VII",
+    "VIII",
+    "IX",
+    "X",
+    "XI",
+    "XII",
+    "XIII",
+    "XIV",
+    "XV",
+    "XVI",
+    "XVII",
+    "XVIII",
+    "XIX",
+    "XX",
+    "XXI",
+    "XXII",
+    "XXIII",
+    "XXIV",
+)
+
+
+@dataclass(frozen=True)
+class Cover:
+    """The proyecto de ley's first page: what is known of it (blank where it is not)."""
+
+    sumilla: str
+    proponent: str
+    place_and_date: str  # "Lima, 1 de diciembre de 2026"
 
 
 @dataclass(frozen=True)
@@ -28,6 +75,7 @@ class ExportProvision:
     version: int
     depth: int
     parent_uid: str | None
+    provision_id: int = 0  # 0 when not read from the database
 
     @property
     def is_clause(self) -> bool:
@@ -42,10 +90,68 @@ class ExportDocument:
     provisions: list[ExportProvision]
     generated_at: datetime
     motives: Motives | None = None  # the exposición de motivos as it stood then
+    # Set by the export service: what the text was compared with, and the audit record's head
+    # when it was rendered, so a reader can check the file against /registro.
+    compared_with: Snapshot | None = None
+    audit_head: str | None = None
+    # The numbers of the exported state: what any stored text of it is shown with.
+    numbering: structure.Numbering = field(default_factory=lambda: structure.Numbering([]))
 
     @property
     def clauses(self) -> list[ExportProvision]:
         return [p for p in self.provisions if p.is_clause]
+
+    def cover(self) -> Cover:
+        motives = self.motives
+        moment = self.snapshot.created_at if self.snapshot else self.generated_at
+        place = (motives.place if motives else "") or DEFAULT_PLACE
+        day = format_date(as_utc(moment).date(), format="long", locale="es_PE")
+        return Cover(
+            motives.sumilla if motives else "",
+            motives.proponent if motives else "",
+            f"{place}, {day}",
+        )
+
+    def motives_sections(self) -> list[tuple[str, str]]:
+        """The exposición de motivos' sections, titled as printed: the four required, then the
+        secretariat's own."""
+        motives = self.motives
+        if motives is None:
+            return []
+        sections = [(title, getattr(motives, field)) for title, field in REQUIRED_SECTIONS]
+        for number, section in zip(_ROMAN, motives.more_sections, strict=False):
+            sections.append((f"{number}. {section['title'].upper()}", section["text"]))
+        return sections
+
+    def provenance(self) -> list[str]:
+        """Where the file comes from, in lines for its first page and its metadata."""
+        if self.snapshot is not None:
+            lines = [
+                _(
+                    "Text: %(label)s (snapshot %(id)s, frozen %(at)s UTC)",
+                    label=self.snapshot.label,
+                    id=self.snapshot.id,
+                    at=as_utc(self.snapshot.created_at).strftime("%Y-%m-%d %H:%M"),
+                )
+            ]
+        else:
+            lines = [
+                _(
+                    "Text: the current text, as of %(at)s UTC",
+                    at=as_utc(self.generated_at).strftime("%Y-%m-%d %H:%M"),
+                )
+            ]
+        if self.compared_with is not None:
+            lines.append(
+                _(
+                    "Compared with: %(label)s (snapshot %(id)s)",
+                    label=self.compared_with.label,
+                    id=self.compared_with.id,
+                )
+            )
+        if self.audit_head:
+            lines.append(_("Audit record head: %(hash)s", hash=self.audit_head))
+        return lines
 
 
 def build(session: Session, draft: Draft, snapshot_id: str | None = None) -> ExportDocument:
@@ -67,6 +173,7 @@ def build(session: Session, draft: Draft, snapshot_id: str | None = None) -> Exp
             entry.version,
             entry.depth,
             entry.parent_uid,
+            entry.provision_id,
         )
         for entry in state
     ]
@@ -76,4 +183,7 @@ def build(session: Session, draft: Draft, snapshot_id: str | None = None) -> Exp
     if snapshot is not None:
         motives_query = motives_query.where(Motives.created_at <= snapshot.created_at)
     motives = session.exec(motives_query.order_by(col(Motives.number).desc())).first()
-    return ExportDocument(draft.slug, draft.title, snapshot, provisions, utcnow(), motives)
+    numbering = state[0].numbering if state else structure.Numbering([])
+    return ExportDocument(
+        draft.slug, draft.title, snapshot, provisions, utcnow(), motives, numbering=numbering
+    )

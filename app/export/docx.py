@@ -3,8 +3,7 @@ comparativo; and a second document carrying the changes as Word's own tracked re
 committee can accept or reject them one by one in the program it already uses."""
 
 import re
-import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from io import BytesIO
 
 from docx import Document
@@ -18,22 +17,23 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import Section
 from docx.shared import Cm, Length, Pt
 from docx.styles.style import ParagraphStyle
-from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from app.core.escaping import xml_text
 from app.core.i18n import _
 from app.core.models import as_utc
-from app.drafts import diffing
 from app.drafts.diffing import Op
 from app.drafts.numbering import DISPOSITION_GROUPS, Kind
 from app.drafts.text import mark_of
-from app.export.document import ExportDocument, ExportProvision
+from app.export import cuadro
+from app.export.changes import LINE_BREAK, Credit, History, Span, attribute, diff, prepared
+from app.export.document import BILL_NUMBER, ExportDocument, ExportProvision
+from app.export.history import SECRETARIAT, unaccounted
 
 # As the law itself prints it: Spanish whatever the interface language.
 ENACTING_FORMULA = ("EL CONGRESO DE LA REPÚBLICA;", "Ha dado la Ley siguiente:")
-# Who a tracked change is attributed to when the caller does not say.
-DEFAULT_AUTHOR = "Secretaría Técnica"
+# Who a tracked change is attributed to when its history does not say (a renumbering).
+DEFAULT_AUTHOR = SECRETARIAT
 FONT = "Arial"
 LANGUAGE = "es-PE"
 
@@ -48,68 +48,81 @@ _HEADING_STYLES = {
 _CLAUSE_STYLE = "Heading 4"
 # Numerales by their depth ("12.1" → 1, "12.1.1" → 2); literales ("a)", "ii)") one step inside.
 _INDENT = Cm(0.75)
-# A line break inside a paragraph, ours only: clean() turns a typed \v into a space.
-_LINE_BREAK = "\v"
+_LINE_BREAK = LINE_BREAK
 # Cuadro comparativo, landscape A4 with 2 cm margins: 25.7 cm to share among the columns.
 _COLUMNS = (Cm(3.2), Cm(8.5), Cm(8.5), Cm(5.5))
 _TABLE_FONT = Pt(9)
+_PROVENANCE_FONT = Pt(8)
+_SUMILLA_INDENT = Cm(7)
+SIGNATURE_LINE = "_" * 40
 
-Pair = tuple[ExportProvision | None, ExportProvision | None]
-Paragraphs = list[tuple[list[tuple[Op, str]], Op]]
+# Each paragraph's runs, whether its paragraph mark is kept ("="), inserted or deleted, and
+# whom that mark's change is credited to.
+Paragraphs = list[tuple[list[Span], Op, Credit]]
 
 
 def render(
     document: ExportDocument,
     base: ExportDocument | None = None,
-    sources: dict[str, list[str]] | None = None,
+    histories: Mapping[str, History] | None = None,
+    *,
+    every_row: bool = False,
 ) -> bytes:
     """The bill and its exposición de motivos; with a base, followed by the cuadro comparativo
-    the committee asks for."""
+    the committee asks for: the clauses that changed (`every_row`: all), each edit credited by
+    `histories` (app/export/history.py)."""
     word = _new_document(document)
     for provision in document.provisions:
         if provision.is_clause:
             heading = word.add_paragraph(style=_CLAUSE_STYLE)
-            heading.add_run(_prepared(_clause_line(provision))).bold = True
-            lines = [line.strip() for line in _prepared(provision.text).split("\n")]
+            heading.add_run(prepared(_clause_line(provision))).bold = True
+            lines = [line.strip() for line in prepared(provision.text).split("\n")]
             lines = [line for line in lines if line]
             for line, level in zip(lines, _levels(lines), strict=True):
                 _format_body(word.add_paragraph(line), level)
         else:
             word.add_paragraph(
-                _prepared(_structure_line(provision)).replace(_LINE_BREAK, "\n"),
+                prepared(_structure_line(provision)).replace(_LINE_BREAK, "\n"),
                 style=_HEADING_STYLES[provision.kind],
             )
+    _signatures(word, document)
     if document.motives is not None:
         _motives(word, document)
     if base is not None:
-        _comparative_table(word, document, base, sources or {})
+        rows = cuadro.rows(document, base, histories or {}, unaccounted(document), every=every_row)
+        _comparative_table(word, document, base, rows)
     return _saved(word)
 
 
-MOTIVES_SECTIONS = (
-    ("I. FUNDAMENTOS", "fundamentos"),
-    ("II. EFECTO DE LA VIGENCIA DE LA NORMA SOBRE LA LEGISLACIÓN NACIONAL", "efecto_vigencia"),
-    ("III. ANÁLISIS COSTO-BENEFICIO", "costo_beneficio"),
-)
+def _signatures(word: WordDocument, document: ExportDocument) -> None:
+    """Place and date, and a line to sign above the proposing body's name."""
+    cover = document.cover()
+    word.add_paragraph(prepared(cover.place_and_date)).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    line = word.add_paragraph("\n\n" + SIGNATURE_LINE)
+    line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if cover.proponent:
+        word.add_paragraph(prepared(cover.proponent)).alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 def _motives(word: WordDocument, document: ExportDocument) -> None:
     """The exposición de motivos, on a page of its own after the articles."""
-    assert document.motives is not None
     heading = word.add_paragraph("EXPOSICIÓN DE MOTIVOS", style="Heading 1")
     heading.paragraph_format.page_break_before = True
-    for title, field in MOTIVES_SECTIONS:
-        word.add_paragraph(title, style="Heading 2")
-        for line in _prepared(getattr(document.motives, field)).split("\n"):
+    for title, text in document.motives_sections():
+        word.add_paragraph(prepared(title), style="Heading 2")
+        for line in prepared(text).split("\n"):
             if line.strip():
                 _format_body(word.add_paragraph(line.strip()), 0)
 
 
 def render_tracked(
-    document: ExportDocument, base: ExportDocument, authors: dict[str, str] | None = None
+    document: ExportDocument,
+    base: ExportDocument,
+    histories: Mapping[str, History] | None = None,
 ) -> bytes:
     """The bill with every change since `base` as a Word revision: accepting them all gives
-    `document`, rejecting them all gives `base`."""
+    `document`, rejecting them all gives `base`. Each revision's author and date are those of
+    the amendment or edit that made it, as `histories` tells."""
     word = _new_document(document)
     settings = word.settings.element
     if settings.find(qn("w:trackRevisions")) is None:
@@ -118,33 +131,49 @@ def render_tracked(
             OxmlElement("w:trackRevisions"),
             *_SETTINGS_AFTER_TRACK_REVISIONS,
         )
-    revisions = _Revisions(_revision_date(document))
-    for new, old in _aligned(document.provisions, base.provisions):
+    revisions = _Revisions()
+    renumbered = unaccounted(document)
+    for new, old in cuadro.aligned(document.provisions, base.provisions):
         either = new or old
         assert either is not None
-        author = (authors or {}).get(either.uid, DEFAULT_AUTHOR)
+        history = (histories or {}).get(either.uid, History())
         end: Op = "=" if new and old else ("+" if new else "-")
-        if either.is_clause:
-            header = word.add_paragraph(style=_CLAUSE_STYLE)
-            ops = _diff(_clause_line(old) if old else "", _clause_line(new) if new else "")
-            _tracked_paragraph(header, ops, end, revisions, author, bold=True)
-            old_text, new_text = (old.text if old else ""), (new.text if new else "")
-            if not (old_text or new_text):
-                continue
-            paragraphs = _paragraphs(_diff(old_text, new_text), end)
-            for (runs, mark), (level, old_level) in zip(
-                paragraphs, _tracked_levels(paragraphs), strict=True
-            ):
-                paragraph = word.add_paragraph()
-                _format_body(paragraph, old_level if mark == "-" else level)
-                _tracked_paragraph(paragraph, runs, mark, revisions, author)
-                if mark == "=" and level != old_level:
-                    _track_indent(paragraph, old_level, revisions, author)
-        else:
+        whole = history.created_or_removed or renumbered
+        line = _clause_line if either.is_clause else _structure_line
+        spans = attribute(
+            diff(line(old) if old else "", line(new) if new else ""),
+            old.heading if old else "",
+            history.headings,
+            fallback=whole,
+            prefix=(_label_size(old), _label_size(new)),
+            prefix_credit=whole if end != "=" else renumbered,
+        )
+        if not either.is_clause:
             paragraph = word.add_paragraph(style=_HEADING_STYLES[either.kind])
-            ops = _diff(_structure_line(old) if old else "", _structure_line(new) if new else "")
-            _tracked_paragraph(paragraph, ops, end, revisions, author)
+            _tracked_paragraph(paragraph, spans, end, whole, revisions)
+            continue
+        header = word.add_paragraph(style=_CLAUSE_STYLE)
+        _tracked_paragraph(header, spans, end, whole, revisions, bold=True)
+        old_text, new_text = (old.text if old else ""), (new.text if new else "")
+        if not (old_text or new_text):
+            continue
+        text_spans = attribute(diff(old_text, new_text), old_text, history.texts, fallback=whole)
+        paragraphs = _paragraphs(text_spans, end, whole)
+        for (runs, mark, credit), (level, old_level) in zip(
+            paragraphs, _tracked_levels(paragraphs), strict=True
+        ):
+            paragraph = word.add_paragraph()
+            _format_body(paragraph, old_level if mark == "-" else level)
+            _tracked_paragraph(paragraph, runs, mark, credit, revisions)
+            if mark == "=" and level != old_level:
+                changed = [c for op, _piece, c in runs if op != "=" and c is not None]
+                _track_indent(paragraph, old_level, revisions, changed[0] if changed else whole)
     return _saved(word)
+
+
+def _label_size(provision: ExportProvision | None) -> int:
+    """How much of its header line is the label and the separator before the heading."""
+    return len(provision.label) + 1 if provision else 0
 
 
 # w:settings is a sequence: trackRevisions goes before the first of these that is present.
@@ -225,21 +254,40 @@ def _new_document(document: ExportDocument) -> WordDocument:
     _page_setup(word.sections[0])
     _restyle(word)
     properties = word.core_properties
-    properties.title = _prepared(document.title)
+    properties.title = prepared(document.title)
     properties.author = properties.last_modified_by = "Mesa"
     properties.language = LANGUAGE
     properties.created = properties.modified = as_utc(document.generated_at).replace(tzinfo=None)
     properties.revision = 1
-    properties.comments = ""
+    provenance = [prepared(line) for line in document.provenance()]
+    properties.comments = "\n".join(provenance)
+    properties.identifier = document.audit_head or ""
 
-    word.add_paragraph(_prepared(document.title), style="Title")
+    # The proyecto de ley's first page: its number (Congress's), sumilla, proposer, place and
+    # date; then the fórmula legal and the title in capitals.
+    cover = document.cover()
+    word.add_paragraph().add_run(BILL_NUMBER).bold = True
     if document.snapshot is not None:
-        label = word.add_paragraph(_prepared(document.snapshot.label))
+        label = word.add_paragraph(prepared(document.snapshot.label))
         label.alignment = WD_ALIGN_PARAGRAPH.CENTER
         label.runs[0].italic = True
+    if cover.sumilla:
+        sumilla = word.add_paragraph()
+        sumilla.add_run(prepared(cover.sumilla)).bold = True
+        sumilla.paragraph_format.left_indent = _SUMILLA_INDENT
+        sumilla.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    if cover.proponent:
+        word.add_paragraph(prepared(cover.proponent))
+    word.add_paragraph(prepared(cover.place_and_date)).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    said = word.add_paragraph()
+    said.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for index, line in enumerate(provenance):
+        run = said.add_run(("\n" if index else "") + line)
+        run.font.size = _PROVENANCE_FONT
     congress, formula = ENACTING_FORMULA
     word.add_paragraph().add_run(congress).bold = True
     word.add_paragraph(formula)
+    word.add_paragraph(prepared(document.title).upper(), style="Title")
 
     footer = word.sections[0].footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -326,13 +374,6 @@ def _saved(word: WordDocument) -> bytes:
 # --- Texts and their differences --------------------------------------------------------------
 
 
-def _prepared(text: str) -> str:
-    """NFC with LF line ends and nothing XML cannot hold (lxml refuses it) but our line break;
-    every other character as written."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    return _LINE_BREAK.join(xml_text(part) for part in text.split(_LINE_BREAK))
-
-
 def _clause_line(provision: ExportProvision) -> str:
     """ "Artículo 12. Objeto de la Ley", "PRIMERA. Reglamentación"."""
     return f"{provision.label} {provision.heading}" if provision.heading else provision.label
@@ -345,44 +386,19 @@ def _structure_line(provision: ExportProvision) -> str:
     return provision.label
 
 
-def _diff(old: str, new: str) -> list[tuple[Op, str]]:
-    """word_diff's edits, each cut from the texts as written.
-
-    word_diff compares normalized texts, where typographic quotes and no-break spaces are plain;
-    normalizing keeps every length, so its pieces map back onto the originals and the document
-    keeps the law's typography. Unchanged pieces are taken from the new text.
-    """
-    old, new = _prepared(old), _prepared(new)
-    ops = diffing.word_diff(old, new)
-    result: list[tuple[Op, str]] = []
-    i = j = 0
-    for op, piece in ops:
-        size = len(piece)
-        if op == "-":
-            result.append((op, old[i : i + size]))
-            i += size
-        elif op == "+":
-            result.append((op, new[j : j + size]))
-            j += size
-        else:
-            result.append((op, new[j : j + size]))
-            i, j = i + size, j + size
-    return result if (i, j) == (len(old), len(new)) else ops
-
-
-def _paragraphs(ops: Sequence[tuple[Op, str]], end: Op) -> Paragraphs:
+def _paragraphs(spans: Sequence[Span], end: Op, end_credit: Credit) -> Paragraphs:
     """The edits cut at line ends: each paragraph's runs, and whether its paragraph mark is
     kept ("="), inserted or deleted: the line end's own edit, or `end` for the last one."""
     paragraphs: Paragraphs = []
-    runs: list[tuple[Op, str]] = []
-    for op, piece in ops:
+    runs: list[Span] = []
+    for op, piece, credit in spans:
         for index, line in enumerate(piece.split("\n")):
             if index:
-                paragraphs.append((runs, op))
+                paragraphs.append((runs, op, credit or end_credit))
                 runs = []
             if line:
-                runs.append((op, line))
-    paragraphs.append((runs, end))
+                runs.append((op, line, credit))
+    paragraphs.append((runs, end, end_credit))
     return paragraphs
 
 
@@ -395,8 +411,8 @@ def _tracked_levels(paragraphs: Paragraphs) -> list[tuple[int, int]]:
 
     def view(drop: Op) -> list[int]:
         lines, owners, current = [], [], ""
-        for index, (runs, mark) in enumerate(paragraphs):
-            current += "".join(piece for op, piece in runs if op != drop)
+        for index, (runs, mark, _credit) in enumerate(paragraphs):
+            current += "".join(piece for op, piece, _c in runs if op != drop)
             if mark != drop:
                 lines.append(current)
                 owners.append(index)
@@ -409,25 +425,6 @@ def _tracked_levels(paragraphs: Paragraphs) -> list[tuple[int, int]]:
     return list(zip(view("-"), view("+"), strict=True))
 
 
-def _aligned(new: Sequence[ExportProvision], old: Sequence[ExportProvision]) -> list[Pair]:
-    """Every provision of either version, matched by uid, in the new order; removed ones stand
-    right after the provision that preceded them, as snapshots.compare_states lists them."""
-    before = {provision.uid: provision for provision in old}
-    now = {provision.uid for provision in new}
-    removed_after: dict[str | None, list[ExportProvision]] = {}
-    anchor: str | None = None
-    for provision in old:
-        if provision.uid in now:
-            anchor = provision.uid
-        else:
-            removed_after.setdefault(anchor, []).append(provision)
-    pairs: list[Pair] = [(None, gone) for gone in removed_after.pop(None, [])]
-    for provision in new:
-        pairs.append((provision, before.get(provision.uid)))
-        pairs.extend((None, gone) for gone in removed_after.pop(provision.uid, []))
-    return pairs
-
-
 # --- Cuadro comparativo -----------------------------------------------------------------------
 
 
@@ -435,7 +432,7 @@ def _comparative_table(
     word: WordDocument,
     document: ExportDocument,
     base: ExportDocument,
-    sources: dict[str, list[str]],
+    rows: Sequence[cuadro.Row],
 ) -> None:
     """One row per clause matched by uid, on landscape pages whose header row repeats."""
     section = word.add_section(WD_SECTION.NEW_PAGE)
@@ -451,6 +448,8 @@ def _comparative_table(
             proposed=_version_name(document),
         )
     ).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    legend = word.add_paragraph().add_run(cuadro.legend())
+    legend.font.size = _TABLE_FONT
 
     table = word.add_table(rows=1, cols=len(_COLUMNS))
     table.style = word.styles["Table Grid"]
@@ -459,79 +458,56 @@ def _comparative_table(
     for column, width in zip(table.columns, _COLUMNS, strict=True):
         column.width = width
     header = table.rows[0]
-    titles = (_("Provision"), _("Base text"), _("Proposed text"), _("Source of the change"))
-    for cell, title in zip(header.cells, titles, strict=True):
-        _cell_runs(cell.paragraphs[0], [("=", title)], bold=True)
+    for cell, title in zip(header.cells, cuadro_titles(), strict=True):
+        _cell_runs(cell.paragraphs[0], [("=", title, None)], bold=True)
     header_properties = header._tr.get_or_add_trPr()
     header_properties.append(OxmlElement("w:tblHeader"))
     header_properties.append(OxmlElement("w:cantSplit"))
 
-    for new, old in _aligned(document.clauses, base.clauses):
+    for row in rows:
         cells = table.add_row().cells
         for cell, width in zip(cells, _COLUMNS, strict=True):
             cell.width = width
-        _label_cell(cells[0], new, old)
-        if old is not None:
-            _cell_runs(cells[1].paragraphs[0], [("=", _clause_line(old))], bold=True)
-            for line in _prepared(old.text).split("\n"):
-                if line.strip():
-                    _cell_runs(cells[1].add_paragraph(), [("=", line)])
-        _proposed_cell(cells[2], new, old)
-        either = new or old
-        assert either is not None
-        for index, source in enumerate(sources.get(either.uid, [])):
+        _cell_runs(cells[0].paragraphs[0], [("=", row.label, None)], bold=True)
+        for note in row.notes:
+            _cell_runs(cells[0].add_paragraph(), [("=", note, None)], italic=True)
+        if row.base is not None:
+            _cell_runs(cells[1].paragraphs[0], [("=", row.base.line, None)], bold=True)
+            for line in cuadro.base_paragraphs(row.base):
+                _cell_runs(cells[1].add_paragraph(), [("=", line, None)])
+        # The new text with what it adds underlined (and bold) and what it drops struck
+        # through, so the marks survive a black-and-white photocopy.
+        _cell_runs(cells[2].paragraphs[0], row.header, bold=True, row=row)
+        for spans in row.paragraphs:
+            _cell_runs(cells[2].add_paragraph(), spans, row=row)
+        for index, source in enumerate(row.sources):
             paragraph = cells[3].paragraphs[0] if index == 0 else cells[3].add_paragraph()
-            _cell_runs(paragraph, [("=", source)])
+            number = row.number(source)
+            line = f"({number}) {source.source}" if number else source.source
+            _cell_runs(paragraph, [("=", line, None)])
+
+
+def cuadro_titles() -> tuple[str, str, str, str]:
+    return (_("Provision"), _("Base text"), _("Proposed text"), _("Source of the change"))
 
 
 def _version_name(document: ExportDocument) -> str:
-    return _prepared(document.snapshot.label) if document.snapshot else _("Current text")
-
-
-def _label_cell(cell: _Cell, new: ExportProvision | None, old: ExportProvision | None) -> None:
-    either = new or old
-    assert either is not None
-    _cell_runs(cell.paragraphs[0], [("=", either.label)], bold=True)
-    notes = []
-    if old is None:
-        notes.append(_("Added"))
-    elif new is None:
-        notes.append(_("Removed"))
-    else:
-        if diffing.changed(old.heading, new.heading) or diffing.changed(old.text, new.text):
-            notes.append(_("Modified"))
-        if old.label != new.label:
-            notes.append(_("before: %(label)s", label=old.label))
-    for note in notes:
-        _cell_runs(cell.add_paragraph(), [("=", note)], italic=True)
-
-
-def _proposed_cell(cell: _Cell, new: ExportProvision | None, old: ExportProvision | None) -> None:
-    """The new text with what it adds underlined (and bold) and what it drops struck through,
-    so the marks survive a black-and-white photocopy."""
-    either = new or old
-    assert either is not None
-    label_op: Op = "=" if new and old else ("+" if new else "-")
-    header: list[tuple[Op, str]] = [(label_op, either.label)]
-    heading_ops = _diff(old.heading if old else "", new.heading if new else "")
-    if heading_ops:
-        header += [(label_op, " "), *heading_ops]
-    _cell_runs(cell.paragraphs[0], header, bold=True)
-    ops = _diff(old.text if old else "", new.text if new else "")
-    for runs, _mark in _paragraphs(ops, "="):
-        if "".join(piece for _op, piece in runs).strip():
-            _cell_runs(cell.add_paragraph(), runs)
+    return prepared(document.snapshot.label) if document.snapshot else _("Current text")
 
 
 def _cell_runs(
     paragraph: Paragraph,
-    runs: Sequence[tuple[Op, str]],
+    runs: Sequence[Span],
     *,
     bold: bool = False,
     italic: bool = False,
+    row: cuadro.Row | None = None,
 ) -> None:
-    for op, piece in runs:
-        run = paragraph.add_run(_prepared(piece).replace(_LINE_BREAK, " "))
+    """The runs; with `row`, each edit followed by its source's note number when the row has
+    several sources."""
+    numbered = cuadro.noted(runs, row) if row else [(op, piece, None) for op, piece, _c in runs]
+    for op, piece, number in numbered:
+        run = paragraph.add_run(prepared(piece).replace(_LINE_BREAK, " "))
         run.font.size = _TABLE_FONT
         run.bold = bold or op == "+" or None
         run.italic = italic or None
@@ -539,6 +515,10 @@ def _cell_runs(
             run.underline = True
         elif op == "-":
             run.font.strike = True
+        if number:
+            note = paragraph.add_run(f"({number})")
+            note.font.size = _TABLE_FONT
+            note.font.superscript = True
 
 
 # --- Tracked changes --------------------------------------------------------------------------
@@ -547,29 +527,23 @@ def _cell_runs(
 class _Revisions:
     """Makes w:ins / w:del marks: Word wants every revision's w:id unique in the document."""
 
-    def __init__(self, date: str) -> None:
-        self.date = date
+    def __init__(self) -> None:
         self.next_id = 1
 
-    def mark(self, kind: str, author: str) -> BaseOxmlElement:
-        """A revision element: "+" → w:ins, "-" → w:del, or any other tag given whole."""
+    def mark(self, kind: str, credit: Credit) -> BaseOxmlElement:
+        """A revision element: "+" → w:ins, "-" → w:del, or any other tag given whole; by the
+        credit's author, at its date."""
         tag = {"+": "w:ins", "-": "w:del"}.get(kind, kind)
         element = OxmlElement(
             tag,
             {
                 qn("w:id"): str(self.next_id),
-                qn("w:author"): xml_text(author),
-                qn("w:date"): self.date,
+                qn("w:author"): xml_text(credit.author),
+                qn("w:date"): as_utc(credit.date).strftime("%Y-%m-%dT%H:%M:%SZ"),
             },
         )
         self.next_id += 1
         return element
-
-
-def _revision_date(document: ExportDocument) -> str:
-    """When the new text was fixed: its snapshot's time, or now for the current text."""
-    moment = document.snapshot.created_at if document.snapshot else document.generated_at
-    return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _run(text: str, *, deleted: bool = False, bold: bool = False) -> BaseOxmlElement:
@@ -593,38 +567,41 @@ def _run(text: str, *, deleted: bool = False, bold: bool = False) -> BaseOxmlEle
     return run
 
 
-def _track_indent(paragraph: Paragraph, old_level: int, revisions: _Revisions, author: str) -> None:
+def _track_indent(
+    paragraph: Paragraph, old_level: int, revisions: _Revisions, credit: Credit
+) -> None:
     """Records the paragraph's former indent (w:pPrChange), so rejecting restores it too."""
     former = OxmlElement("w:pPr")
     if old_level:
         former.append(OxmlElement("w:ind", {qn("w:left"): str(_INDENT.twips * old_level)}))
     former.append(OxmlElement("w:jc", {qn("w:val"): "both"}))
-    change = revisions.mark("w:pPrChange", author)
+    change = revisions.mark("w:pPrChange", credit)
     change.append(former)
     paragraph._p.get_or_add_pPr().append(change)  # the last child of w:pPr, by the schema
 
 
 def _tracked_paragraph(
     paragraph: Paragraph,
-    runs: Sequence[tuple[Op, str]],
+    runs: Sequence[Span],
     mark: Op,
+    mark_credit: Credit,
     revisions: _Revisions,
-    author: str,
     *,
     bold: bool = False,
 ) -> None:
-    """Appends the runs, inserted ones in w:ins and deleted ones in w:del, and marks the
-    paragraph mark itself when the line end was inserted or deleted, so that accepting or
-    rejecting joins the paragraphs as the text joins its lines. Call after any formatting."""
-    for op, piece in runs:
+    """Appends the runs, inserted ones in w:ins and deleted ones in w:del, each by its credit,
+    and marks the paragraph mark itself when the line end was inserted or deleted, so that
+    accepting or rejecting joins the paragraphs as the text joins its lines. Call after any
+    formatting."""
+    for op, piece, credit in runs:
         run = _run(piece, deleted=op == "-", bold=bold)
         if op == "=":
             paragraph._p.append(run)
         else:
-            revision = revisions.mark(op, author)
+            revision = revisions.mark(op, credit or mark_credit)
             revision.append(run)
             paragraph._p.append(revision)
     if mark != "=":
         properties = OxmlElement("w:rPr")
-        properties.append(revisions.mark(mark, author))
+        properties.append(revisions.mark(mark, mark_credit))
         paragraph._p.get_or_add_pPr().insert_element_before(properties, "w:sectPr", "w:pPrChange")

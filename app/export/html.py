@@ -3,13 +3,22 @@
 from app.core.templating import environment
 from app.drafts.text import paragraphs
 from app.export.annexes import Annexes
-from app.export.document import ExportDocument
+from app.export.cuadro import base_paragraphs, legend, noted
+from app.export.document import BILL_NUMBER, ExportDocument
 
 
 def render(document: ExportDocument, annexes: Annexes | None = None) -> str:
     # Given here, not left to create_app's template helpers: the command line renders it too.
     template = environment.get_template("export/bill.html")
-    return template.render(document=document, annexes=annexes, paragraphs=paragraphs)
+    return template.render(
+        document=document,
+        annexes=annexes,
+        paragraphs=paragraphs,
+        noted=noted,
+        base_paragraphs=base_paragraphs,
+        legend=legend,
+        bill_number=BILL_NUMBER,
+    )
 
 
 def render_pdf(document: ExportDocument, annexes: Annexes | None = None) -> bytes:

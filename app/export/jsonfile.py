@@ -54,12 +54,22 @@ def render(session: Session, draft: Draft, document: ExportDocument) -> str:
         }
         if snapshot
         else None,
+        "base": {"id": document.compared_with.id, "label": document.compared_with.label}
+        if document.compared_with
+        else None,
         "generated_at": utc_iso(document.generated_at),
+        # The audit record's head when the file was made: compare it with /registro.
+        "audit_head_hash": document.audit_head,
         "motives": {
             "version": document.motives.number,
             "fundamentos": document.motives.fundamentos,
             "efecto_vigencia": document.motives.efecto_vigencia,
             "costo_beneficio": document.motives.costo_beneficio,
+            "agenda": document.motives.agenda,
+            "more_sections": document.motives.more_sections,
+            "sumilla": document.motives.sumilla,
+            "proponent": document.motives.proponent,
+            "place": document.motives.place,
         }
         if document.motives
         else None,

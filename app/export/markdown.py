@@ -18,7 +18,18 @@ _MARKS = {
 
 
 def render(document: ExportDocument) -> str:
-    lines = ["---", f"slug: {document.slug}", f"title: {document.title}", "---", ""]
+    lines = ["---", f"slug: {document.slug}", f"title: {document.title}"]
+    # Where it comes from, to check against /registro; the importer reads only slug and title.
+    if document.snapshot:
+        lines.append(
+            f"snapshot: {document.snapshot.id} ({normalize_heading(document.snapshot.label)})"
+        )
+    if document.compared_with:
+        base = document.compared_with
+        lines.append(f"base: {base.id} ({normalize_heading(base.label)})")
+    if document.audit_head:
+        lines.append(f"audit_head: {document.audit_head}")
+    lines += ["---", ""]
     for provision in document.provisions:
         lines += [_heading_line(provision), ""]
         for paragraph in provision.text.split("\n"):

@@ -1,6 +1,6 @@
 """Exports over HTTP."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Query, Request, Response
@@ -33,12 +33,15 @@ def export(
     snapshot: str | None = None,
     base: str | None = None,
     annexes: Annotated[list[str] | None, Query()] = None,
+    cuadro: Literal["changed", "all"] = "changed",  # the cuadro's rows: those changed, or all
 ) -> Response:
     # The exception to one transaction per request: rendering takes seconds and only reads, so
     # it runs in the request's read transaction and the record is a short write after it (a
     # write transaction held that long locks other writers out on SQLite).
     wanted = {name for value in annexes or [] for name in value.split(",") if name}
-    file = service.render(session, draft, format, snapshot or None, base or None, wanted)
+    file = service.render(
+        session, draft, format, snapshot or None, base or None, wanted, every_row=cuadro == "all"
+    )
     service.record(recorder, member, draft, file)
     recorder.commit()  # the export is recorded before the file leaves
     return Response(
@@ -75,7 +78,15 @@ def motives_submit(
     efecto_vigencia: Annotated[str, Form()] = "",
     costo_beneficio: Annotated[str, Form()] = "",
     reason: Annotated[str, Form()] = "",
+    agenda: Annotated[str, Form()] = "",
+    sumilla: Annotated[str, Form()] = "",
+    proponent: Annotated[str, Form()] = "",
+    place: Annotated[str, Form()] = "",
+    section_title: Annotated[list[str] | None, Form()] = None,
+    section_text: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
+    more = list(zip(section_title or [], section_text or [], strict=False))
+    cover = {"agenda": agenda, "sumilla": sumilla, "proponent": proponent, "place": place}
     try:
         motives.revise(
             session,
@@ -86,6 +97,8 @@ def motives_submit(
             efecto_vigencia=efecto_vigencia,
             costo_beneficio=costo_beneficio,
             reason=reason,
+            more_sections=more,
+            **cover,
         )
     except DomainError as error:
         typed = {
@@ -93,6 +106,8 @@ def motives_submit(
             "efecto_vigencia": efecto_vigencia,
             "costo_beneficio": costo_beneficio,
             "reason": reason,
+            **cover,
+            "more_sections": [{"title": t, "text": x} for t, x in more],
         }
         return refused(session, error, lambda e: _motives_page(
             request, session, draft, status=e.status_code, typed=typed, error=e.message

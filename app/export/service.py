@@ -11,19 +11,20 @@ import json
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from sqlmodel import Session, col, select
 
-from app.amendments.models import Amendment, AmendmentStatus
 from app.audit import service as audit
 from app.audit.models import AuditEvent
 from app.core.errors import InvalidInput
 from app.core.i18n import _
-from app.drafts.models import Draft, Provision, ProvisionVersion, VersionSource
-from app.export import akn, annexes, html, jsonfile, markdown
+from app.drafts.models import Draft
+from app.export import akn, annexes, cuadro, history, html, jsonfile, markdown
 from app.export import document as documents
 from app.export import docx as word
-from app.members.models import Member, sector_names
+from app.export.changes import History
+from app.members.models import Member
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -53,68 +54,24 @@ class Job:
     document: documents.ExportDocument
     base: documents.ExportDocument | None
     annex_names: frozenset[str] = frozenset()
+    every_row: bool = False  # the cuadro lists every clause, not only those that changed
+
+    @cached_property
+    def histories(self) -> dict[str, History]:
+        """Who made each change since the base: read once for all the formats of a bundle."""
+        return history.load(self.session, self.document, self.base) if self.base else {}
 
     def annex_data(self) -> annexes.Annexes | None:
         if not self.annex_names:
             return None
-        return annexes.build(self.session, self.draft, set(self.annex_names))
-
-
-def _accepted_since_base(job: Job) -> list[tuple[Amendment, Member, str]]:
-    """Amendments accepted between the base snapshot and the exported text, per clause uid."""
-    query = (
-        select(Amendment, Member, Provision.uid)
-        .join(Member, col(Member.id) == Amendment.author_id)
-        .join(Provision, col(Provision.id) == Amendment.provision_id)
-        .where(
-            Amendment.draft_id == job.draft.id,
-            col(Amendment.status).in_(
-                [AmendmentStatus.ACCEPTED, AmendmentStatus.ACCEPTED_MODIFIED]
-            ),
-        )
-        .order_by(col(Amendment.decided_at))
-    )
-    if job.base and job.base.snapshot:
-        query = query.where(col(Amendment.decided_at) > job.base.snapshot.created_at)
-    if job.document.snapshot:
-        query = query.where(col(Amendment.decided_at) <= job.document.snapshot.created_at)
-    return list(job.session.exec(query).all())
-
-
-def sources(job: Job) -> dict[str, list[str]]:
-    """The source of each change: amendments with their authors' organizations and sectors and
-    the decision's reason, and the secretariat's edits with theirs."""
-    sectors = sector_names()
-    found: dict[str, list[str]] = {}
-    for amendment, author, uid in _accepted_since_base(job):
-        found.setdefault(uid, []).append(
-            _(
-                "Amendment %(id)s — %(organization)s (%(sector)s): %(reason)s",
-                id=amendment.id,
-                organization=author.organization or author.name,
-                sector=sectors.get(author.sector, author.sector),
-                reason=amendment.decision_reason or "",
+        found = annexes.build(self.session, self.draft, self.annex_names - {"cuadro"})
+        if "cuadro" in self.annex_names and self.base is not None:
+            fallback = history.unaccounted(self.document)
+            rows = cuadro.rows(
+                self.document, self.base, self.histories, fallback, every=self.every_row
             )
-        )
-    edits = (
-        select(ProvisionVersion, Provision.uid)
-        .join(Provision, col(Provision.id) == ProvisionVersion.provision_id)
-        .where(Provision.draft_id == job.draft.id, ProvisionVersion.source == VersionSource.EDIT)
-    )
-    if job.base and job.base.snapshot:
-        edits = edits.where(col(ProvisionVersion.created_at) > job.base.snapshot.created_at)
-    for version, uid in job.session.exec(edits).all():
-        found.setdefault(uid, []).append(_("Secretariat edit: %(reason)s", reason=version.reason))
-    return found
-
-
-def authors(job: Job) -> dict[str, str]:
-    """Whom each clause's tracked changes are attributed to: the organization whose accepted
-    amendment changed it last (the secretariat otherwise)."""
-    return {
-        uid: author.organization or author.name
-        for _amendment, author, uid in _accepted_since_base(job)
-    }
+            found = replace(found, cuadro=annexes.Cuadro(rows, self.base, self.document))
+        return found
 
 
 def _tracked(job: Job) -> bytes:
@@ -123,7 +80,7 @@ def _tracked(job: Job) -> bytes:
             _("A document with tracked changes needs a base snapshot to compare with."),
             field="base",
         )
-    return word.render_tracked(job.document, job.base, authors(job))
+    return word.render_tracked(job.document, job.base, job.histories)
 
 
 Renderer = Callable[[Job], bytes]
@@ -152,7 +109,7 @@ FORMATS: dict[str, tuple[str, str, Renderer]] = {
     "docx": (
         "docx",
         DOCX,
-        lambda job: word.render(job.document, job.base, sources(job) if job.base else None),
+        lambda job: word.render(job.document, job.base, job.histories, every_row=job.every_row),
     ),
     "docx-tracked": ("cambios.docx", DOCX, _tracked),
 }
@@ -160,7 +117,7 @@ FORMATS: dict[str, tuple[str, str, Renderer]] = {
 
 def _bundle(job: Job, files: list[ExportFile]) -> bytes:
     """All formats and a manifest a recipient can check them against."""
-    head = job.session.exec(select(AuditEvent.hash).order_by(col(AuditEvent.seq).desc())).first()
+    head = job.document.audit_head
     snapshot, base = job.document.snapshot, job.base.snapshot if job.base else None
     manifest = {
         "draft": job.draft.slug,
@@ -187,6 +144,8 @@ def render(
     snapshot_id: str | None = None,
     base_id: str | None = None,
     with_annexes: set[str] | None = None,
+    *,
+    every_row: bool = False,
 ) -> ExportFile:
     if format not in (*FORMATS, "zip"):
         raise InvalidInput(
@@ -202,14 +161,22 @@ def render(
         raise InvalidInput(
             _("Unknown annex: %(names)s.", names=", ".join(sorted(unknown))), field="annexes"
         )
-    job = Job(
-        session,
-        draft,
+    base = documents.build(session, draft, base_id) if base_id else None
+    # A bundle carries every annex (the cuadro when there is a base); a file, those asked for.
+    wanted = frozenset(with_annexes or ())
+    if format == "zip":
+        wanted = frozenset(annexes.ANNEXES) - (set() if base else {"cuadro"})
+    elif "cuadro" in wanted and base is None:
+        raise InvalidInput(
+            _("The comparative table needs a base snapshot to compare with."), field="base"
+        )
+    head = session.exec(select(AuditEvent.hash).order_by(col(AuditEvent.seq).desc())).first()
+    document = replace(
         documents.build(session, draft, snapshot_id),
-        documents.build(session, draft, base_id) if base_id else None,
-        # A bundle carries every annex; a single file, those asked for.
-        frozenset(annexes.ANNEXES if format == "zip" else with_annexes or ()),
+        compared_with=base.snapshot if base else None,
+        audit_head=head or audit.GENESIS_HASH,
     )
+    job = Job(session, draft, document, base, wanted, every_row)
     suffix = f"-borrador-{job.document.snapshot.id}" if job.document.snapshot else ""
     name = f"{draft.slug}{suffix}"
     if format == "zip":
@@ -222,17 +189,17 @@ def render(
     else:
         extension, media_type, renderer = FORMATS[format]
         file = ExportFile(f"{name}.{extension}", media_type, renderer(job))
-    base = job.base.snapshot if job.base else None
+    base_snapshot = job.base.snapshot if job.base else None
     exported = job.document.snapshot
     note = None
-    if base and exported and base.created_at > exported.created_at:
+    if base_snapshot and exported and base_snapshot.created_at > exported.created_at:
         note = _("The base snapshot is later than the exported one: the comparison runs backwards.")
     return replace(
         file,
         note=note,
         format=format,
         snapshot_id=exported.id if exported else None,
-        base_id=base.id if base else None,
+        base_id=base_snapshot.id if base_snapshot else None,
     )
 
 

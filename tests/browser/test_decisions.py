@@ -136,7 +136,7 @@ def test_the_secretariat_downloads_an_export(page: Page) -> None:
         page.get_by_role("button", name="Descargar").click()
     assert download.value.suggested_filename == "ley-de-prueba.md"
     text = Path(download.value.path()).read_text(encoding="utf-8")
-    assert text.startswith("---\nslug: ley-de-prueba\ntitle: Ley de prueba\n---")
+    assert text.startswith("---\nslug: ley-de-prueba\ntitle: Ley de prueba\naudit_head: ")
     page.reload()  # the download is in the record, with its size and hash
     latest = page.locator("ul.record li").first
     expect(latest).to_contain_text("Lucía Quispe")

@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 from lxml import etree
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
+from app.audit.models import AuditEvent
 from app.core.config import ROOT
 from app.drafts import service, snapshots
 from app.drafts.importing import parse_draft
@@ -18,6 +19,7 @@ from app.drafts.models import Snapshot
 from app.drafts.numbering import Kind
 from app.export import akn
 from app.export import document as documents
+from app.export import service as exports
 from app.export.document import ExportDocument, ExportProvision
 from tests.factories import make_draft, make_member
 
@@ -286,3 +288,22 @@ def test_an_invalid_document_is_caught(schema: Any) -> None:
     assert not schema.validate(tree)
     broken = replace(document.provisions[0], uid="con espacio")
     assert not schema.validate(etree.fromstring(akn.render(replace(document, provisions=[broken]))))
+
+
+def test_names_its_snapshot_base_and_the_audit_head_and_still_validates(
+    db: Session, schema: Any
+) -> None:
+    draft = make_draft(db)
+    secretariat = make_member(db, role="secretariat")
+    base = snapshots.freeze_snapshot(db, secretariat, draft, "Borrador 1")
+    target = snapshots.freeze_snapshot(db, secretariat, draft, "Borrador 2")
+    db.commit()
+    file = exports.render(db, draft, "akn", str(target.id), str(base.id))
+    tree = valid(schema, file.content)
+    (mark,) = tree.iterfind("a:bill/a:meta/a:proprietary/{urn:mesa:export}provenance", NS)
+    head = db.exec(select(AuditEvent.hash).order_by(col(AuditEvent.seq).desc())).first()
+    assert (mark.get("snapshot"), mark.get("base"), mark.get("auditHead")) == (
+        str(target.id),
+        str(base.id),
+        head,
+    )

@@ -20,6 +20,8 @@ from app.core.i18n import _
 from app.drafts import editing, snapshots
 from app.export import document as documents
 from app.export import docx as word
+from app.export import history
+from app.export.changes import History
 from app.export.document import ExportDocument
 from tests.factories import make_draft, make_member, uid_of
 
@@ -35,7 +37,6 @@ OLD_DEFINITIONS = (
     "Para efectos de la presente Ley, conforme al artículo 1, se entiende por minero "
     "artesanala quien trabaja en forma personal."
 )
-SOURCE = "Enmienda 12 — Federación de Mineros (Organizaciones de mineros): precisa los sujetos"
 
 
 @dataclass
@@ -46,6 +47,7 @@ class Versions:
     deleted: str
     added: str
     principles: str
+    histories: dict[str, History]
 
 
 @pytest.fixture
@@ -91,14 +93,8 @@ def versions(db: Session) -> Versions:
         reason="Acuerdo",
     ).uid
     db.commit()
-    return Versions(
-        documents.build(db, draft, str(frozen.id)),
-        documents.build(db, draft),
-        revised,
-        deleted,
-        added,
-        principles,
-    )
+    base, new = documents.build(db, draft, str(frozen.id)), documents.build(db, draft)
+    return Versions(base, new, revised, deleted, added, principles, history.load(db, new, base))
 
 
 def read(content: bytes) -> Document:
@@ -160,13 +156,15 @@ class TestBill:
         assert section.orientation == WD_ORIENT.PORTRAIT
         assert abs(section.page_width - Cm(21)) < Cm(0.01)  # type: ignore[operator]
         assert abs(section.page_height - Cm(29.7)) < Cm(0.01)  # type: ignore[operator]
-        first = bill.paragraphs[0]
-        assert (first.style.name if first.style else None, first.text) == (
-            "Title",
-            "Ley de prueba",
-        )
         texts = [p.text for p in bill.paragraphs]
-        assert texts.index(word.ENACTING_FORMULA[0]) + 1 == texts.index(word.ENACTING_FORMULA[1])
+        assert texts[0] == "PROYECTO DE LEY N.° ____________"  # Congress fills the number in
+        formula = texts.index(word.ENACTING_FORMULA[0])
+        assert texts[formula + 1] == word.ENACTING_FORMULA[1]
+        title = bill.paragraphs[formula + 2]
+        assert (title.style.name if title.style else None, title.text) == (
+            "Title",
+            "LEY DE PRUEBA",
+        )
         styles = {p.text: p.style.name if p.style else None for p in bill.paragraphs}
         assert styles["TÍTULO PRELIMINAR"] == "Heading 1"
         assert styles["TÍTULO I\nDISPOSICIONES GENERALES"] == "Heading 1"
@@ -196,9 +194,9 @@ def marked(cell: _Cell) -> tuple[str, str]:
 
 
 class TestComparativeTable:
-    def cuadro(self, versions: Versions) -> Document:
+    def cuadro(self, versions: Versions, *, every_row: bool = True) -> Document:
         return read(
-            word.render(versions.new, versions.base, {versions.revised: [SOURCE, "Acta 3"]})
+            word.render(versions.new, versions.base, versions.histories, every_row=every_row)
         )
 
     def test_on_landscape_pages_with_a_repeating_header_row(self, versions: Versions) -> None:
@@ -242,6 +240,13 @@ class TestComparativeTable:
         underlined, struck = marked(added[2])
         assert struck == "" and "Plazo de un año." in underlined
 
+    def test_by_default_only_the_clauses_that_changed(self, versions: Versions) -> None:
+        (table,) = self.cuadro(versions, every_row=False).tables
+        labels = [row.cells[0].paragraphs[0].text for row in table.rows[1:]]
+        # Artículo I and old 3 (now 2) revised, old 2 deleted, new 4 added; the rest only
+        # renumbered or untouched.
+        assert labels == ["Artículo I.", "Artículo 2.", "Artículo 2.", "Artículo 4."]
+
     def test_insertions_underlined_deletions_struck_and_the_source(
         self, versions: Versions
     ) -> None:
@@ -256,7 +261,9 @@ class TestComparativeTable:
         assert "conforme" not in underlined
         assert "familiar" in underlined and "“Pequeño productor minero”" in underlined
         assert "básicas" in underlined and "Definiciones" not in underlined + struck
-        assert [p.text for p in revised[3].paragraphs] == [SOURCE, "Acta 3"]
+        assert [p.text for p in revised[3].paragraphs] == [
+            _("Secretariat edit: %(reason)s", reason="Precisión")
+        ]
 
         unchanged = row_of(rows, "Artículo 1.")
         assert marked(unchanged[2]) == ("", "")
@@ -265,9 +272,7 @@ class TestComparativeTable:
 
 class TestTrackedChanges:
     def test_revisions_have_an_author_a_date_and_unique_ids(self, versions: Versions) -> None:
-        content = word.render_tracked(
-            versions.new, versions.base, {versions.revised: "Juana Mamani"}
-        )
+        content = word.render_tracked(versions.new, versions.base, versions.histories)
         root = body_xml(content)
         insertions, deletions = root.findall(f".//{W}ins"), root.findall(f".//{W}del")
         assert insertions and deletions
@@ -278,8 +283,8 @@ class TestTrackedChanges:
             re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", r.get(f"{W}date") or "")
             for r in revisions
         )
-        authors = {r.get(f"{W}author") for r in revisions}
-        assert authors == {"Juana Mamani", word.DEFAULT_AUTHOR}
+        # Every change here is the secretariat's (test_attribution.py has organizations').
+        assert {r.get(f"{W}author") for r in revisions} == {word.DEFAULT_AUTHOR}
         # Deleted text is w:delText inside w:del, inserted text w:t inside w:ins.
         assert root.findall(f".//{W}del//{W}t") == []
         assert root.findall(f".//{W}ins//{W}delText") == []

@@ -1,9 +1,12 @@
 """The exposición de motivos: versioned, audited, and carried by the exports."""
 
+import io
 import json
 
+import docx
 import pytest
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 from sqlalchemy import Engine
 from sqlmodel import Session, col, select
 
@@ -12,7 +15,7 @@ from app.core.db import write_session
 from app.core.errors import InvalidInput
 from app.drafts import motives, snapshots
 from app.drafts.editing import StaleVersion
-from app.drafts.models import Motives
+from app.drafts.models import Draft, Motives
 from app.export import service as exports
 from tests.factories import csrf_token, make_draft, make_member, sign_in, token_headers
 from tests.races import committed, meeting_at_first_write, real_client, together
@@ -170,3 +173,115 @@ def test_two_saves_of_the_same_version_at_once_one_is_refused_with_409(engine: E
         with write_session(engine) as session:
             saved = session.exec(select(Motives.number).where(Motives.draft_id == draft_id)).all()
         assert saved == [1]
+
+
+def presented(db: Session) -> Draft:
+    """A draft whose exposición de motivos has its cover, its four sections and one added."""
+    draft = make_draft(db)
+    motives.revise(
+        db,
+        make_member(db, role="secretariat"),
+        draft,
+        expected_version=0,
+        fundamentos="La formalización es un derecho.",
+        efecto_vigencia="Modifica el TUO de la Ley General de Minería.",
+        costo_beneficio="Beneficios mayores que los costos; impacto ambiental positivo.",
+        agenda="Política de Estado 19: desarrollo sostenible y gestión ambiental.",
+        more_sections=[("Antecedentes", "Mesa técnica de 2025."), ("", "")],
+        sumilla="Ley que ordena la minería artesanal y de pequeña escala",
+        proponent="Comisión de Energía y Minas",
+        place="Arequipa",
+        reason="Presentación",
+    )
+    db.commit()
+    return draft
+
+
+class TestProyectoDeLey:
+    """The parts a Peruvian proyecto de ley has (Reglamento del Congreso, art. 75–76)."""
+
+    def test_the_pdf_first_page_has_number_sumilla_proposer_place_date_formula_and_title(
+        self, db: Session
+    ) -> None:
+        draft = presented(db)
+        reader = PdfReader(io.BytesIO(exports.render(db, draft, "pdf").content))
+        first = " ".join(reader.pages[0].extract_text().split())
+        order = [
+            "PROYECTO DE LEY N.° ____________",
+            "Ley que ordena la minería artesanal y de pequeña escala",
+            "Comisión de Energía y Minas",
+            "Arequipa, ",
+            "EL CONGRESO DE LA REPÚBLICA; Ha dado la Ley siguiente:",
+            "LEY DE PRUEBA",
+        ]
+        positions = [first.find(part) for part in order]
+        assert -1 not in positions and positions == sorted(positions), first
+
+    def test_the_word_document_has_them_a_signature_block_and_every_section(
+        self, db: Session
+    ) -> None:
+        draft = presented(db)
+        content = exports.render(db, draft, "docx").content
+        texts = [p.text for p in docx.Document(io.BytesIO(content)).paragraphs]
+        assert texts[0] == "PROYECTO DE LEY N.° ____________"
+        assert "Ley que ordena la minería artesanal y de pequeña escala" in texts[:5]
+        title = texts.index("LEY DE PRUEBA")
+        assert texts[title - 2 : title] == [
+            "EL CONGRESO DE LA REPÚBLICA;",
+            "Ha dado la Ley siguiente:",
+        ]
+        motives_at = texts.index("EXPOSICIÓN DE MOTIVOS")
+        signature = next(i for i, t in enumerate(texts) if t.strip().startswith("____"))
+        assert texts.index("Se deroga toda norma que se oponga a la presente Ley.") < signature
+        assert signature < motives_at and texts[signature + 1] == "Comisión de Energía y Minas"
+        assert texts[signature - 1].startswith("Arequipa, ")
+        headings = [t for t in texts[motives_at:] if t[:3] in ("I. ", "II.", "III", "IV.", "V. ")]
+        assert headings == [
+            "I. FUNDAMENTOS",
+            "II. EFECTO DE LA VIGENCIA DE LA NORMA SOBRE LA LEGISLACIÓN NACIONAL",
+            "III. ANÁLISIS COSTO-BENEFICIO",
+            "IV. RELACIÓN CON LA AGENDA LEGISLATIVA Y LAS POLÍTICAS DE ESTADO DEL ACUERDO NACIONAL",
+            "V. ANTECEDENTES",
+        ]
+        assert "Política de Estado 19: desarrollo sostenible y gestión ambiental." in texts
+
+    def test_an_added_section_needs_a_title(self, db: Session) -> None:
+        draft = make_draft(db)
+        with pytest.raises(InvalidInput):
+            motives.revise(
+                db,
+                make_member(db, role="secretariat"),
+                draft,
+                expected_version=0,
+                fundamentos="",
+                efecto_vigencia="",
+                costo_beneficio="",
+                more_sections=[("", "Un texto sin título.")],
+                reason="x",
+            )
+
+    def test_the_page_saves_the_cover_and_the_added_sections(
+        self, client: TestClient, db: Session
+    ) -> None:
+        draft = presented(db)
+        sign_in(client, make_member(db, role="secretariat"))
+        page = f"/drafts/{draft.slug}/motives"
+        form = client.get(page).text
+        assert 'value="Antecedentes"' in form and 'value="Arequipa"' in form
+        data = {
+            "csrf_token": csrf_token(client, page),
+            "expected_version": "1",
+            "fundamentos": "Fundamentos.",
+            "agenda": "Política de Estado 19.",
+            "sumilla": "Ley que ordena la minería",
+            "proponent": "Comisión de Energía y Minas",
+            "place": "Lima",
+            "section_title": ["Antecedentes", "Derecho comparado"],
+            "section_text": ["Mesa técnica.", "Bolivia y Colombia."],
+            "reason": "Ampliación",
+        }
+        assert client.post(page, data=data, follow_redirects=False).status_code == 303
+        saved = motives.current(db, draft)
+        assert saved is not None and saved.agenda == "Política de Estado 19."
+        assert [s["title"] for s in saved.more_sections] == ["Antecedentes", "Derecho comparado"]
+        assert (saved.sumilla, saved.place) == ("Ley que ordena la minería", "Lima")

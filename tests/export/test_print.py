@@ -1,6 +1,7 @@
 """The print-ready HTML and the PDF printed from it."""
 
 import io
+import re
 
 from pypdf import PdfReader
 from sqlmodel import Session
@@ -41,5 +42,9 @@ def test_pdf_has_the_title_on_page_one_and_embeds_its_fonts(db: Session) -> None
     assert "LEY DE LA MINERÍA ARTESANAL Y DE PEQUEÑA ESCALA" in first.upper()
     fonts = [font.get_object() for font in reader.pages[0]["/Resources"]["/Font"].values()]
     assert fonts and all(embedded(font) for font in fonts)
+    # The law runs to its last disposition; the place, date and signature line close it (on a
+    # page of their own when they do not fit under it).
+    end = " ".join(" ".join(page.extract_text().split()) for page in reader.pages[-2:])
+    assert "DEROGATORIA" in end.upper() or "ÚNICA" in end.upper()
     last = " ".join(reader.pages[-1].extract_text().split())
-    assert "DEROGATORIA" in last.upper() or "ÚNICA" in last.upper()
+    assert re.search(r"Lima, \d{1,2} de \w+ de \d{4}", last)

@@ -14,6 +14,7 @@ from app.drafts.models import Draft
 from app.export import document as documents
 from app.export import docx as word
 from app.export import service as exports
+from app.export.changes import Credit, History, Step
 from tests.factories import SMALL_LAW, make_member, uid_of
 
 # What XML 1.0 forbids (Char production) and lxml refuses; a person can paste them.
@@ -70,7 +71,9 @@ def test_a_tracked_change_author_with_forbidden_characters(db: Session, draft: D
     base = documents.build(db, draft, str(snapshots.list_snapshots(db, draft)[0].id))
     new = documents.build(db, draft)
     uid = uid_of(db, draft, "Artículo 1.")
-    content = word.render_tracked(new, base, {uid: "Federación\uffff de Mineros"})
+    federation = Credit("Federación\uffff de Mineros", new.generated_at)
+    changed = History((Step(f"Objeto{FORBIDDEN} y fines", federation),), (Step(TEXT, federation),))
+    content = word.render_tracked(new, base, {uid: changed})
     body = parts(content)["word/document.xml"]
     etree.fromstring(body)
     assert 'w:author="Federación de Mineros"' in body.decode()
