@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.routing import Match
 
 from app.amendments import router as amendments_router
 from app.amendments import templating as amendments_templating
@@ -52,6 +53,21 @@ def _identify(request: Request) -> None:
             request.state.member = None
 
 
+def _page_above(request: Request) -> str | None:
+    """The nearest address above this one that a page answers, e.g. the article for
+    /drafts/x/provisions/u/comments, the amendment for /amendments/7/accept."""
+    parts = request.url.path.rstrip("/").split("/")
+    while len(parts) > 1:
+        parts.pop()
+        path = "/".join(parts) or "/"
+        scope = {"type": "http", "path": path, "method": "GET"}
+        for route in request.app.router.routes:
+            match, _child = route.matches(scope)
+            if match is Match.FULL:
+                return path
+    return None
+
+
 def error_response(
     request: Request, status: int, code: str, message: str, details: dict[str, Any] | None = None
 ) -> Response:
@@ -80,6 +96,12 @@ async def handle_http_error(request: Request, error: Exception) -> Response:
     if error.status_code == 404:
         return error_response(request, 404, "not_found", _("This page does not exist."))
     if error.status_code == 405:
+        if request.method == "GET" and not wants_json(request):
+            # A form's address opened again (a reload, a bookmark, the back button after a
+            # refused form): the page the form belongs to, not an error.
+            page = _page_above(request)
+            if page is not None:
+                return see_other(page)
         return error_response(
             request, 405, "method_not_allowed", _("This address does not accept that request.")
         )

@@ -174,3 +174,26 @@ def test_no_serious_accessibility_violation_when_signed_in(
     violations = serious_violations(page)
     context.close()
     assert violations == []
+
+
+def test_a_refused_form_puts_the_error_in_view_and_reloading_is_harmless(
+    browser: Browser, live_url: str
+) -> None:
+    """On a phone: the amendment proposes the text it amends, the server refuses it; the page
+    comes back with the error focused and in view, and opening that address again is the form,
+    not an error page."""
+    context = new_context(browser, live_url, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    sign_in(page, People.member)
+    open_article(page, ARTICLE_2)
+    page.get_by_role("link", name="Proponer una enmienda").click()
+    page.get_by_label(re.compile("^Fundamento")).fill("Sin cambios, por error.")
+    page.get_by_role("button", name="Presentar la enmienda").click()
+    error = page.get_by_role("alert")
+    expect(error).to_contain_text("igual")
+    expect(error).to_be_focused()
+    expect(error).to_be_in_viewport()
+    reopened = page.goto(page.url)
+    assert reopened is not None and reopened.status == 200
+    expect(page.get_by_role("button", name="Presentar la enmienda")).to_be_visible()
+    context.close()

@@ -40,9 +40,27 @@ class TestErrorPages:
 
     def test_method_not_allowed(self, client: TestClient, db: Session, role: str) -> None:
         _signed_in(client, db, role)
-        response = client.get("/sign-out")
+        response = client.delete("/sign-in")
         assert response.status_code == 405
         assert "<h1>" in response.text
+
+    def test_a_forms_address_opened_again_is_its_page(
+        self, client: TestClient, db: Session, role: str
+    ) -> None:
+        """Reloading or bookmarking where a form posted (a refused comment, a decision) is the
+        page the form is on, not an error."""
+        _signed_in(client, db, role)
+        draft = make_draft(db)
+        article = f"/drafts/{draft.slug}/provisions/{entry_of(db, draft, 'Artículo 1.').uid}"
+        for form, page in [
+            (f"{article}/comments", article),
+            (f"{article}/position/confirm", article),
+            (f"/drafts/{draft.slug}/rounds", f"/drafts/{draft.slug}"),
+            ("/sign-out", "/"),
+        ]:
+            response = client.get(form, follow_redirects=False)
+            assert (response.status_code, response.headers.get("location")) == (303, page), form
+        assert client.get("/api/v1/drafts/x/rounds").status_code in (404, 405)
 
     def test_invalid_input(self, client: TestClient, db: Session, role: str) -> None:
         name = _signed_in(client, db, role)
@@ -128,7 +146,7 @@ def test_an_address_that_matches_no_route_still_knows_who_is_signed_in(tmp_path:
         with TestClient(create_app(Settings(database_url=url), engine=engine)) as client:
             sign_in(client, member)
             not_found = client.get("/no/such/page")
-            not_allowed = client.get("/sign-out")
+            not_allowed = client.delete("/sign-in")
         assert (not_found.status_code, not_allowed.status_code) == (404, 405)
         assert "Persona perdida" in not_found.text
         assert "Persona perdida" in not_allowed.text

@@ -14,7 +14,7 @@ from tests.factories import make_draft, make_member, post_form, sign_in
 
 
 def _alert(page: str) -> str:
-    match = re.search(r'<p class="form-error" role="alert" id="([^"]+)">([^<]+)</p>', page)
+    match = re.search(r'<p class="form-error" role="alert"[^>]* id="([^"]+)">([^<]+)</p>', page)
     assert match, "no error beside the form"
     return match.group(2)
 
