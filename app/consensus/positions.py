@@ -19,7 +19,7 @@ from app.core.i18n import N_, _
 from app.core.models import utcnow
 from app.core.text import TextField
 from app.drafts import service as drafts
-from app.drafts.models import Draft
+from app.drafts.models import Draft, Provision
 from app.members.models import Member
 
 POSITION_REASON = TextField("reason", N_("Reason"), 2_000)
@@ -177,3 +177,40 @@ def positions_by_sector(
             )
         )
     return dict(grouped)
+
+
+@dataclass
+class PositionContribution:
+    """One of a member's positions, where it was taken, and whether the text changed since."""
+
+    position: Position
+    draft_slug: str
+    uid: str
+    label: str
+    current_version: int
+
+    @property
+    def to_reconfirm(self) -> bool:
+        return self.position.version != self.current_version
+
+
+def contributions(session: Session, member: Member) -> list[PositionContribution]:
+    """A member's positions: those to reconfirm first, then in each draft's order (one outline
+    a draft)."""
+    rows = session.exec(
+        select(Position, Provision.uid, Draft)
+        .join(Provision, col(Provision.id) == Position.provision_id)
+        .join(Draft, col(Draft.id) == Provision.draft_id)
+        .where(Position.member_id == member.id, col(Provision.removed_at).is_(None))
+    ).all()
+    outlines = {draft.id: drafts.load_outline(session, draft) for _p, _u, draft in rows}
+    ranked = []
+    for position, uid, draft in rows:
+        outline = outlines[draft.id]
+        entry = outline.by_uid.get(uid)
+        if entry is None:
+            continue
+        found = PositionContribution(position, draft.slug, uid, entry.label.text, entry.version)
+        place = outline.entries.index(entry)
+        ranked.append(((not found.to_reconfirm, draft.slug, place), found))
+    return [found for _rank, found in sorted(ranked, key=lambda pair: pair[0])]

@@ -5,6 +5,7 @@ from fastapi.responses import HTMLResponse
 
 from app.amendments import lists as amendments
 from app.comments import service as comments
+from app.consensus import positions
 from app.core.bounds import PageQuery
 from app.core.db import SessionDep
 from app.core.pagination import PageRequest
@@ -39,5 +40,6 @@ def contributions_page(
             session, member, PageRequest(page, amendments.PAGE_SIZE)
         ),
         "comments": comments.contributions(session, member),
+        "positions": positions.contributions(session, member),
     }
     return render(request, "amendments/contributions.html", context)
