@@ -146,11 +146,9 @@ def merge_queue(session: Session, draft: Draft, *, paging: PageRequest) -> Queue
             result = merging.rebase(base_text, proposed, group.current_text)
             outcome, merged = result.outcome, result.text
         if amendment.kind == AmendmentKind.MODIFY:
-            ops = (
-                diffing.word_diff(group.current_text, merged)
-                if merged
-                else diffing.word_diff(base_text, proposed)
-            )
+            # Against the current text: what accepting it changes, or for a conflict what it
+            # would have the current text say.
+            ops = diffing.word_diff(group.current_text, merged or proposed)
         group.items.append(
             QueueItem(
                 amendment,

@@ -19,6 +19,7 @@ from app.amendments.schemas import (
     Decision,
     RejectBody,
 )
+from app.consensus import reports
 from app.core.bounds import MAX_INT, Id, IdPath, PageQuery, parse_id
 from app.core.db import SessionDep
 from app.core.errors import DomainError
@@ -385,7 +386,10 @@ def reject_submit(
             typed_reject_reason=reason,
         ))  # fmt: skip
     session.commit()
-    return see_other(request.app.url_path_for("amendment_page", amendment_id=amendment_id))
+    # Back to the queue, as after accepting: the secretariat goes on with the next one.
+    url = request.app.url_path_for("queue_page", slug=draft.slug)
+    clause = _uid(session, amendment.provision_id)
+    return see_other(f"{url}?rejected={amendment_id}#clause-{clause}")
 
 
 @pages.post("/amendments/{amendment_id}/withdraw", response_model=None)
@@ -445,10 +449,14 @@ def queue_page(
     page: PageQuery = 1,
 ) -> HTMLResponse:
     queue = lists.merge_queue(session, draft, paging=PageRequest(page, QUEUE_CLAUSES_PER_PAGE))
-    accepted = request.query_params.get("accepted")
+    outline = drafts.load_outline(session, draft)
+    decided = reports.outcomes(session, draft, outline)
     context = {
         "draft": draft,
         "queue": queue,
-        "accepted": parse_id(accepted),
+        "accepted": parse_id(request.query_params.get("accepted")),
+        "rejected": parse_id(request.query_params.get("rejected")),
+        # Where each clause of the queue stands in consensus, for the secretariat deciding.
+        "consensus": {group.entry.uid: decided[group.entry.id] for group in queue.groups.items},
     }
     return render(request, "amendments/queue.html", context)

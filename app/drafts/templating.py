@@ -3,12 +3,13 @@
 from jinja2 import Environment
 
 from app.drafts.diffing import side_by_side
-from app.drafts.text import diff_paragraphs, paragraphs
+from app.drafts.text import changed_paragraphs, diff_paragraphs, paragraphs
 
 
 def register_templates(environment: Environment) -> None:
     environment.globals.update(
         paragraphs=paragraphs,
         diff_paragraphs=diff_paragraphs,
+        changed_paragraphs=changed_paragraphs,
         side_by_side_columns=side_by_side,
     )

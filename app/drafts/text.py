@@ -54,3 +54,20 @@ def diff_paragraphs(ops: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
             if piece:
                 result[-1].append((op, piece))
     return [paragraph for paragraph in result if paragraph]
+
+
+def changed_paragraphs(
+    ops: list[tuple[str, str]], *, context: int = 1
+) -> list[list[tuple[str, str]] | None]:
+    """The paragraphs of a diff that change, each with `context` unchanged paragraphs around
+    it; None where unchanged ones are left out (shown as "…")."""
+    laid_out = diff_paragraphs(ops)
+    changed = [i for i, paragraph in enumerate(laid_out) if any(op != "=" for op, _t in paragraph)]
+    keep = {j for i in changed for j in range(i - context, i + context + 1)}
+    shown: list[list[tuple[str, str]] | None] = []
+    for index, paragraph in enumerate(laid_out):
+        if index in keep:
+            shown.append(paragraph)
+        elif not shown or shown[-1] is not None:  # one "…" for a run left out
+            shown.append(None)
+    return shown

@@ -100,6 +100,9 @@ class TestDeciding:
         queue = client.get("/drafts/ley-de-prueba/queue").text
         assert "Enmiendas pendientes: 3 · Artículos y disposiciones afectados: 1" in queue
         assert "Compite con" in queue
+        assert f'<a href="/amendments/{ids[1]}">#{ids[1]}</a>' in queue  # the competitor, a link
+        assert "Propuesta 0" in queue and "Consenso:" in queue  # rationale, where it stands
+        # Only the changed numeral and one around it: 2.2 is context, not the whole article.
         for word in texts:  # each one shows, as a word diff, what accepting it would change
             assert re.search(rf"<del>.*nacional.*</del>.*?<ins>.*{word}.*</ins>", queue)
 
@@ -142,6 +145,11 @@ class TestDeciding:
             follow_redirects=False,
         )
         assert rejected.status_code == 303
+        # Back to the queue with a notice, as after accepting.
+        assert rejected.headers["location"].startswith("/drafts/ley-de-prueba/queue?rejected=")
+        assert (
+            f"La enmienda #{ids[2]} no fue acogida" in client.get(rejected.headers["location"]).text
+        )
         assert "No acogida" in client.get(page).text
 
         contributions = TestClient(client.app)

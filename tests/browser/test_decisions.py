@@ -77,6 +77,9 @@ def test_the_secretariat_accepts_merges_a_conflict_and_rejects(
     page.goto(f"/amendments/{third}")
     page.get_by_label(re.compile("^Motivo para no acogerla")).fill("Criterio ajeno a la Ley")
     page.get_by_role("button", name="No acoger").click()
+    # Back in the queue, told what was done; the amendment says why.
+    expect(page.get_by_role("status").first).to_contain_text(f"#{third} no fue acogida")
+    page.goto(f"/amendments/{third}")
     expect(page.locator("body")).to_contain_text("No acogida")
 
 

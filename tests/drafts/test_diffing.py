@@ -18,6 +18,7 @@ from app.drafts.diffing import (
     side_by_side,
     word_diff,
 )
+from app.drafts.text import changed_paragraphs
 
 Ops = list[tuple[Op, str]]
 
@@ -417,3 +418,11 @@ def test_budget_leaves_a_long_amended_clause_exact(monkeypatch: pytest.MonkeyPat
     within_budget = word_diff(old, new)
     monkeypatch.setattr(diffing, "_STEPS", 10**12)
     assert within_budget == word_diff(old, new)
+
+
+def test_changed_paragraphs_keep_one_around_each_change_and_elide_the_rest() -> None:
+    old = "\n".join(f"{n}.1 Párrafo {n}." for n in range(1, 8))
+    new = old.replace("4.1 Párrafo 4.", "4.1 Párrafo cuatro.")
+    shown = changed_paragraphs(word_diff(old, new))
+    texts = [None if p is None else "".join(t for op, t in p if op != "-") for p in shown]
+    assert texts == [None, "3.1 Párrafo 3.", "4.1 Párrafo cuatro.", "5.1 Párrafo 5.", None]
