@@ -237,3 +237,39 @@ def contributions(session: Session, member: Member, paging: PageRequest) -> Page
             }
     items = [Contribution(a, d, uid, labels[d.id or 0].get(uid, "—")) for a, d, uid in rows]
     return Page(items, found.total, found.page, found.per_page)
+
+
+@dataclass
+class Citable:
+    """Another amendment of the clause a merged text may draw on, named as people know it."""
+
+    id: int
+    organization: str
+    summary: str  # the first line of its rationale
+
+
+def citable(session: Session, amendment: Amendment) -> list[Citable]:
+    """The other amendments of the clause a merged text may draw on: any not withdrawn."""
+    others = session.exec(
+        select(Amendment)
+        .where(
+            Amendment.provision_id == amendment.provision_id,
+            Amendment.status != AmendmentStatus.WITHDRAWN,
+            Amendment.id != amendment.id,
+        )
+        .order_by(col(Amendment.id))
+    ).all()
+    authors = {
+        m.id: m
+        for m in session.exec(
+            select(Member).where(col(Member.id).in_({a.author_id for a in others}))
+        ).all()
+    }
+    return [
+        Citable(
+            other.id or 0,
+            authors[other.author_id].organization or authors[other.author_id].name,
+            (other.rationale.strip().split("\n") or [""])[0][:120],
+        )
+        for other in others
+    ]

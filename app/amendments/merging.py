@@ -6,7 +6,8 @@ and any doubt is a conflict for the secretariat, never a guess.
 """
 
 import difflib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Literal
 
 from diff_match_patch import diff_match_patch as DiffMatchPatch
@@ -41,12 +42,18 @@ class Edit:
 @dataclass(frozen=True)
 class Conflict:
     """A passage of the base, as the amendment wanted it and as the current text has it; when
-    the fuzzy patch is at fault the passage is the whole clause, as it cannot say where."""
+    the fuzzy patch is at fault the passage is the whole clause, as it cannot say where. The
+    words around it (`before`, `after`) put a passage of a few words in its sentence."""
 
     reason: Reason
     base: str
     proposed: str
     current: str
+    before: str = field(default="", compare=False)
+    after: str = field(default="", compare=False)
+
+
+CONTEXT = 40  # characters of the text shown around a collision, cut at a word
 
 
 @dataclass(frozen=True)
@@ -133,9 +140,73 @@ def _conflicts(base: str, amendment: list[Edit], meanwhile: list[Edit]) -> list[
                 base=base[start:end],
                 proposed=_render(base, ours, start, end),
                 current=_render(base, theirs, start, end),
+                before=_words_before(base, start),
+                after=_words_after(base, end),
             )
         )
     return conflicts
+
+
+def _words_before(text: str, position: int) -> str:
+    line_start = text.rfind("\n", 0, position) + 1
+    start = max(line_start, position - CONTEXT)
+    if start > line_start and " " in text[start:position]:
+        start = text.index(" ", start) + 1  # not half a word
+    return ("…" if start > line_start else "") + text[start:position]
+
+
+def _words_after(text: str, position: int) -> str:
+    line_end = text.find("\n", position)
+    line_end = len(text) if line_end < 0 else line_end
+    end = min(line_end, position + CONTEXT)
+    if end < line_end and " " in text[position:end]:
+        end = text.rindex(" ", position, end)
+    return text[position:end] + ("…" if end < line_end else "")
+
+
+def partial_merge(base: str, proposed: str, current: str, mark: Callable[[Conflict], str]) -> str:
+    """The current text with every edit of the amendment that collides with nothing applied,
+    and each collision written by `mark` for the secretariat to resolve: where to start the
+    merged text of a conflict."""
+    base, proposed, current = normalize(base), normalize(proposed), normalize(current)
+    amendment, meanwhile = edits(base, proposed), edits(base, current)
+    pieces: list[str] = []
+    position = 0  # in base
+    for start, end, kind in _spans(amendment, meanwhile):
+        pieces.append(base[position:start])
+        ours = [e for e in amendment if start <= e.start and e.end <= end]
+        theirs = [e for e in meanwhile if start <= e.start and e.end <= end]
+        if kind == "collision":
+            conflict = Conflict(
+                "overlap", base[start:end], _render(base, ours, start, end),
+                _render(base, theirs, start, end),
+            )  # fmt: skip
+            # Both made the very same change: nothing to resolve.
+            same = conflict.proposed == conflict.current
+            pieces.append(conflict.current if same else mark(conflict))
+        else:
+            pieces.append(_render(base, ours + theirs, start, end))
+        position = end
+    pieces.append(base[position:])
+    return "".join(pieces)
+
+
+def _spans(amendment: list[Edit], meanwhile: list[Edit]) -> list[tuple[int, int, str]]:
+    """Base ranges the edits touch, in order: "collision" where an edit of one side collides
+    with one of the other (joined into one range), "edit" elsewhere."""
+    sided = [(e, meanwhile) for e in amendment] + [(e, amendment) for e in meanwhile]
+    spans: list[tuple[int, int, str]] = []
+    for edit, others in sorted(sided, key=lambda pair: (pair[0].start, pair[0].end)):
+        kind = "collision" if any(_collides(edit, other) for other in others) else "edit"
+        if spans:
+            start, end, was = spans[-1]
+            overlaps = edit.start < end or (kind == was == "collision" and edit.start <= end)
+            if overlaps:
+                joined = "collision" if "collision" in (was, kind) else "edit"
+                spans[-1] = (start, max(end, edit.end), joined)
+                continue
+        spans.append((edit.start, edit.end, kind))
+    return spans
 
 
 def _mapped(current: str, amendment: list[Edit], meanwhile: list[Edit]) -> str:

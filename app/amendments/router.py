@@ -316,7 +316,20 @@ def _amendment_page(
         "rebased_ops": diffing.word_diff(plan.current.text, plan.text)
         if plan and plan.text
         else None,
-        "others": service.citable_for(session, amendment) if plan else [],
+        "others": lists.citable(session, amendment) if plan else [],
+        "preview_ops": (
+            diffing.word_diff(plan.current.text, extra["preview_text"])
+            if plan and extra.get("preview_text") is not None
+            else None
+        ),
+        "base_ops": (
+            {
+                "current": diffing.word_diff(plan.base.text, plan.current.text),
+                "proposed": diffing.word_diff(plan.base.text, plan.proposed_text),
+            }
+            if plan and plan.outcome == "conflict"
+            else None
+        ),
         "referring": (
             editing.referring_clauses(session, outline, {entry.uid})
             if entry and amendment.kind == AmendmentKind.DELETE
@@ -346,8 +359,14 @@ def accept_submit(
     reason: Annotated[str, Form()] = "",
     text: Annotated[str | None, Form()] = None,
     sources: Annotated[list[Id] | None, Form(max_length=MAX_SOURCES)] = None,
+    action: Annotated[str, Form()] = "accept",
 ) -> Response:
     amendment, draft = _amendment_and_draft(session, amendment_id, merger)
+    if action == "preview" and text is not None:  # the merged text against the current one
+        return _amendment_page(
+            request, session, amendment, draft, typed_text=text, typed_reason=reason,
+            typed_sources=sources or [], preview_text=text,
+        )  # fmt: skip
     try:
         result = service.accept(
             session,
@@ -362,7 +381,7 @@ def accept_submit(
     except DomainError as error:
         return refused(session, error, lambda e: _amendment_page(
             request, session, amendment, draft, status=e.status_code, decision_error=e.message,
-            typed_text=text, typed_reason=reason,
+            typed_text=text, typed_reason=reason, typed_sources=sources or [],
         ))  # fmt: skip
     session.commit()
     url = request.app.url_path_for("queue_page", slug=draft.slug)

@@ -195,6 +195,20 @@ class MergePlan:
     proposed_heading: str
     text: str | None  # the merged text, unless conflict
     conflicts: list[merging.Conflict]
+    # For a conflict: the current text with the amendment's uncontested edits applied and each
+    # collision marked, where the secretariat's merged text starts.
+    starting_text: str | None = None
+
+
+# How a collision is written into the merged text the secretariat starts from; an accepted text
+# may not keep one.
+COLLISION_START, COLLISION_END = "⟦", "⟧"
+
+
+def _marked(conflict: merging.Conflict) -> str:
+    current, amendment = _("current"), _("amendment")  # outside the f-string, for extraction
+    sides = f"{current}: {conflict.current} ‖ {amendment}: {conflict.proposed}"
+    return COLLISION_START + sides + COLLISION_END
 
 
 def proposed_text(amendment: Amendment, entry: drafts.OutlineEntry) -> str:
@@ -229,9 +243,15 @@ def _plan(
         # The heading was changed both ways: that is a conflict too, shown with the text.
         conflict = merging.Conflict("overlap", base.heading, heading, current.heading)
         return MergePlan("conflict", base, current, proposed, heading, None, [conflict])
-    return MergePlan(
-        result.outcome, base, current, proposed, heading, result.text, list(result.conflicts)
+    starting = (
+        merging.partial_merge(base.text, proposed, current.text, _marked)
+        if result.outcome == "conflict"
+        else None
     )
+    return MergePlan(
+        result.outcome, base, current, proposed, heading, result.text, list(result.conflicts),
+        starting,
+    )  # fmt: skip
 
 
 def _entry(session: Session, draft: Draft, amendment: Amendment) -> drafts.OutlineEntry:
@@ -317,6 +337,11 @@ def accept(
         merged = plan.text
     else:
         merged, _heading = editing.clean_text(text, heading=None)
+        if COLLISION_START in merged or COLLISION_END in merged:
+            raise InvalidInput(
+                _("The merged text still has collisions marked ⟦…⟧: resolve each one first."),
+                field="text",
+            )
         if merged != plan.text:
             status = AmendmentStatus.ACCEPTED_MODIFIED
     heading = plan.proposed_heading
@@ -423,19 +448,6 @@ def _record_accept(
             "reason": amendment.decision_reason,
         },
     )
-
-
-def citable_for(session: Session, amendment: Amendment) -> Sequence[Amendment]:
-    """The other amendments of the same clause a merged text may draw on: any not withdrawn."""
-    return session.exec(
-        select(Amendment)
-        .where(
-            Amendment.provision_id == amendment.provision_id,
-            Amendment.status != AmendmentStatus.WITHDRAWN,
-            Amendment.id != amendment.id,
-        )
-        .order_by(col(Amendment.id))
-    ).all()
 
 
 def pending_for(session: Session, amendment: Amendment) -> Sequence[Amendment]:

@@ -7,7 +7,7 @@ from sqlmodel import Session
 
 from app.amendments import lists, service
 from app.members import service as members
-from tests.factories import csrf_token, make_draft, make_member, sign_in, uid_of
+from tests.factories import csrf_token, make_draft, make_member, post_form, sign_in, uid_of
 
 ARTICLE = "/drafts/ley-de-prueba/provisions/{uid}"
 SECOND_NUMERAL = "2.2 No comprende a la gran minería."
@@ -374,3 +374,57 @@ class TestPagedLists:
         link = f'href="/amendments/{amendment.id}"'
         assert link in client.get(f"/drafts/{draft.slug}/queue").text
         assert link not in client.get(f"/drafts/{draft.slug}/queue?page=5").text
+
+
+class TestConflictView:
+    def test_the_merged_text_starts_with_every_uncontested_edit_and_marks_the_collision(
+        self, client: TestClient, db: Session
+    ) -> None:
+        draft = make_draft(db)
+        uid = uid_of(db, draft, "Artículo 2.")
+        meanwhile = make_member(db, organization="Defensoría del Pueblo")
+        author = make_member(db, name="Juana Mamani", organization="Federación de Mineros")
+        first = service.submit_amendment(
+            db, meanwhile, draft, kind="modify", target_uid=uid, rationale="Precisar el ámbito",
+            base_version=1, text=f"2.1 Se aplica en todo el territorio peruano.\n{SECOND_NUMERAL}",
+        )  # fmt: skip
+        second = service.submit_amendment(
+            db, author, draft, kind="modify", target_uid=uid, rationale="Otro alcance",
+            base_version=1,
+            text="2.1 Se aplica en todo el territorio de la República.\n"
+            "2.2 No comprende a la gran minería ni a la mediana.",
+        )  # fmt: skip
+        secretariat = make_member(db, role="secretariat")
+        service.accept(db, secretariat, draft, first, expected_version=1, reason="Precisión")
+        db.commit()
+        sign_in(client, secretariat)
+        page = client.get(f"/amendments/{second.id}").text
+        merged = re.search(r'<textarea id="merged"[^>]*>([^<]*)</textarea>', page)
+        assert merged
+        # The uncontested edit (2.2) is applied; the collision on 2.1 is marked, both sides.
+        assert "ni a la mediana." in merged.group(1)
+        assert "⟦vigente: peruano ‖ enmienda: de la República⟧" in merged.group(1)
+        # The collision in its sentence; the source named, with its organization and summary.
+        assert "<mark>peruano</mark>" in page and "territorio " in page
+        assert f"#{first.id} — <bdi>Defensoría del Pueblo</bdi>: Precisar el ámbito" in page
+
+        url = f"/amendments/{second.id}/accept"
+        typed = (
+            "2.1 Se aplica en todo el territorio peruano.\n"
+            "2.2 No comprende a la gran minería ni a la mediana."
+        )
+        preview = post_form(
+            client, url, {"expected_version": "2", "reason": "", "text": typed, "action": "preview"}
+        )
+        assert preview.status_code == 200 and 'id="preview"' in preview.text
+        assert re.search(r"<ins>.*ni a la mediana.*</ins>", preview.text)
+        assert service.get_amendment(db, second.id or 0).status == "submitted"  # nothing decided
+
+        marked = post_form(
+            client, url, {"expected_version": "2", "reason": "Se integran", "text": merged.group(1)}
+        )
+        assert marked.status_code == 422 and "resuelva cada uno" in marked.text
+        done = post_form(
+            client, url, {"expected_version": "2", "reason": "Se integran", "text": typed}
+        )
+        assert done.status_code == 303
