@@ -125,7 +125,8 @@ def export_page(
     )
     context = {
         "draft": draft,
-        "formats": list(service.FORMATS),
+        # Word first: what the working group opens; the ZIP bundle last.
+        "formats": ["docx", *(f for f in service.FORMATS if f != "docx"), "zip"],
         "snapshots": snapshots.list_snapshots(session, draft),
         "recent": recent,
     }

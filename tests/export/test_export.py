@@ -1,6 +1,7 @@
 """Exports: the Markdown round trip, JSON with everything, bad input, audit, the CLI."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from app.drafts import editing, service, snapshots
 from app.drafts.importing import parse_draft
 from app.export import service as exports
 from app.members import service as members
-from tests.factories import make_draft, make_member, uid_of
+from tests.factories import make_draft, make_member, sign_in, uid_of
 
 SHIPPED = ROOT / "drafts" / "mineria-artesanal.md"
 
@@ -153,3 +154,17 @@ def test_akoma_ntoso_is_served_as_xml(db: Session) -> None:
     file = exports.render(db, draft, "akn")
     assert (file.filename, file.media_type) == ("ley-de-prueba.xml", "application/xml")
     assert b"http://docs.oasis-open.org/legaldocml/ns/akn/3.0" in file.content
+
+
+def test_the_export_page_names_formats_in_words_with_word_first(
+    client: TestClient, db: Session
+) -> None:
+    draft = make_draft(db)
+    sign_in(client, make_member(db, role="secretariat"))
+    page = client.get(f"/drafts/{draft.slug}/export").text
+    options = re.findall(r'<option value="([a-z-]+)"( selected)?>([^<]+)</option>', page)
+    assert options[0] == ("docx", " selected", "Word (.docx)")
+    names = {value: name for value, _selected, name in options}
+    assert names["docx-tracked"] == "Word con control de cambios frente a la base (.docx)"
+    assert names["akn"] == "Akoma Ntoso (XML)" and names["zip"] == "Todo en un paquete ZIP"
+    assert "Preparando el archivo" in page  # said while a long export renders (with JS)
