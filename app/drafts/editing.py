@@ -586,3 +586,80 @@ def _is_inside(entry: service.OutlineEntry, uid: str) -> bool:
             return True
         entry = entry.parent
     return False
+
+
+# A law in force ---------------------------------------------------------------------------
+
+
+@dataclass
+class Modified:
+    """The article of a law in force a provision modifies, as it reads there now."""
+
+    law_slug: str
+    law_title: str
+    uid: str
+    label: str
+    heading: str
+    text: str
+
+
+def set_modifies(
+    session: Session,
+    actor: Member,
+    draft: Draft,
+    *,
+    uid: str,
+    law_slug: str | None,
+    law_uid: str | None,
+) -> Modified | None:
+    """Link a provision of the draft to the article of a law in force (a draft with fixed
+    numbering) it modifies, so the cuadro compares it with the text in force; None unlinks."""
+    service.ensure_open(draft)
+    entry = service.load_outline(session, draft).get(uid)
+    if not entry.is_clause:
+        raise InvalidInput(_("Only articles and dispositions modify a law."), field="uid")
+    provision = session.get(Provision, entry.id)
+    assert provision is not None
+    target = None
+    if law_slug is not None or law_uid is not None:
+        law = service.get_draft(session, law_slug or "")
+        if law.id == draft.id or law.numbering != Numbering.FIXED:
+            raise InvalidInput(
+                _(
+                    "«%(slug)s» is not a law in force: import it with fixed numbering.",
+                    slug=law.slug,
+                ),
+                field="law",
+            )
+        article = service.load_outline(session, law).get(law_uid or "")
+        if article.kind is not Kind.ARTICULO:
+            raise InvalidInput(_("A law in force is modified article by article."), field="uid")
+        target = article
+    provision.modifies_id = target.id if target else None
+    session.add(provision)
+    session.flush()
+    audit.record(
+        session,
+        actor_of(actor),
+        "provision.modifies_set",
+        f"provision:{uid}",
+        draft_id=draft.id,
+        details={"label": entry.label.text, "law": law_slug, "article": law_uid},
+    )
+    return modified(session, provision.id or 0)
+
+
+def modified(session: Session, provision_id: int) -> Modified | None:
+    """What a provision modifies, with the article's current text in force, if anything."""
+    provision = session.get(Provision, provision_id)
+    if provision is None or provision.modifies_id is None:
+        return None
+    target = session.get(Provision, provision.modifies_id)
+    law = session.get(Draft, target.draft_id) if target else None
+    if target is None or law is None:
+        return None
+    entry = service.load_outline(session, law).by_uid.get(target.uid)
+    if entry is None:  # the article is gone from the law as imported
+        return None
+    version = service.current_version(session, entry)
+    return Modified(law.slug, law.title, entry.uid, entry.label.text, version.heading, version.text)

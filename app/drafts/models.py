@@ -54,6 +54,8 @@ class Provision(SQLModel, table=True):
     position: int
     # In a draft with fixed numbering, the number an article keeps ("12", "12-A").
     fixed_number: str | None = Field(default=None, max_length=20)
+    # The article of a law in force (another draft) this provision modifies, if any.
+    modifies_id: int | None = Field(default=None, foreign_key="provision.id")
     current_version: int = Field(default=1)
     created_at: datetime = created_at_field()
     removed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))

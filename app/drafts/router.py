@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request, Response
+from fastapi import APIRouter, Body, Depends, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from app.amendments import lists as amendment_lists
@@ -28,6 +28,7 @@ from app.drafts.schemas import (
     DraftDetail,
     DraftSummary,
     InsertBody,
+    ModifiesBody,
     MoveBody,
     ProvisionDetail,
     ProvisionSummary,
@@ -128,6 +129,9 @@ def read_provision(draft: DraftDep, uid: str, session: SessionDep) -> ProvisionD
         version=version.number,
         parent=entry.parent.uid if entry.parent else None,
         consensus=summary,
+        modifies=ModifiesBody(law=m.law_slug, uid=m.uid)
+        if (m := editing.modified(session, entry.id))
+        else None,
         references=[
             ReferencePublic(
                 to=reference.to,
@@ -137,6 +141,23 @@ def read_provision(draft: DraftDep, uid: str, session: SessionDep) -> ProvisionD
             for reference in structure.references(version.stored)
         ],
     )
+
+
+@api.put("/drafts/{slug}/provisions/{uid}/modifies")
+def set_modifies(
+    draft: DraftDep,
+    uid: str,
+    editor: Editor,
+    session: SessionDep,
+    body: Annotated[ModifiesBody | None, Body()] = None,
+) -> ModifiesBody | None:
+    """Which article of a law in force this provision modifies (null: none)."""
+    found = editing.set_modifies(
+        session, editor, draft, uid=uid, law_slug=body.law if body else None,
+        law_uid=body.uid if body else None,
+    )  # fmt: skip
+    session.commit()
+    return ModifiesBody(law=found.law_slug, uid=found.uid) if found else None
 
 
 @api.get("/drafts/{slug}/provisions/{uid}/versions")

@@ -42,6 +42,13 @@ class ReferencePublic(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
 
+class ModifiesBody(BaseModel):
+    """The article of a law in force (a draft with fixed numbering) a provision modifies."""
+
+    law: str
+    uid: str
+
+
 class ProvisionDetail(BaseModel):
     uid: str
     kind: str
@@ -52,6 +59,7 @@ class ProvisionDetail(BaseModel):
     parent: str | None
     consensus: ConsensusSummary | None  # for articles and dispositions
     references: list[ReferencePublic] = []
+    modifies: ModifiesBody | None = None
 
 
 class VersionPublic(BaseModel):

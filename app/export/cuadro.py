@@ -81,11 +81,22 @@ def rows(
     every: bool = False,
 ) -> list[Row]:
     """The clauses that changed (`every`: all of them), in the new order."""
-    built = [
-        row(new, old, histories.get((new or old).uid, History()), fallback)  # type: ignore[union-attr]
-        for new, old in aligned(document.clauses, base.clauses)
-    ]
+    built = []
+    for new, old in aligned(document.clauses, base.clauses):
+        uid = (new or old).uid  # type: ignore[union-attr]
+        history = histories.get(uid, History())
+        built.append(row(new, old, history, fallback, compared_with=in_force(document, uid)))
     return [r for r in built if every or r.changed]
+
+
+def in_force(document: ExportDocument, uid: str) -> BaseText | None:
+    """For a provision that modifies a law in force, the article it modifies as the base: the
+    "texto vigente | texto propuesto" committees compare."""
+    found = document.in_force.get(uid)
+    if found is None:
+        return None
+    label = _("Text in force — %(law)s, %(label)s", law=found.law_title, label=found.label)
+    return BaseText(label, found.heading, found.text)
 
 
 def row(

@@ -9,9 +9,9 @@ from sqlmodel import Session, col, select
 from app.core.errors import InvalidInput
 from app.core.i18n import _
 from app.core.models import as_utc, utcnow
+from app.drafts import editing, snapshots, structure
 from app.drafts import service as drafts
-from app.drafts import snapshots, structure
-from app.drafts.models import Draft, Motives, Snapshot
+from app.drafts.models import Draft, Motives, Provision, Snapshot
 from app.drafts.numbering import Kind
 
 
@@ -96,6 +96,8 @@ class ExportDocument:
     audit_head: str | None = None
     # The numbers of the exported state: what any stored text of it is shown with.
     numbering: structure.Numbering = field(default_factory=lambda: structure.Numbering([]))
+    # For a provision that modifies a law in force: that article as it reads there now (uid).
+    in_force: dict[str, editing.Modified] = field(default_factory=dict)
 
     @property
     def clauses(self) -> list[ExportProvision]:
@@ -184,6 +186,15 @@ def build(session: Session, draft: Draft, snapshot_id: str | None = None) -> Exp
         motives_query = motives_query.where(Motives.created_at <= snapshot.created_at)
     motives = session.exec(motives_query.order_by(col(Motives.number).desc())).first()
     numbering = state[0].numbering if state else structure.Numbering([])
+    modifying = session.exec(
+        select(Provision.id, Provision.uid).where(
+            Provision.draft_id == draft.id, col(Provision.modifies_id).is_not(None)
+        )
+    ).all()
+    in_force = {
+        uid: found for pid, uid in modifying if (found := editing.modified(session, pid or 0))
+    }
     return ExportDocument(
-        draft.slug, draft.title, snapshot, provisions, utcnow(), motives, numbering=numbering
-    )
+        draft.slug, draft.title, snapshot, provisions, utcnow(), motives, numbering=numbering,
+        in_force=in_force,
+    )  # fmt: skip

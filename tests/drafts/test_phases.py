@@ -121,6 +121,7 @@ WRITES: list[tuple[str, str, dict[str, Any] | None, dict[str, Any] | None]] = [
     ("POST", "/api/v1/amendments/{amendment_id}/accept", {"expected_version": 1, "reason": "R"},
      None),
     ("POST", "/api/v1/amendments/{amendment_id}/reject", {"reason": "R"}, None),
+    ("PUT", "/api/v1/drafts/{slug}/provisions/{uid}/modifies", None, None),
     ("POST", "/api/v1/drafts/{slug}/provisions/{uid}/revise",
      {"expected_version": 1, "text": TEXT, "reason": "R"}, None),
     ("POST", "/api/v1/drafts/{slug}/provisions",

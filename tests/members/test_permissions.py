@@ -46,6 +46,7 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/drafts/{slug}/snapshots/{snapshot_id}/provisions/{uid}"): PUBLIC,
     ("GET", "/drafts/{slug}/compare"): PUBLIC,
     ("POST", "/api/v1/drafts/{slug}/provisions/{uid}/revise"): Permission.EDIT,
+    ("PUT", "/api/v1/drafts/{slug}/provisions/{uid}/modifies"): Permission.EDIT,
     ("POST", "/api/v1/drafts/{slug}/provisions"): Permission.EDIT,
     ("DELETE", "/api/v1/drafts/{slug}/provisions/{uid}"): Permission.EDIT,
     ("POST", "/api/v1/drafts/{slug}/provisions/{uid}/move"): Permission.EDIT,
