@@ -450,15 +450,15 @@ class _TreeBuilder:
             self.last_article[preliminary] = (order, line, written)
         elif heading.number:
             scope = (id(parent), heading.kind)
-            previous = self.last_number.get(scope)
-            if previous and heading.number <= previous[0]:
+            last = self.last_number.get(scope)
+            if last and heading.number <= last[0]:
                 raise ImportProblem(
                     _(
                         "numbering does not go forward: %(number)s after %(previous)s "
                         "(line %(line)s)",
                         number=heading.number,
-                        previous=previous[0],
-                        line=previous[1],
+                        previous=last[0],
+                        line=last[1],
                     ),
                     line,
                 )
@@ -963,7 +963,7 @@ def _strip_closing_quotes(paragraphs: list[str]) -> None:
 
 def _same_marker(paragraph: str, marker: str) -> bool:
     found = _MARKER.match(_unquote(paragraph)[0])
-    return bool(found) and found[1].lower() == marker.lower()
+    return found is not None and found[1].lower() == marker.lower()
 
 
 def _ends_sentence(text: str) -> bool:

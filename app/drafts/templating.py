@@ -3,6 +3,7 @@
 from jinja2 import Environment
 
 from app.drafts.diffing import side_by_side
+from app.drafts.imports import kind_name, role_name
 from app.drafts.text import diff_paragraphs, paragraphs
 
 
@@ -11,4 +12,6 @@ def register_templates(environment: Environment) -> None:
         paragraphs=paragraphs,
         diff_paragraphs=diff_paragraphs,
         side_by_side_columns=side_by_side,
+        kind_name=kind_name,
+        role_name=role_name,
     )
