@@ -75,8 +75,12 @@ MAX_LONG_HEADING_WORDS = 40
 _STAR_NOTE = re.compile(r"^\(\*+\)")
 _CONCORDANCIAS = re.compile(r"^CONCORDANCIAS?\b", re.I)
 _NOTA = re.compile(r"^NOTA\s*:", re.I)
+# SPIJ sometimes runs a CONCORDANCIAS block on at the end of a text line ("…Ley."CONCORDANCIAS:").
+_INLINE_CONCORDANCIAS = re.compile(r"(?<=[.”\"])\s*(CONCORDANCIAS?\s*:.*)$")
 # A note's call mark at the end of a text line, and the inline fe de erratas mark.
-_CALL_MARK = re.compile(r"\s*\(\*+\)(?:\s*RECTIFICADO POR FE DE ERRATAS)?\s*$", re.I)
+_CALL_MARK = re.compile(
+    r"(?:\s*\(\*+\))+(?:\s*RECTIFICADO POR FE DE ERRATAS(?P<end>\.?))?\s*$", re.I
+)
 # Captions SPIJ puts before the law: links, not law and not notes.
 _CAPTION = re.compile(r"^(DIARIO DE LOS DEBATES\b|Enlace Web:)", re.I)
 # "(*) Numeral modificado por … cuyo texto es el siguiente:": the next text replaces a part.
@@ -343,7 +347,7 @@ _GROUP_SPELLINGS = _group_spellings()
 def group_kind(line: str) -> Kind | None:
     """The group of dispositions a heading names, singular or plural, in any case:
     "DISPOSICIONES COMPLEMENTARIAS Y FINALES", "Disposición final"."""
-    bare = _CALL_MARK.sub("", line).strip().rstrip(".:")
+    bare = _without_call_mark(line).strip().rstrip(".:")
     if not _fold(bare).startswith("DISPOSICI") or len(bare) > 80:
         return None
     return _GROUP_SPELLINGS.get(_letters(bare))
@@ -639,7 +643,12 @@ class _PublishedReader:
                 self._finish(self.builder.current)
                 self.roles[index] = "closing"
                 continue
-            self._line(index, _CALL_MARK.sub("", line))
+            if inline := _INLINE_CONCORDANCIAS.search(line):
+                line = line[: inline.start()]
+                self._line(index, _without_call_mark(line))
+                self._attach(ParsedNote(index + 1, inline[1], "concordancias"), closed)
+                continue
+            self._line(index, _without_call_mark(line))
         self._finish(self.builder.current)
         parsed = ParsedDraft(
             title=_title_from_preamble(self.preamble),
@@ -677,8 +686,7 @@ class _PublishedReader:
         if kind is None:
             return False
         note = ParsedNote(index + 1, line, kind)
-        owner = None if closed else self.builder.current
-        (owner.notes if owner else self.notes).append(note)
+        owner = self._attach(note, closed)
         self.roles[index] = "note"
         self.since_note = True
         self.paragraph_open = False
@@ -692,6 +700,12 @@ class _PublishedReader:
                 owner.paragraphs[-1:] = [added[0]]
                 _strip_closing_quotes(owner.paragraphs)
         return True
+
+    def _attach(self, note: ParsedNote, closed: bool) -> ParsedProvision | None:
+        """A note belongs to the provision it follows; before the law or after it, to the law."""
+        owner = None if closed else self.builder.current
+        (owner.notes if owner else self.notes).append(note)
+        return owner
 
     # Headings and text -------------------------------------------------------------------
 
@@ -923,6 +937,10 @@ class _PublishedReader:
     def _finish(self, node: ParsedProvision | None) -> None:
         if node is not None and node.quoted:
             _strip_closing_quotes(node.paragraphs)
+
+
+def _without_call_mark(line: str) -> str:
+    return _CALL_MARK.sub(lambda match: match["end"] or "", line)
 
 
 def _follows(previous: tuple[int, int] | None, heading: _Heading) -> bool:
