@@ -154,6 +154,8 @@ class ParsedProvision:
     notes: list[ParsedNote] = field(default_factory=list)
     order: tuple[int, int] | None = None  # the number, for checking order; not kept
     quoted: bool = False  # printed in quotes (a modified or incorporated text): quotes stripped
+    # What followed the number on its heading line: the text, if no other text comes.
+    heading_line: str = field(default="", repr=False)
 
     @property
     def text(self) -> str:
@@ -205,6 +207,7 @@ class _Heading:
     text: str = ""  # published text may start the body on the heading's line
     written: str | None = None  # an article's number as written, kept by a law in force
     order: tuple[int, int] | None = None  # (number, suffix): 13-A is (13, 1), 3 bis (3, 2)
+    rest: str = ""  # what followed the number on the heading line, as written
 
 
 def _fold(text: str) -> str:
@@ -297,7 +300,7 @@ def recognize(line: str, in_group: bool, published: bool) -> _Heading | None:
         written, number, order = _article_number(match["num"])
         rest = match["rest"]
         heading, text = _split_heading_and_text(rest) if published else (rest.rstrip("."), "")
-        return _Heading(Kind.ARTICULO, heading, number, text, written, order)
+        return _Heading(Kind.ARTICULO, heading, number, text, written, order, rest)
     if match := _STRUCTURE.match(line):
         return _structure_heading(match["word"], match["rest"], published)
     if (group := group_kind(line)) is not None:
@@ -308,7 +311,7 @@ def recognize(line: str, in_group: bool, published: bool) -> _Heading | None:
             return None
         rest = match["rest"] or ""
         heading, text = _split_heading_and_text(rest) if published else (rest.rstrip("."), "")
-        return _Heading(Kind.DISPOSICION, heading, number, text)
+        return _Heading(Kind.DISPOSICION, heading, number, text, rest=rest)
     return None
 
 
@@ -806,6 +809,7 @@ class _PublishedReader:
             heading.order = (heading.number, 0)
         node = builder.add(heading, number)
         node.quoted = quoted
+        node.heading_line = heading.rest
         node.heading = normalize_heading(_strip_quotes(node.heading))
         self.since_note = False
         self.partial = None
@@ -935,7 +939,12 @@ class _PublishedReader:
         self.page_break = False
 
     def _finish(self, node: ParsedProvision | None) -> None:
-        if node is not None and node.quoted:
+        if node is None:
+            return
+        if node.kind in CLAUSE_KINDS and not node.paragraphs and node.heading_line:
+            # "Única.- Deróganse las normas que se opongan." is a short text, not a heading.
+            node.paragraphs, node.heading = [normalize_text(node.heading_line)], ""
+        if node.quoted:
             _strip_closing_quotes(node.paragraphs)
 
 
@@ -1009,8 +1018,13 @@ def _table_of_contents(lines: list[str]) -> set[int]:
     again = next((i for i in range(first + 1, len(lines)) if keys[i] == keys[first]), None)
     if again is None:
         return set()
-    # A table of contents lists headings, not text: no long line between the two.
-    if any(len(lines[i].split()) > 25 for i in range(first, again)):
+    # A table of contents lists headings and names, never a sentence of text.
+    if any(
+        lines[i]
+        and not keys[i]
+        and (len(lines[i].split()) > MAX_HEADING_WORDS or lines[i].endswith("."))
+        for i in range(first, again)
+    ):
         return set()
     return set(range(start, again))
 
