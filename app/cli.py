@@ -12,6 +12,8 @@ from app.core.db import create_db_engine, read_session, write_session
 from app.core.errors import DomainError
 from app.core.i18n import _
 from app.drafts import service as drafts
+from app.drafts.importing import parse_file
+from app.drafts.imports import ImportSummary, default_numbering, kind_name, summarize
 from app.drafts.models import Numbering
 from app.export import service as exports
 from app.members import demo
@@ -34,9 +36,16 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(_("No such file: %(path)s", path=path), file=sys.stderr)
         return 2
+    numbering = Numbering(args.numbering) if args.numbering else default_numbering(path.name)
+    parsed = parse_file(path.read_bytes(), path.name, default_slug=args.slug or path.stem)
+    summary = summarize(parsed, args.slug or parsed.slug or path.stem)
+    _print_summary(summary)
+    if args.dry_run:
+        print(_("Dry run: nothing was written."))
+        return 0
     engine = create_db_engine(get_settings().database_url)
     with write_session(engine) as session:
-        draft = drafts.import_file(session, path, args.slug, numbering=Numbering(args.numbering))
+        draft = drafts.import_draft(session, parsed, args.slug, numbering=numbering)
         outline = drafts.load_outline(session, draft)
         session.commit()
     print(
@@ -48,6 +57,18 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def _print_summary(summary: ImportSummary) -> None:
+    """What the importer recognized, so that no import is silent."""
+    print(_("Recognized in «%(title)s»:", title=summary.title))
+    for kind, count in summary.counts.items():
+        print(f"  {kind_name(kind)}: {count}")
+    print("  " + _("Editorial notes (SPIJ)") + f": {summary.notes}")
+    for unplaced in summary.unrecognized:
+        print(_("  line %(line)s not placed: %(text)s", line=unplaced.number, text=unplaced.text))
+    for line, problem in summary.warnings:
+        print(_("  line %(line)s: %(problem)s", line=line, problem=problem))
 
 
 def cmd_seed(args: argparse.Namespace) -> int:
@@ -182,14 +203,20 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("revision", nargs="?", default="base")
     db.set_defaults(handler=cmd_db)
 
-    imp = commands.add_parser("import", help="import a draft (drafts/ format or published text)")
+    imp = commands.add_parser(
+        "import", help="import a draft (drafts/ format .md, published text .txt, Word .docx)"
+    )
     imp.add_argument("file")
     imp.add_argument("--slug")
     imp.add_argument(
         "--numbering",
         choices=[mode.value for mode in Numbering],
-        default=Numbering.RENUMBER.value,
-        help="renumber (a new bill, the default) or fixed (a law in force keeps its numbers)",
+        default=None,
+        help="renumber (a new bill) or fixed (a law in force keeps its numbers); by default "
+        "fixed for a published law (.txt, .docx) and renumber for the drafts/ format (.md)",
+    )
+    imp.add_argument(
+        "--dry-run", action="store_true", help="print what was recognized and write nothing"
     )
     imp.set_defaults(handler=cmd_import)
 

@@ -28,8 +28,10 @@ from app.core.i18n import _
 from app.core.limits import RequestLimitsMiddleware
 from app.core.middleware import LanguageMiddleware, SecurityHeadersMiddleware
 from app.core.templating import environment, render
+from app.drafts import import_router
 from app.drafts import router as drafts_router
 from app.drafts import templating as drafts_templating
+from app.drafts.imports import MAX_IMPORT_BYTES
 from app.export import router as export_router
 from app.members import router as members_router
 from app.members import templating as members_templating
@@ -119,6 +121,9 @@ async def handle_validation_error(request: Request, error: Exception) -> Respons
     return error_response(request, 422, "invalid_input", message)
 
 
+IMPORT_PATHS = ("/api/v1/imports", "/imports/preview", "/imports")
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
@@ -133,7 +138,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine or create_db_engine(settings.database_url)
 
-    app.add_middleware(RequestLimitsMiddleware)
+    # A law uploaded for import may be larger than any form: only those routes take more.
+    app.add_middleware(
+        RequestLimitsMiddleware,
+        larger_bodies=dict.fromkeys(IMPORT_PATHS, MAX_IMPORT_BYTES + 64 * 1024),
+    )
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.production)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.production)
@@ -150,6 +159,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(core_router.router)
     app.include_router(drafts_router.api)
     app.include_router(drafts_router.pages)
+    app.include_router(import_router.api)
+    app.include_router(import_router.pages)
     app.include_router(pages_router.pages)
     app.include_router(comments_router.api)
     app.include_router(comments_router.pages)

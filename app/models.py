@@ -20,6 +20,7 @@ from app.drafts.models import (
     Snapshot,
     SnapshotEntry,
 )
+from app.drafts.notes import EditorialNote
 from app.members.models import (
     ApiToken,
     Invitation,
@@ -41,6 +42,7 @@ __all__ = [
     "ConsensusRound",
     "ConsensusRule",
     "Draft",
+    "EditorialNote",
     "Invitation",
     "Member",
     "MemberSession",

@@ -8,7 +8,16 @@ import sys
 if hasattr(os, "sched_setaffinity"):
     os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
-MODULES = ["reading", "diffing", "history", "merging", "rebasing", "consensus", "exports"]
+MODULES = [
+    "reading",
+    "diffing",
+    "history",
+    "merging",
+    "rebasing",
+    "consensus",
+    "exports",
+    "importing",
+]
 
 for name in sys.argv[1:] or MODULES:
     print(f"## {name}", flush=True)

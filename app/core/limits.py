@@ -50,17 +50,26 @@ class RequestLimitsMiddleware:
     """Raises from `receive`, so the error reaches the app's own handlers (as a JSON error for
     the API and a page for people) at the moment the route reads the body."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int = MAX_BODY_BYTES) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int = MAX_BODY_BYTES,
+        larger_bodies: dict[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        # Paths that take more (an uploaded law), with their own limit.
+        self.larger_bodies = larger_bodies or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = dict(scope["headers"])
+        limit = self.larger_bodies.get(scope["path"], self.max_body_bytes)
         declared = headers.get(b"content-length", b"")
-        too_large = declared.isdigit() and int(declared) > self.max_body_bytes
+        too_large = declared.isdigit() and int(declared) > limit
         is_json = headers.get(b"content-type", b"").split(b";")[0].strip().endswith(b"json")
         received = bytearray()
 
@@ -70,7 +79,7 @@ class RequestLimitsMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received.extend(message.get("body", b""))
-                if len(received) > self.max_body_bytes:
+                if len(received) > limit:
                     raise BodyTooLarge()
                 # Only a body that escapes a surrogate ("\\udXXX") can hold a lone one: the others
                 # are not parsed twice.

@@ -16,32 +16,68 @@ from enum import StrEnum
 
 
 class Kind(StrEnum):
+    LIBRO = "libro"
     TITULO_PRELIMINAR = "titulo_preliminar"
     TITULO = "titulo"
     CAPITULO = "capitulo"
     SUBCAPITULO = "subcapitulo"
     SECCION = "seccion"
+    # An unnumbered sub-heading that groups the articles after it ("De las concesiones").
+    EPIGRAFE = "epigrafe"
     ARTICULO = "articulo"
+    # The groups of disposiciones complementarias (Manual de Técnica Legislativa)...
     FINALES = "disposiciones_finales"
     TRANSITORIAS = "disposiciones_transitorias"
     MODIFICATORIAS = "disposiciones_modificatorias"
     DEROGATORIAS = "disposiciones_derogatorias"
+    # ...and the groups as older laws name them, each kept as what it is.
+    COMPLEMENTARIAS = "disposiciones_complementarias"
+    SOLO_FINALES = "disposiciones_solo_finales"
+    SOLO_TRANSITORIAS = "disposiciones_solo_transitorias"
+    COMPLEMENTARIAS_Y_FINALES = "disposiciones_complementarias_y_finales"
+    FINALES_Y_TRANSITORIAS = "disposiciones_finales_y_transitorias"
+    TRANSITORIAS_Y_FINALES = "disposiciones_transitorias_y_finales"
+    TRANSITORIAS_COMPLEMENTARIAS_Y_FINALES = "disposiciones_transitorias_complementarias_y_finales"
+    COMPLEMENTARIAS_TRANSITORIAS_Y_FINALES = "disposiciones_complementarias_transitorias_y_finales"
     DISPOSICION = "disposicion"
 
 
 # Clauses carry text and are what members comment on, amend and take positions on.
 CLAUSE_KINDS = frozenset({Kind.ARTICULO, Kind.DISPOSICION})
-DISPOSITION_GROUPS = (Kind.FINALES, Kind.TRANSITORIAS, Kind.MODIFICATORIAS, Kind.DEROGATORIAS)
+# The groups the Manual de Técnica Legislativa names; references to their dispositions are bound.
+MODERN_GROUPS = (Kind.FINALES, Kind.TRANSITORIAS, Kind.MODIFICATORIAS, Kind.DEROGATORIAS)
+DISPOSITION_GROUPS = (
+    *MODERN_GROUPS,
+    Kind.COMPLEMENTARIAS,
+    Kind.SOLO_FINALES,
+    Kind.SOLO_TRANSITORIAS,
+    Kind.COMPLEMENTARIAS_Y_FINALES,
+    Kind.FINALES_Y_TRANSITORIAS,
+    Kind.TRANSITORIAS_Y_FINALES,
+    Kind.TRANSITORIAS_COMPLEMENTARIAS_Y_FINALES,
+    Kind.COMPLEMENTARIAS_TRANSITORIAS_Y_FINALES,
+)
+_HOLDERS_OF_ARTICLES = frozenset(
+    {
+        None,
+        Kind.LIBRO,
+        Kind.TITULO_PRELIMINAR,
+        Kind.TITULO,
+        Kind.CAPITULO,
+        Kind.SUBCAPITULO,
+        Kind.SECCION,
+    }
+)
 # Which kinds may contain which; None stands for the top level of the law.
 ALLOWED_PARENTS: dict[Kind, frozenset[Kind | None]] = {
+    Kind.LIBRO: frozenset({None}),
     Kind.TITULO_PRELIMINAR: frozenset({None}),
-    Kind.TITULO: frozenset({None}),
+    Kind.TITULO: frozenset({None, Kind.LIBRO}),
     Kind.CAPITULO: frozenset({None, Kind.TITULO}),
     Kind.SUBCAPITULO: frozenset({Kind.CAPITULO}),
-    Kind.SECCION: frozenset({Kind.CAPITULO, Kind.SUBCAPITULO}),
-    Kind.ARTICULO: frozenset(
-        {None, Kind.TITULO_PRELIMINAR, Kind.TITULO, Kind.CAPITULO, Kind.SUBCAPITULO, Kind.SECCION}
-    ),
+    Kind.SECCION: frozenset({None, Kind.TITULO, Kind.CAPITULO, Kind.SUBCAPITULO}),
+    Kind.EPIGRAFE: _HOLDERS_OF_ARTICLES,
+    Kind.ARTICULO: _HOLDERS_OF_ARTICLES | {Kind.EPIGRAFE},
     **{group: frozenset({None}) for group in DISPOSITION_GROUPS},
     Kind.DISPOSICION: frozenset(DISPOSITION_GROUPS),
 }
@@ -60,8 +96,33 @@ GROUP_HEADINGS = {
         "DISPOSICIONES COMPLEMENTARIAS DEROGATORIAS",
         "DISPOSICIÓN COMPLEMENTARIA DEROGATORIA",
     ),
+    Kind.COMPLEMENTARIAS: ("DISPOSICIONES COMPLEMENTARIAS", "DISPOSICIÓN COMPLEMENTARIA"),
+    Kind.SOLO_FINALES: ("DISPOSICIONES FINALES", "DISPOSICIÓN FINAL"),
+    Kind.SOLO_TRANSITORIAS: ("DISPOSICIONES TRANSITORIAS", "DISPOSICIÓN TRANSITORIA"),
+    Kind.COMPLEMENTARIAS_Y_FINALES: (
+        "DISPOSICIONES COMPLEMENTARIAS Y FINALES",
+        "DISPOSICIÓN COMPLEMENTARIA Y FINAL",
+    ),
+    Kind.FINALES_Y_TRANSITORIAS: (
+        "DISPOSICIONES FINALES Y TRANSITORIAS",
+        "DISPOSICIÓN FINAL Y TRANSITORIA",
+    ),
+    Kind.TRANSITORIAS_Y_FINALES: (
+        "DISPOSICIONES TRANSITORIAS Y FINALES",
+        "DISPOSICIÓN TRANSITORIA Y FINAL",
+    ),
+    Kind.TRANSITORIAS_COMPLEMENTARIAS_Y_FINALES: (
+        "DISPOSICIONES TRANSITORIAS, COMPLEMENTARIAS Y FINALES",
+        "DISPOSICIÓN TRANSITORIA, COMPLEMENTARIA Y FINAL",
+    ),
+    Kind.COMPLEMENTARIAS_TRANSITORIAS_Y_FINALES: (
+        "DISPOSICIONES COMPLEMENTARIAS, TRANSITORIAS Y FINALES",
+        "DISPOSICIÓN COMPLEMENTARIA, TRANSITORIA Y FINAL",
+    ),
 }
+assert set(GROUP_HEADINGS) == set(DISPOSITION_GROUPS)
 STRUCTURE_WORDS = {
+    Kind.LIBRO: "LIBRO",
     Kind.TITULO: "TÍTULO",
     Kind.CAPITULO: "CAPÍTULO",
     Kind.SUBCAPITULO: "SUBCAPÍTULO",
@@ -124,6 +185,12 @@ def _ordinal_spellings() -> dict[str, int]:
     spellings.update({_fold("SÉTIMA"): 7, _fold("UNDÉCIMA"): 11, _fold("DUODÉCIMA"): 12})
     for tens in range(1, 10):
         spellings[_fold(_TENS[tens] + " SÉTIMA")] = tens * 10 + 7
+    # Libros, títulos and capítulos count in the masculine: PRIMERO, DÉCIMO SEGUNDO, TERCERO.
+    masculine = {_fold(re.sub(r"A\b", "O", ordinal(n))): n for n in range(1, MAX_ORDINAL + 1)}
+    for n in range(11, 20):
+        masculine[_fold("DÉCIMO " + _UNITS[n - 10][:-1] + "O")] = n
+    masculine.update({"SETIMO": 7, "UNDECIMO": 11, "DUODECIMO": 12, "PRIMER": 1, "TERCER": 3})
+    spellings.update(masculine)
     return spellings
 
 
@@ -133,7 +200,7 @@ _ORDINAL_SPELLINGS = _ordinal_spellings()
 def parse_ordinal(text: str) -> int | None:
     """1 for "PRIMERA", 0 for "ÚNICA" (a disposition alone in its group), None otherwise."""
     folded = _fold(text)
-    if folded == "UNICA":
+    if folded in ("UNICA", "UNICO"):
         return 0
     return _ORDINAL_SPELLINGS.get(folded)
 
@@ -205,9 +272,16 @@ def compute_labels(nodes: Sequence[Node]) -> dict[object, Label]:
         elif node.kind is Kind.ARTICULO:
             articles += 1
             labels[node.key] = Label(f"Artículo {articles}.", articles, str(articles))
+        elif node.kind in STRUCTURE_WORDS and node.fixed:
+            # As a law in force wrote it: "CAPÍTULO ÚNICO".
+            labels[node.key] = Label(
+                f"{STRUCTURE_WORDS[node.kind]} {node.fixed}", position, node.fixed
+            )
         elif node.kind in STRUCTURE_WORDS:
             roman = to_roman(position)
             labels[node.key] = Label(f"{STRUCTURE_WORDS[node.kind]} {roman}", position, roman)
+        elif node.kind is Kind.EPIGRAFE:
+            labels[node.key] = Label("", None)  # unnumbered: its heading is all it shows
         elif node.kind in GROUP_HEADINGS:
             plural, singular = GROUP_HEADINGS[node.kind]
             alone = children_of_kind[(node.key, Kind.DISPOSICION)] == 1

@@ -16,7 +16,7 @@ from app.core.db import unique_or
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.i18n import _
 from app.drafts import structure
-from app.drafts.importing import ParsedDraft, ParsedProvision, parse_draft
+from app.drafts.importing import ParsedDraft, ParsedNote, ParsedProvision, parse_file
 from app.drafts.models import (
     Draft,
     Numbering,
@@ -25,6 +25,7 @@ from app.drafts.models import (
     ProvisionVersion,
     VersionSource,
 )
+from app.drafts.notes import EditorialNote
 from app.drafts.numbering import CLAUSE_KINDS, Kind, Label, Node, compute_labels
 
 
@@ -314,6 +315,9 @@ def import_draft(
         (node, None, position) for position, node in enumerate(parsed.provisions)
     ]
     versions: list[ProvisionVersion] = []
+    notes: list[EditorialNote] = [
+        _note(draft.id, None, position, note) for position, note in enumerate(parsed.notes)
+    ]
     while level:
         created = [
             (
@@ -330,6 +334,10 @@ def import_draft(
         level = []
         for node, provision in created:
             assert provision.id is not None
+            notes.extend(
+                _note(draft.id, provision.id, position, note)
+                for position, note in enumerate(node.notes)
+            )
             versions.append(
                 ProvisionVersion(
                     provision_id=provision.id,
@@ -341,6 +349,7 @@ def import_draft(
             )
             level.extend((child, provision.id, pos) for pos, child in enumerate(node.children))
     session.add_all(versions)
+    session.add_all(notes)
     session.flush()
     # Bound once every provision has its uid and label (the rows are this transaction's own).
     outline = load_outline(session, draft)
@@ -355,9 +364,28 @@ def import_draft(
         "draft.imported",
         f"draft:{draft.slug}",
         draft_id=draft.id,
-        details={"title": draft.title, "provisions": len(versions), "clauses": clauses},
+        details={
+            "title": draft.title,
+            "provisions": len(versions),
+            "clauses": clauses,
+            "notes": len(notes),
+        },
     )
     return draft
+
+
+def _note(
+    draft_id: int, provision_id: int | None, position: int, note: ParsedNote
+) -> EditorialNote:
+    return EditorialNote(
+        draft_id=draft_id,
+        provision_id=provision_id,
+        kind=note.kind,
+        text=note.text,
+        superseded=note.superseded,
+        line=note.line,
+        position=position,
+    )
 
 
 def import_file(
@@ -367,7 +395,7 @@ def import_file(
     *,
     numbering: Numbering = Numbering.RENUMBER,
 ) -> Draft:
-    parsed = parse_draft(path.read_bytes(), markdown=path.suffix == ".md", default_slug=path.stem)
+    parsed = parse_file(path.read_bytes(), path.name, default_slug=path.stem)
     return import_draft(session, parsed, slug, numbering=numbering)
 
 

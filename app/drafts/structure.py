@@ -16,7 +16,14 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from app.drafts.numbering import DISPOSITION_GROUPS, Kind, from_roman, ordinal, parse_ordinal
+from app.drafts.numbering import (
+    GROUP_HEADINGS,
+    MODERN_GROUPS,
+    Kind,
+    from_roman,
+    ordinal,
+    parse_ordinal,
+)
 
 START, END = "\ue000", "\ue001"  # private-use characters: nobody types them
 SELF = "."  # a numeral's own article, whatever its uid
@@ -162,7 +169,7 @@ _GROUP_WORDS = {
     "MODIFICATORIA": Kind.MODIFICATORIAS,
     "DEROGATORIA": Kind.DEROGATORIAS,
 }
-assert set(_GROUP_WORDS.values()) == set(DISPOSITION_GROUPS)
+assert set(_GROUP_WORDS.values()) == set(MODERN_GROUPS)
 _CAPITULO_OF_TITULO = re.compile(
     r"\bcap[íi]tulo\s+(?P<cap>(?-i:[IVXLC]+))\s+del\s+t[íi]tulo\s+(?P<tit>(?-i:[IVXLC]+))\b", re.I
 )
@@ -400,6 +407,17 @@ _GROUP_NAMES = {
 }
 
 
+def _group_name(kind: Kind) -> str:
+    """ "Disposición Complementaria Final"; an older group as its heading reads, in the singular:
+    "Disposición Final y Transitoria"."""
+    if kind in _GROUP_NAMES:
+        return _GROUP_NAMES[kind]
+    singular = GROUP_HEADINGS[kind][1]
+    return " ".join(w if w == "Y" else w.capitalize() for w in singular.split()).replace(
+        " Y ", " y "
+    )
+
+
 def references(text: str) -> list[Reference]:
     """The references bound in stored text, in order, once each (a numeral's own article is
     not a reference), each written as its token was: "artículo 40", "título II", "Primera"."""
@@ -422,7 +440,7 @@ def phrase(numbering: Numbering, reference: Reference) -> str:
         group = numbering.targets.get(target.parent_uid or "")
         words = target.number if target.number == "ÚNICA" else ordinal(target.position)
         name = " ".join(word.capitalize() for word in words.split())
-        return f"{name} {_GROUP_NAMES[group.kind]}" if group else name
+        return f"{name} {_group_name(group.kind)}" if group else name
     word = {Kind.TITULO: "título", Kind.CAPITULO: "capítulo"}.get(target.kind, "artículo")
     return f"{word} {target.number}"
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from app.core.escaping import xml_text
-from app.drafts.numbering import Kind
+from app.drafts.numbering import DISPOSITION_GROUPS, Kind
 from app.drafts.text import mark_of
 from app.export.document import ExportDocument, ExportProvision
 
@@ -28,16 +28,15 @@ ENACTING_FORMULA = ("EL CONGRESO DE LA REPÚBLICA;", "Ha dado la Ley siguiente:"
 
 # Element and eId abbreviation (Naming Convention 5.4.2) of each kind.
 _ELEMENTS: dict[Kind, tuple[str, str]] = {
+    Kind.LIBRO: ("book", "book"),
     Kind.TITULO_PRELIMINAR: ("title", "title"),
     Kind.TITULO: ("title", "title"),
     Kind.CAPITULO: ("chapter", "chp"),
     Kind.SUBCAPITULO: ("subchapter", "subchp"),
     Kind.SECCION: ("section", "sec"),
+    Kind.EPIGRAFE: ("division", "dvs"),
     Kind.ARTICULO: ("article", "art"),
-    Kind.FINALES: ("hcontainer", "hcontainer"),
-    Kind.TRANSITORIAS: ("hcontainer", "hcontainer"),
-    Kind.MODIFICATORIAS: ("hcontainer", "hcontainer"),
-    Kind.DEROGATORIAS: ("hcontainer", "hcontainer"),
+    **dict.fromkeys(DISPOSITION_GROUPS, ("hcontainer", "hcontainer")),
     Kind.DISPOSICION: ("hcontainer", "hcontainer"),
 }
 # hcontainer's required name; the groups' names also stand for their number in the eId, so that
@@ -47,7 +46,17 @@ GROUP_NAMES = {
     Kind.TRANSITORIAS: "disposicionesComplementariasTransitorias",
     Kind.MODIFICATORIAS: "disposicionesComplementariasModificatorias",
     Kind.DEROGATORIAS: "disposicionesComplementariasDerogatorias",
+    # The groups of older laws, named by their own headings.
+    Kind.COMPLEMENTARIAS: "disposicionesComplementarias",
+    Kind.SOLO_FINALES: "disposicionesFinales",
+    Kind.SOLO_TRANSITORIAS: "disposicionesTransitorias",
+    Kind.COMPLEMENTARIAS_Y_FINALES: "disposicionesComplementariasYFinales",
+    Kind.FINALES_Y_TRANSITORIAS: "disposicionesFinalesYTransitorias",
+    Kind.TRANSITORIAS_Y_FINALES: "disposicionesTransitoriasYFinales",
+    Kind.TRANSITORIAS_COMPLEMENTARIAS_Y_FINALES: "disposicionesTransitoriasComplementariasYFinales",
+    Kind.COMPLEMENTARIAS_TRANSITORIAS_Y_FINALES: "disposicionesComplementariasTransitoriasYFinales",
 }
+assert set(GROUP_NAMES) == set(DISPOSITION_GROUPS)
 DISPOSITION_NAME = "disposicion"
 PROVENANCE_NAMESPACE = "urn:mesa:export"
 
@@ -216,7 +225,8 @@ class _Body:
         if kind in GROUP_NAMES:
             _sub(element, "heading").text = _clean(provision.label)
         else:
-            _sub(element, "num").text = _clean(provision.label)
+            if provision.label:  # an unnumbered sub-heading has none
+                _sub(element, "num").text = _clean(provision.label)
             if provision.heading.strip():
                 _sub(element, "heading").text = _clean(provision.heading.strip())
         if provision.is_clause:

@@ -38,12 +38,14 @@ FONT = "Arial"
 LANGUAGE = "es-PE"
 
 _HEADING_STYLES = {
+    Kind.LIBRO: "Heading 1",
     Kind.TITULO_PRELIMINAR: "Heading 1",
     Kind.TITULO: "Heading 1",
     **dict.fromkeys(DISPOSITION_GROUPS, "Heading 1"),
     Kind.CAPITULO: "Heading 2",
     Kind.SUBCAPITULO: "Heading 3",
     Kind.SECCION: "Heading 3",
+    Kind.EPIGRAFE: "Heading 3",
 }
 _CLAUSE_STYLE = "Heading 4"
 # Numerales by their depth ("12.1" → 1, "12.1.1" → 2); literales ("a)", "ii)") one step inside.
@@ -381,9 +383,9 @@ def _clause_line(provision: ExportProvision) -> str:
 
 def _structure_line(provision: ExportProvision) -> str:
     """The label, and the heading below it: "TÍTULO I", "DISPOSICIONES GENERALES"."""
-    if provision.heading:
+    if provision.heading and provision.label:
         return f"{provision.label}{_LINE_BREAK}{provision.heading}"
-    return provision.label
+    return provision.label or provision.heading
 
 
 def _paragraphs(spans: Sequence[Span], end: Op, end_credit: Credit) -> Paragraphs:

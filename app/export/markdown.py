@@ -1,17 +1,19 @@
 """The drafts/ format (drafts/README.md): importing an export gives back the same structure
 and text. What the importer would read as structure is escaped (drafts/README.md, "Escapes")."""
 
-from app.drafts.importing import normalize_heading
+from app.drafts.importing import EPIGRAFE_MARK, normalize_heading
 from app.drafts.numbering import Kind
 from app.export.document import ExportDocument, ExportProvision
 
 # Heading marks as drafts/README.md suggests; the importer reads the words, not the marks.
 _MARKS = {
+    Kind.LIBRO: "#",
     Kind.TITULO_PRELIMINAR: "#",
     Kind.TITULO: "#",
     Kind.CAPITULO: "##",
     Kind.SUBCAPITULO: "###",
     Kind.SECCION: "###",
+    Kind.EPIGRAFE: EPIGRAFE_MARK,  # unnumbered: the mark says what it is
     Kind.ARTICULO: "####",
     Kind.DISPOSICION: "####",
 }
@@ -44,6 +46,8 @@ def _heading_line(provision: ExportProvision) -> str:
     heading = normalize_heading(provision.heading)
     if not heading:
         return f"{mark} {provision.label}"
+    if not provision.label:
+        return f"{mark} {heading}"
     if heading.startswith(("-", "\\")):
         heading = "\\" + heading  # "Artículo 1. -x" would read as the separator ".-"
     if heading.endswith("#"):

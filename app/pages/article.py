@@ -13,6 +13,7 @@ from app.comments.anchoring import passages
 from app.consensus import positions, reports, rules
 from app.core.pagination import PageRequest
 from app.core.templating import render
+from app.drafts import notes as editorial_notes
 from app.drafts import service as drafts
 from app.drafts import snapshots, structure
 from app.drafts.models import Draft
@@ -51,6 +52,7 @@ def render_article_page(
             else None
         ),
         "passages": passages(version.text),
+        "editorial_notes": editorial_notes.notes_of(session, entry.id),
         # The text a paragraph a line, its references to other provisions as links.
         "text_lines": [
             (mark.kind if (mark := mark_of("".join(p.text for p in line))) else "paragraph", line)

@@ -62,7 +62,10 @@ def test_dispositions_are_numbered_with_feminine_ordinals(number: int, word: str
         ("DECIMOSEGUNDA", 12),
         ("ÚNICA", 0),
         ("UNICA", 0),
-        ("PRIMERO", None),
+        # Libros, títulos and capítulos count in the masculine ("TÍTULO PRIMERO").
+        ("PRIMERO", 1),
+        ("Décimo Segundo", 12),
+        ("ÚNICO", 0),
         ("TITULO", None),
     ],
 )
