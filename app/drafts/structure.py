@@ -178,9 +178,10 @@ _TITULO = re.compile(r"\bt[íi]tulo\s+(?P<tit>(?-i:[IVXLC]+))\b", re.I)
 # What follows a reference to another law's provision: "… del Texto Único Ordenado …",
 # "… de la Ley N.º 27651", "… del Decreto Legislativo 1105", "… de su Reglamento".
 _OTHER_LAW = re.compile(
-    r"\s*,?\s*(?:del?|de\s+la|de\s+los|de\s+su)\s+(?!presente\b|misma\b|t[íi]tulo\b|"
-    r"cap[íi]tulo\b|art[íi]culo\b|numeral\b|literal\b)"
-    r"(?:Texto|T\.?\s?U\.?\s?O\b|[Dd]ecreto|D\.\s?S|D\.\s?Leg|[Ll]ey\s*(?:N|n|[0-9]|[A-ZÁÉÍÓÚ])|"
+    r"\s*,?\s*(?:del?|de\s+la|de\s+los|de\s+su)\s+(?!presente\b|t[íi]tulo\b|"
+    r"cap[íi]tulo\b|art[íi]culo\b|numeral\b|literal\b)(?:mism[oa]\s+)?"
+    r"(?:Texto|T\.?\s?U\.?\s?O\b|[Dd]ecreto|D\.\s?S|D\.\s?Leg|"
+    r"[Ll]ey\s*(?:N|n|[0-9]|(?:de(?:l|\s+la|\s+los)?\s+)?[A-ZÁÉÍÓÚ])|"
     r"[Rr]eglamento|C[óo]digo|Constituci[óo]n|[Rr]esoluci[óo]n|Ordenanza|Convenio|Norma|Directiva|"
     r"[A-ZÁÉÍÓÚ]{2,})",
 )
