@@ -16,9 +16,9 @@ from app.core.forms import refused
 from app.core.http import see_other
 from app.core.pagination import Page, PageParams, set_list_headers
 from app.core.templating import render
-from app.drafts import diffing, editing, service, snapshots, structure
+from app.drafts import diffing, editing, motives, service, snapshots, structure
 from app.drafts.deps import DraftDep, Editor, Freezer, readable_drafts
-from app.drafts.models import Phase
+from app.drafts.models import Draft, Phase
 from app.drafts.schemas import (
     ChangePublic,
     ComparePublic,
@@ -586,6 +586,70 @@ def change_numbering(
         ))  # fmt: skip
     session.commit()
     return see_other(request.app.url_path_for("contents_page", slug=draft.slug) + "#numbering")
+
+
+# Pages: the exposición de motivos ---------------------------------------------------------
+
+
+@pages.get("/drafts/{slug}/motives", response_class=HTMLResponse)
+def motives_page(request: Request, draft: DraftDep, session: SessionDep) -> HTMLResponse:
+    return _motives_page(request, session, draft)
+
+
+def _motives_page(
+    request: Request, session: SessionDep, draft: Draft, *, status: int = 200, **kept: Any
+) -> HTMLResponse:
+    context = {"draft": draft, "motives": motives.current(session, draft), **kept}
+    return render(request, "drafts/motives.html", context, status_code=status)
+
+
+@pages.post("/drafts/{slug}/motives", response_model=None)
+def motives_submit(
+    request: Request,
+    draft: DraftDep,
+    editor: Editor,
+    session: SessionDep,
+    expected_version: Annotated[int, Form(ge=0, le=MAX_INT)] = 0,
+    fundamentos: Annotated[str, Form()] = "",
+    efecto_vigencia: Annotated[str, Form()] = "",
+    costo_beneficio: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+    agenda: Annotated[str, Form()] = "",
+    sumilla: Annotated[str, Form()] = "",
+    proponent: Annotated[str, Form()] = "",
+    place: Annotated[str, Form()] = "",
+    section_title: Annotated[list[str] | None, Form()] = None,
+    section_text: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    more = list(zip(section_title or [], section_text or [], strict=False))
+    cover = {"agenda": agenda, "sumilla": sumilla, "proponent": proponent, "place": place}
+    try:
+        motives.revise(
+            session,
+            editor,
+            draft,
+            expected_version=expected_version,
+            fundamentos=fundamentos,
+            efecto_vigencia=efecto_vigencia,
+            costo_beneficio=costo_beneficio,
+            reason=reason,
+            more_sections=more,
+            **cover,
+        )
+    except DomainError as error:
+        typed = {
+            "fundamentos": fundamentos,
+            "efecto_vigencia": efecto_vigencia,
+            "costo_beneficio": costo_beneficio,
+            "reason": reason,
+            **cover,
+            "more_sections": [{"title": t, "text": x} for t, x in more],
+        }
+        return refused(session, error, lambda e: _motives_page(
+            request, session, draft, status=e.status_code, typed=typed, error=e.message
+        ))  # fmt: skip
+    session.commit()
+    return see_other(request.app.url_path_for("motives_page", slug=draft.slug) + "?notice=saved")
 
 
 # Pages: snapshots ----------------------------------------------------------------------------
