@@ -23,6 +23,7 @@ class RevisionCache(Generic[T]):
         self._size = size
         self._values: OrderedDict[Hashable, T] = OrderedDict()
         self._lock = Lock()
+        self._computing = Lock()
 
     def get(self, session: Session, key: Hashable, compute: Callable[[], T]) -> T:
         """The value for `key` (which must include the draft's revision), computed once."""
@@ -32,11 +33,17 @@ class RevisionCache(Generic[T]):
             if key in self._values:
                 self._values.move_to_end(key)
                 return self._values[key]
-        value = compute()  # outside the lock: two threads may both compute it, once each
-        with self._lock:
-            self._values[key] = value
-            while len(self._values) > self._size:
-                self._values.popitem(last=False)
+        # One computation at a time: fifty readers arriving on a new revision wait for the
+        # first one's result instead of all computing it at once.
+        with self._computing:
+            with self._lock:
+                if key in self._values:
+                    return self._values[key]
+            value = compute()
+            with self._lock:
+                self._values[key] = value
+                while len(self._values) > self._size:
+                    self._values.popitem(last=False)
         return value
 
     def clear(self) -> None:
