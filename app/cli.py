@@ -2,6 +2,7 @@
 export: rendered in a read transaction, then recorded in a short write."""
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -188,7 +189,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         factory=True,
         host=args.host,
         port=port,
+        # One process per core: every derived cache is keyed by the draft's revision, which
+        # lives in the database, so processes never serve each other's stale data.
+        workers=args.workers,
         proxy_headers=True,
+        forwarded_allow_ips=args.forwarded_allow_ips,
         log_level="info",
     )
     return 0
@@ -270,6 +275,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve Mesa over HTTP")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int)
+    serve.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes")
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        default="127.0.0.1",
+        help="proxies whose X-Forwarded-* headers are trusted (nginx in front)",
+    )
     serve.set_defaults(handler=cmd_serve)
     return parser
 

@@ -26,11 +26,12 @@ from app.core.errors import DomainError
 from app.core.http import see_other
 from app.core.i18n import _
 from app.core.limits import RequestLimitsMiddleware
-from app.core.middleware import LanguageMiddleware, SecurityHeadersMiddleware
+from app.core.middleware import LanguageMiddleware, SecurityHeadersMiddleware, ValidatorsMiddleware
 from app.core.templating import environment, render
 from app.drafts import import_router
 from app.drafts import router as drafts_router
 from app.drafts import templating as drafts_templating
+from app.drafts.deps import NotModified
 from app.drafts.imports import MAX_IMPORT_BYTES
 from app.export import router as export_router
 from app.members import router as members_router
@@ -111,6 +112,13 @@ async def handle_http_error(request: Request, error: Exception) -> Response:
     return error_response(request, error.status_code, code, str(error.detail))
 
 
+async def handle_not_modified(request: Request, error: Exception) -> Response:
+    assert isinstance(error, NotModified)
+    return Response(
+        status_code=304, headers={"ETag": error.etag, "Cache-Control": "public, no-cache"}
+    )
+
+
 async def handle_validation_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
     problems = []
@@ -143,6 +151,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         RequestLimitsMiddleware,
         larger_bodies=dict.fromkeys(IMPORT_PATHS, MAX_IMPORT_BYTES + 64 * 1024),
     )
+    app.add_middleware(ValidatorsMiddleware)
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.production)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.production)
@@ -178,4 +187,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_exception_handler(DomainError, handle_domain_error)
     app.add_exception_handler(HTTPException, handle_http_error)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
+    app.add_exception_handler(NotModified, handle_not_modified)
     return app

@@ -17,6 +17,7 @@ MODULES = [
     "consensus",
     "exports",
     "importing",
+    "load",
 ]
 
 for name in sys.argv[1:] or MODULES:

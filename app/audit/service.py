@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
-from sqlalchemy import ColumnElement, false, or_, text, true
+from sqlalchemy import ColumnElement, false, or_, text, true, update
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.audit.models import AuditEvent
 from app.core.models import utcnow
+from app.drafts.models import Draft
 
 GENESIS_HASH = "0" * 64
 # A member's account activity (signing in and out, the second factor, API tokens, invitations and
@@ -112,7 +113,21 @@ def record(
     event.hash = event_hash(event)
     session.add(event)
     session.flush()
+    _move_revisions(session, action, draft_id)
     return event
+
+
+def _move_revisions(session: Session, action: str, draft_id: int | None) -> None:
+    """Every change to a draft is audited here in its transaction, so here its revision moves
+    with it. A member added, deactivated or given another role changes who counts in every
+    draft's consensus: every draft moves."""
+    if draft_id is not None:
+        which: ColumnElement[bool] = col(Draft.id) == draft_id
+    elif action.startswith("member."):
+        which = true()
+    else:
+        return
+    session.exec(update(Draft).where(which).values(revision=col(Draft.revision) + 1))
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,8 @@ from app.comments.models import Comment
 from app.consensus import disclosure, rules
 from app.consensus.models import Position, PositionRecord
 from app.consensus.service import get_rule
+from app.core.cache import RevisionCache
+from app.core.db import reads_only
 from app.core.models import as_utc
 from app.drafts import service as drafts
 from app.drafts.models import Draft
@@ -42,18 +44,29 @@ def electorate(session: Session, until: datetime | None = None) -> Electorate:
     return Electorate(len(sectors), frozenset(sectors))
 
 
+# Every position, a member's role or the rule changing moves the draft's revision.
+_outcomes: RevisionCache[dict[int, rules.Outcome]] = RevisionCache()
+
+
 def outcome(session: Session, draft: Draft, entry: drafts.OutlineEntry) -> rules.Outcome:
     """The consensus outcome of one clause (the article page shows only its own)."""
+    if reads_only(session):  # the whole draft's, computed once per revision
+        return outcomes(session, draft, drafts.load_outline(session, draft))[entry.id]
     return _decide_all(session, draft, [entry], Position.provision_id == entry.id)[entry.id]
 
 
 def outcomes(session: Session, draft: Draft, outline: drafts.Outline) -> dict[int, rules.Outcome]:
-    """The consensus outcome of every clause, in three queries however many positions.
+    """The consensus outcome of every clause, in three queries however many positions, once
+    per revision of the draft in each process for the requests that only read.
 
     Positions are read as bare ids and stances (tens of thousands of rows); the few dozen
     members are looked up once for their names and sectors.
     """
-    return _decide_all(session, draft, outline.clauses, Position.draft_id == draft.id)
+    return _outcomes.get(
+        session,
+        draft.cache_key,
+        lambda: _decide_all(session, draft, outline.clauses, Position.draft_id == draft.id),
+    )
 
 
 def _decide_all(

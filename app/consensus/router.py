@@ -19,7 +19,7 @@ from app.core.i18n import TIMEZONE, _
 from app.core.pagination import Page, PageParams, set_list_headers
 from app.core.templating import render
 from app.drafts import service as drafts
-from app.drafts.deps import DraftDep
+from app.drafts.deps import DraftDep, Revalidated
 from app.drafts.models import Draft
 from app.drafts.numbering import CLAUSE_KINDS
 from app.members.models import Sector
@@ -61,7 +61,7 @@ def _consensus_rows(session: SessionDep, draft: Draft) -> list[tuple[Any, rules.
     return [(entry, decided[entry.id]) for entry in outline.clauses]
 
 
-@api.get("/drafts/{slug}/consensus")
+@api.get("/drafts/{slug}/consensus", dependencies=[Revalidated])
 def consensus(
     request: Request, response: Response, paging: PageParams, draft: DraftDep, session: SessionDep
 ) -> list[ClauseConsensus]:
@@ -147,7 +147,7 @@ def _under(entry: Any, root: Any) -> bool:
     return entry is root
 
 
-@pages.get("/drafts/{slug}/consensus", response_class=HTMLResponse)
+@pages.get("/drafts/{slug}/consensus", response_class=HTMLResponse, dependencies=[Revalidated])
 def consensus_page(request: Request, draft: DraftDep, session: SessionDep) -> HTMLResponse:
     return _consensus_page(request, draft, session)
 

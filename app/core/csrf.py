@@ -49,7 +49,9 @@ class CsrfCookieMiddleware:
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start":
                 state = scope["state"]
-                if fresh or state.get("csrf_rotated"):
+                # A page any visitor may be served from a cache carries nothing of this one's.
+                shared = MutableHeaders(scope=message).get("cache-control", "").startswith("public")
+                if (fresh or state.get("csrf_rotated")) and not shared:
                     headers = MutableHeaders(scope=message)
                     secure = "; Secure" if self.secure else ""
                     headers.append(

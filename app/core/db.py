@@ -67,8 +67,16 @@ def write_session(engine: Engine) -> Session:
     return Session(engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False)
 
 
+# Marks a session that only reads committed rows: derived data may come from app/core/cache.py.
+READS_ONLY = "mesa_reads_only"
+
+
 def read_session(engine: Engine) -> Session:
-    return Session(engine, expire_on_commit=False)
+    return Session(engine, expire_on_commit=False, info={READS_ONLY: True})
+
+
+def reads_only(session: Session) -> bool:
+    return bool(session.info.get(READS_ONLY))
 
 
 def _is_unique_violation(error: IntegrityError) -> bool:

@@ -1,13 +1,14 @@
 """Loaders and guards for drafts routes: the draft named in the path, or a 404 (private ones
 need sign-in), and who may edit and freeze."""
 
+import hashlib
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlmodel import Session
 
 from app.core.db import SessionDep
-from app.core.i18n import _
+from app.core.i18n import _, current_language
 from app.drafts import service
 from app.drafts.models import Draft
 from app.members.deps import OptionalMember, require
@@ -35,3 +36,29 @@ def load_draft(slug: str, session: SessionDep, member: OptionalMember) -> Draft:
 DraftDep = Annotated[Draft, Depends(load_draft)]
 Editor = Annotated[Member, Depends(require(Permission.EDIT))]
 Freezer = Annotated[Member, Depends(require(Permission.SNAPSHOT))]
+
+
+class NotModified(Exception):
+    """The reader's copy is current: answered with a 304 before anything is rendered."""
+
+    def __init__(self, etag: str) -> None:
+        self.etag = etag
+
+
+def revalidate(request: Request, draft: DraftDep, member: OptionalMember) -> None:
+    """For an anonymous reader, what a page or response shows follows from the draft's
+    revision, the language and the address: that is its ETag, and a reader (or a proxy) that
+    has it gets a 304. Members' pages carry their own state and stay uncached."""
+    if member is not None or request.headers.get("authorization"):
+        return
+    gzip = "gzip" in request.headers.get("accept-encoding", "")  # another representation
+    where = f"{request.url.path}?{request.url.query}"
+    identity = f"{draft.cache_key}|{current_language.get()}|{gzip}|{where}"
+    etag = f'"r{draft.revision}-{hashlib.sha256(identity.encode()).hexdigest()[:20]}"'
+    if etag in (tag.strip() for tag in request.headers.get("if-none-match", "").split(",")):
+        raise NotModified(etag)
+    request.state.etag = etag
+
+
+# On the routes whose response follows from the draft's revision alone, for anonymous readers.
+Revalidated = Depends(revalidate)

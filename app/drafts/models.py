@@ -39,7 +39,16 @@ class Draft(SQLModel, table=True):
     phase: str = Field(default=Phase.OPEN, max_length=20)
     numbering: str = Field(default=Numbering.RENUMBER, max_length=10)
     is_public: bool = Field(default=True)
+    # Moves with every audited change to the draft, in its transaction (app/audit/service.py):
+    # what is derived from the draft is cached, and revalidated over HTTP, by this number.
+    revision: int = Field(default=0)
     created_at: datetime = created_at_field()
+
+    @property
+    def cache_key(self) -> tuple[int | None, int, datetime]:
+        """Names this draft as it is now; `created_at` tells apart a draft whose id a rolled
+        back transaction gave out again."""
+        return (self.id, self.revision, self.created_at)
 
 
 class Provision(SQLModel, table=True):

@@ -17,7 +17,7 @@ from app.core.http import see_other
 from app.core.pagination import Page, PageParams, set_list_headers
 from app.core.templating import render
 from app.drafts import diffing, editing, motives, service, snapshots, structure
-from app.drafts.deps import DraftDep, Editor, Freezer, readable_drafts
+from app.drafts.deps import DraftDep, Editor, Freezer, Revalidated, readable_drafts
 from app.drafts.models import Draft, Phase
 from app.drafts.schemas import (
     ChangePublic,
@@ -89,7 +89,7 @@ def list_drafts(
     return page.items
 
 
-@api.get("/drafts/{slug}")
+@api.get("/drafts/{slug}", dependencies=[Revalidated])
 def read_draft(draft: DraftDep, session: SessionDep) -> DraftDetail:
     outline = service.load_outline(session, draft)
     return DraftDetail(
@@ -111,7 +111,7 @@ def read_draft(draft: DraftDep, session: SessionDep) -> DraftDetail:
     )
 
 
-@api.get("/drafts/{slug}/provisions/{uid}")
+@api.get("/drafts/{slug}/provisions/{uid}", dependencies=[Revalidated])
 def read_provision(draft: DraftDep, uid: str, session: SessionDep) -> ProvisionDetail:
     outline = service.load_outline(session, draft)
     entry = outline.get(uid)
@@ -316,7 +316,7 @@ def drafts_page(request: Request, session: SessionDep, member: OptionalMember) -
     return render(request, "drafts/list.html", {"drafts": readable_drafts(session, member)})
 
 
-@pages.get("/drafts/{slug}", response_class=HTMLResponse)
+@pages.get("/drafts/{slug}", response_class=HTMLResponse, dependencies=[Revalidated])
 def contents_page(
     request: Request, draft: DraftDep, session: SessionDep, since: str = ""
 ) -> HTMLResponse:

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, select
 
 from app.audit import service as audit
 from app.audit.service import SYSTEM, Actor
+from app.core.cache import RevisionCache
 from app.core.db import unique_or
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.i18n import _
@@ -142,7 +143,16 @@ def get_draft(session: Session, slug: str) -> Draft:
     return draft
 
 
+_outlines: RevisionCache["Outline"] = RevisionCache()
+
+
 def load_outline(session: Session, draft: Draft) -> Outline:
+    """The draft's structure with its labels and numbering, built once per revision in each
+    process for the requests that only read: they share it, so nobody may change it."""
+    return _outlines.get(session, draft.cache_key, lambda: _build_outline(session, draft))
+
+
+def _build_outline(session: Session, draft: Draft) -> Outline:
     # Plain columns, not ORM objects: every page loads the outline, and it must stay cheap.
     rows = (
         session.connection()

@@ -10,14 +10,16 @@ from app.core.bounds import PageQuery
 from app.core.db import SessionDep
 from app.core.pagination import PageRequest
 from app.core.templating import render
-from app.drafts.deps import DraftDep
+from app.drafts.deps import DraftDep, Revalidated
 from app.members.deps import SignedInMember
 from app.pages.article import render_article_page
 
 pages = APIRouter(include_in_schema=False)
 
 
-@pages.get("/drafts/{slug}/provisions/{uid}", response_class=HTMLResponse)
+@pages.get(
+    "/drafts/{slug}/provisions/{uid}", response_class=HTMLResponse, dependencies=[Revalidated]
+)
 def provision_page(
     request: Request,
     draft: DraftDep,

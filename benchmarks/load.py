@@ -1,0 +1,248 @@
+"""Issue 16: a public consultation's load. Mesa and a bare Starlette app run as real uvicorn
+processes on localhost, side by side in one run, driven by wrk at 50 connections; the data is
+a 300-article law with its members' comments and positions, at 1× and at 10×.
+
+MESA_BENCH_SECONDS (default 8) sets each measurement's length; MESA_BENCH_WORKERS (default:
+the number of cores) the uvicorn workers of both apps.
+"""
+
+import logging
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import httpx2
+from sqlalchemy import insert
+
+from app.comments.models import Comment
+from app.consensus.models import Position, PositionRecord
+from app.core import security
+from app.core.db import write_session
+from app.core.models import utcnow
+from app.core.security import SESSION_COOKIE
+from app.drafts import service
+from app.drafts.importing import parse_draft
+from app.members import signin
+from app.members.models import Member, Sector
+from app.members.service import MemberDetails, add_member
+from benchmarks.common import fresh_database, generated_law
+
+CONNECTIONS = 50
+MEMBERS = 60  # × scale: who takes positions (one on every clause) and comments
+COMMENTS = 3_000  # × scale
+STANCES = ["support"] * 6 + ["support_with_reservations", "abstain", "object"]
+PASSWORD = "contraseña-de-prueba"
+CORES = os.cpu_count() or 1
+
+
+@dataclass
+class Consultation:
+    url: str
+    slug: str
+    uid: str  # an article in the middle of the law
+    cookie: str  # a signed-in member's session
+
+
+def build(scale: int) -> Consultation:
+    """The law, `scale` × (60 members, a position each on every clause, 3,000 comments)."""
+    url, engine = fresh_database(Path(tempfile.mkdtemp(prefix="mesa-load-")))
+    rng = random.Random(16)
+    password_hash = security.hash_password(PASSWORD)  # one hash: argon2 is slow on purpose
+    now = utcnow() - timedelta(days=1)
+    with write_session(engine) as session:
+        draft = service.import_draft(
+            session, parse_draft(generated_law(300).encode(), markdown=True)
+        )
+        reader = add_member(
+            session, None, MemberDetails("lectora@mesa.example", "Lectora", "member"), PASSWORD
+        )
+        sectors = list(Sector)
+        session.execute(
+            insert(Member),
+            [
+                dict(
+                    email=f"v{n}@mesa.example", name=f"Integrante {n}", sector=sectors[n % 9],
+                    role="member", password_hash=password_hash, created_at=now,
+                    region="Lima Metropolitana", organization="", is_active=True,
+                    totp_enabled=False,
+                )
+                for n in range(MEMBERS * scale)
+            ],
+        )  # fmt: skip
+        voters = session.exec(
+            Member.__table__.select().where(Member.__table__.c.email.like("v%"))  # type: ignore[attr-defined]
+        ).all()
+        clauses = service.load_outline(session, draft).clauses
+        positions = []
+        for entry in clauses:
+            for voter in voters:
+                stance = rng.choice(STANCES)
+                positions.append(
+                    dict(
+                        draft_id=draft.id, provision_id=entry.id, member_id=voter.id, version=1,
+                        stance=stance, reason="Motivo" if stance != "support" else None,
+                    )
+                )  # fmt: skip
+        session.execute(insert(Position), [{**p, "updated_at": now} for p in positions])
+        session.execute(insert(PositionRecord), [{**p, "created_at": now} for p in positions])
+        session.execute(
+            insert(Comment),
+            [
+                dict(
+                    draft_id=draft.id, provision_id=clauses[n % len(clauses)].id,
+                    author_id=voters[n % len(voters)].id, body=f"Comentario {n}: precisar.",
+                    version=1, created_at=now,
+                )
+                for n in range(COMMENTS * scale)
+            ],
+        )  # fmt: skip
+        signed_in = signin.sign_in(session, email=reader.email, password=PASSWORD, address="bench")
+        session.commit()
+        consultation = Consultation(
+            url, draft.slug, clauses[len(clauses) // 2].uid, f"{SESSION_COOKIE}={signed_in.token}"
+        )
+    engine.dispose()
+    return consultation
+
+
+def _all_cores() -> None:
+    # benchmarks/__main__.py pins itself to one core; servers and wrk get the machine.
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, range(CORES))
+
+
+@contextmanager
+def uvicorn(factory: str, port: int, env: dict[str, str], workers: int) -> Iterator[str]:
+    """A real uvicorn process (with `workers` workers) serving `factory`, until the block ends."""
+    command = [sys.executable, "-m", "uvicorn", factory, "--factory", "--port", str(port)]
+    command += ["--workers", str(workers), "--log-level", "warning"]
+    process = subprocess.Popen(command, env={**os.environ, **env}, preexec_fn=_all_cores)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                if httpx2.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx2.TransportError:
+                pass
+            time.sleep(0.1)
+        else:
+            raise RuntimeError(f"{factory} did not start")
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # requests still queued after the load stopped
+            process.kill()
+            process.wait()
+
+
+@dataclass
+class Load:
+    p50_ms: float
+    p99_ms: float
+    per_second: float
+    errors: int
+
+
+_DURATION = re.compile(r"([\d.]+)(us|ms|s)\b")
+
+
+def _ms(text: str) -> float:
+    match = _DURATION.search(text)
+    assert match, text
+    value, unit = float(match.group(1)), match.group(2)
+    return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+
+def wrk(url: str, cookie: str | None = None) -> Load:
+    """`CONNECTIONS` clients asking for `url` as fast as they are answered."""
+    seconds = os.environ.get("MESA_BENCH_SECONDS", "8")
+    command = ["wrk", f"-t{CORES}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "5s"]
+    command += ["--latency", "-H", "Accept-Encoding: gzip"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(
+        [*command, url], capture_output=True, text=True, check=True, preexec_fn=_all_cores
+    ).stdout
+    percentiles = dict(re.findall(r"^\s+(50|99)(?:\.000)?%\s+(\S+)", out, re.M))
+    per_second = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    sockets = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out
+    )
+    errors = int(non_2xx.group(1)) if non_2xx else 0
+    errors += sum(int(n) for n in sockets.groups()) if sockets else 0
+    return Load(_ms(percentiles["50"]), _ms(percentiles["99"]), per_second, errors)
+
+
+def line(name: str, load: Load, target: str = "-") -> None:
+    print(
+        f"| {name:<44} | {load.p50_ms:8.1f} | {load.p99_ms:8.1f} | {load.per_second:8.0f} "
+        f"| {load.errors:6d} | {target:<22} |",
+        flush=True,
+    )
+
+
+def header() -> None:
+    print(f"| {'case':<44} | {'p50 ms':>8} | {'p99 ms':>8} | {'req/s':>8} | {'errors':>6} | target")
+    print(f"|{'-' * 46}|{'-' * 10}|{'-' * 10}|{'-' * 10}|{'-' * 8}|{'-' * 24}|")
+
+
+def run() -> None:
+    if shutil.which("wrk") is None:
+        print("wrk is not installed (apt-get install wrk): the load benchmark is skipped")
+        return
+    logging.disable(logging.INFO)
+    workers = int(os.environ.get("MESA_BENCH_WORKERS", CORES))
+    print(
+        f"{CONNECTIONS} connections, {workers} uvicorn worker(s) per app, {CORES} cores", flush=True
+    )
+    header()
+    articles: dict[int, Load] = {}
+    for scale in (1, 10):
+        data = build(scale)
+        env = {"MESA_DATABASE_URL": data.url}
+        with uvicorn("app.main:create_app", 8731, env, workers) as mesa:
+            article = f"{mesa}/drafts/{data.slug}/provisions/{data.uid}"
+            api = f"/api/v1/drafts/{data.slug}/provisions/{data.uid}"
+            tag = f"{scale}×"
+            if scale == 1:
+                line("healthz", wrk(f"{mesa}/healthz"))
+            articles[scale] = wrk(article)
+            line(f"{tag} article page, anonymous", articles[scale], "p99 < 100 ms")
+            provision_api = wrk(f"{mesa}{api}")
+            line(f"{tag} provision API, anonymous", provision_api, "p99 < 100 ms")
+            if scale == 1:
+                body = Path(tempfile.mkstemp(suffix=".json")[1])
+                body.write_bytes(httpx2.get(f"{mesa}{api}").content)
+                with uvicorn(
+                    "benchmarks.bare:create_app", 8732, {"MESA_BENCH_BODY": str(body)}, workers
+                ) as bare:
+                    yardstick = wrk(f"{bare}{api}")
+                line(f"{tag} bare Starlette, same JSON", yardstick)
+                ratio = provision_api.per_second / yardstick.per_second
+                print(
+                    f"| {'provision API ÷ bare Starlette':<44} | {ratio:8.2f} | target ≥ 0.5",
+                    flush=True,
+                )
+            line(f"{tag} contents page", wrk(f"{mesa}/drafts/{data.slug}"), "≤ 2× article")
+            line(
+                f"{tag} consensus map", wrk(f"{mesa}/drafts/{data.slug}/consensus"), "≤ 2× article"
+            )
+            line(f"{tag} article page, signed-in member", wrk(article, data.cookie), "p99 < 250 ms")
+    flat = articles[10].per_second / articles[1].per_second
+    print(
+        f"article page throughput at 10× data ÷ at 1×: {flat:.2f} (target: flat, ≈ 1)", flush=True
+    )

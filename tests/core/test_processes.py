@@ -1,0 +1,208 @@
+"""Two Mesa processes on one PostgreSQL database behind Debian's nginx: what one writes the other
+shows on the next read, a session opened through one works on the other, and writes spread over
+both leave the audit record one chain. Runs on PostgreSQL only (CI)."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx2
+import pytest
+from sqlalchemy import create_engine, text
+from sqlmodel import Session
+
+from app.core import migrate
+from app.core.db import create_db_engine, normalize_url
+from app.members import service as members
+from app.members.permissions import Role
+from tests.conftest import POSTGRES_URL
+from tests.factories import _CSRF_INPUT, PASSWORD, make_draft, make_member, uid_of
+
+pytestmark = pytest.mark.skipif(
+    not POSTGRES_URL or shutil.which("nginx") is None,
+    reason="needs MESA_TEST_DATABASE_URL (PostgreSQL) and nginx",
+)
+
+NGINX_CONF = """
+worker_processes 1;
+pid {root}/nginx.pid;
+error_log {root}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+    client_body_temp_path {root}/body;
+    proxy_temp_path {root}/proxy;
+    fastcgi_temp_path {root}/fastcgi;
+    uwsgi_temp_path {root}/uwsgi;
+    scgi_temp_path {root}/scgi;
+    upstream mesa {{ server 127.0.0.1:{a}; server 127.0.0.1:{b}; }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://mesa;
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+        }}
+    }}
+}}
+"""
+
+
+def own_database(url: str) -> str:
+    """A database of this module's own beside the test database, which other tests are using."""
+    name = url.rsplit("/", 1)[1] + "_processes"
+    admin = create_engine(normalize_url(url), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def wait_for(url: str) -> None:
+    for _ in range(150):
+        try:
+            if httpx2.get(url, timeout=1).status_code == 200:
+                return
+        except httpx2.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer")
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+    assert POSTGRES_URL
+    url = own_database(POSTGRES_URL)
+    migrate.upgrade(url)
+    engine = create_db_engine(url)
+    with Session(engine, expire_on_commit=False) as session:
+        draft = make_draft(session)
+        uid = uid_of(session, draft, "Artículo 1.")
+        secretary = make_member(session, role=Role.SECRETARIAT)
+        _token, raw = members.create_api_token(session, secretary, "procesos")
+        session.commit()
+    engine.dispose()
+    root = tmp_path_factory.mktemp("nginx")
+    a, b, port = free_port(), free_port(), free_port()
+    env = {**os.environ, "MESA_DATABASE_URL": url}
+    servers = [
+        subprocess.Popen(  # noqa: S603 (our own command line)
+            [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--port", str(p)],
+            env=env,
+        )
+        for p in (a, b)
+    ]
+    (root / "nginx.conf").write_text(NGINX_CONF.format(root=root, a=a, b=b, port=port))
+    nginx = subprocess.Popen(  # noqa: S603
+        [
+            str(shutil.which("nginx")),
+            "-p",
+            str(root),
+            "-c",
+            str(root / "nginx.conf"),
+            "-g",
+            "daemon off;",
+        ]
+    )
+    try:
+        for p in (a, b, port):
+            wait_for(f"http://127.0.0.1:{p}/healthz")
+        yield {
+            "a": f"http://127.0.0.1:{a}",
+            "b": f"http://127.0.0.1:{b}",
+            "nginx": f"http://127.0.0.1:{port}",
+            "article": f"/drafts/{draft.slug}/provisions/{uid}",
+            "api": f"/api/v1/drafts/{draft.slug}/provisions/{uid}",
+            "token": {"Authorization": f"Bearer {raw}"},
+            "secretary": secretary,
+        }
+    finally:
+        for process in (nginx, *servers):
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def revise(base: str, deployment: dict[str, object], text: str) -> None:
+    headers = deployment["token"]
+    assert isinstance(headers, dict)
+    current = httpx2.get(f"{base}{deployment['api']}", headers=headers).json()
+    response = httpx2.post(
+        f"{base}{deployment['api']}/revise",
+        json={"expected_version": current["version"], "text": text, "reason": "Procesos"},
+        headers=headers,
+    )
+    assert response.status_code == 200, response.text
+
+
+class TestTwoProcesses:
+    def test_a_write_through_one_is_read_through_the_other(
+        self, deployment: dict[str, object]
+    ) -> None:
+        a, b = str(deployment["a"]), str(deployment["b"])
+        before = httpx2.get(f"{b}{deployment['article']}")
+        assert before.status_code == 200 and "ETag" in before.headers
+        revise(a, deployment, "El texto escrito por el primer proceso.")
+        after = httpx2.get(
+            f"{b}{deployment['article']}", headers={"If-None-Match": before.headers["ETag"]}
+        )
+        assert after.status_code == 200
+        assert "El texto escrito por el primer proceso." in after.text
+        assert httpx2.get(f"{b}{deployment['api']}").json()["text"] == (
+            "El texto escrito por el primer proceso."
+        )
+        same = httpx2.get(
+            f"{b}{deployment['article']}", headers={"If-None-Match": after.headers["ETag"]}
+        )
+        assert same.status_code == 304
+
+    def test_a_session_opened_through_one_works_on_the_other(
+        self, deployment: dict[str, object]
+    ) -> None:
+        secretary = deployment["secretary"]
+        with httpx2.Client(base_url=str(deployment["a"])) as first:
+            page = first.get("/sign-in").text
+            match = _CSRF_INPUT.search(page)
+            assert match
+            signed_in = first.post(
+                "/sign-in",
+                data={"csrf_token": match.group(1), "email": secretary.email, "password": PASSWORD},  # type: ignore[attr-defined]
+            )
+            assert signed_in.status_code == 303
+            cookies = first.cookies
+        with httpx2.Client(base_url=str(deployment["b"]), cookies=cookies) as second:
+            account = second.get("/account")
+            assert account.status_code == 200
+            assert secretary.name in account.text  # type: ignore[attr-defined]
+
+    def test_writes_spread_over_both_and_nginx_keep_one_audit_chain(
+        self, deployment: dict[str, object]
+    ) -> None:
+        bases = [str(deployment[name]) for name in ("a", "b", "nginx")]
+        headers = deployment["token"]
+        assert isinstance(headers, dict)
+
+        def comment(n: int) -> int:
+            response = httpx2.post(
+                f"{bases[n % 3]}{deployment['api']}/comments",
+                json={"body": f"Comentario {n} por otro proceso."},
+                headers=headers,
+            )
+            return response.status_code
+
+        with ThreadPoolExecutor(6) as pool:
+            assert set(pool.map(comment, range(18))) == {201}
+        for base in bases:
+            verified = httpx2.get(f"{base}/api/v1/audit/verify", headers=headers).json()
+            assert verified["ok"] is True
