@@ -1,10 +1,11 @@
 """Every main page, for every role, at a phone's width and a desk's: no sideways scroll, and
 nothing axe-core calls serious or critical."""
 
+import re
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import Engine
 
 from app.amendments import service as amendments
@@ -126,3 +127,20 @@ def test_every_page_fits_the_width_and_passes_axe(
     context.close()
     assert MUST_SEE[who] <= seen, f"not reached: {MUST_SEE[who] - seen}"
     assert wrong == []
+
+
+def test_the_record_speaks_in_words_and_leads_to_the_object(
+    page: Page, every_page: dict[str, str]
+) -> None:
+    page.goto(every_page["record"])
+    frozen = page.locator("ol.record li").filter(has_text="congeló la instantánea")
+    expect(frozen.first.locator("p.said")).to_have_text(
+        "Lucía Quispe congeló la instantánea «Borrador 2»"
+    )
+    frozen.first.get_by_role("link", name="«Borrador 2»").click()
+    expect(page).to_have_url(re.compile(re.escape(every_page["snapshot"]) + "$"))
+    page.goto(every_page["record"])
+    page.get_by_label("Tipo de evento").select_option(label="Enmiendas y decisiones")
+    page.get_by_role("button", name="Filtrar").click()
+    expect(page.locator("ol.record p.said").first).to_contain_text("propuso la enmienda")
+    expect(page.locator("ol.record")).not_to_contain_text("congeló")
