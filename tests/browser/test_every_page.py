@@ -144,3 +144,31 @@ def test_the_record_speaks_in_words_and_leads_to_the_object(
     page.get_by_role("button", name="Filtrar").click()
     expect(page.locator("ol.record p.said").first).to_contain_text("propuso la enmienda")
     expect(page.locator("ol.record")).not_to_contain_text("congeló")
+
+
+@pytest.mark.parametrize("name", ["article", "consensus", "amendments", "snapshot", "round"])
+def test_every_draft_page_leads_back_to_the_draft_and_to_the_secretariats_work(
+    page: Page, every_page: dict[str, str], name: str
+) -> None:
+    sign_in(page, People.secretariat)
+    page.goto(every_page[name])
+    crumbs = page.get_by_role("navigation", name="Ruta de navegación")
+    expect(crumbs.get_by_role("link", name="Ley de prueba")).to_have_attribute(
+        "href", every_page["contents"]
+    )
+    expect(crumbs.get_by_role("link", name="Cola de decisiones")).to_be_visible()
+    expect(crumbs.get_by_role("link", name="Exportar")).to_be_visible()
+
+
+def test_on_a_phone_comentar_reaches_the_comment_form(
+    browser: Browser, live_url: str, every_page: dict[str, str]
+) -> None:
+    context = new_context(browser, live_url, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    sign_in(page, People.member)
+    page.goto(every_page["article"])
+    jump = page.get_by_role("link", name="Comentar", exact=True)
+    assert (jump.bounding_box() or {"y": 9999})["y"] < 740  # on the first screen
+    jump.click()
+    expect(page.get_by_label("Su comentario")).to_be_in_viewport()
+    context.close()
