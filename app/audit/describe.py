@@ -49,6 +49,7 @@ SENTENCES: dict[str, str] = {
     "sign_in.failed": N_("A sign-in failed"),
     "sign_out": N_("%(who)s signed out"),
     "sign_out.everywhere": N_("%(who)s signed out everywhere"),
+    "sign_out.session": N_("%(who)s signed out one of their sessions"),
     "second_factor.enabled": N_("%(who)s turned on two-factor sign-in"),
     "second_factor.disabled": N_("%(who)s turned off two-factor sign-in"),
     "second_factor.recovery_codes_renewed": N_("%(who)s renewed their recovery codes"),
