@@ -1,17 +1,23 @@
 """The public record ("Registro") and its verification."""
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 from pydantic import BaseModel
+from sqlmodel import Session, col, select
 
-from app.audit import service
+from app.audit import describe, service
+from app.audit.models import AuditEvent
 from app.core.bounds import MAX_INT
 from app.core.db import SessionDep
 from app.core.pagination import PageParams, paginate, set_list_headers
 from app.core.templating import render
+from app.drafts import service as drafts
 from app.drafts.deps import readable_drafts
+from app.drafts.models import Draft
 from app.members.deps import OptionalMember
 from app.members.models import Member
 from app.members.permissions import Permission, can
@@ -94,11 +100,14 @@ def record_page(
     request: Request,
     session: SessionDep,
     member: OptionalMember,
+    kind: str = "",
     action: str = "",
     object: str = "",
-    actor: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
+    actor: Annotated[str, Query(max_length=20)] = "",  # the form sends "" for everyone
     before: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
 ) -> HTMLResponse:
+    actor_id = int(actor) if actor.isdigit() and 1 <= int(actor) <= MAX_INT else None
+    readable = readable_drafts(session, member)
     events = service.list_events(
         session,
         viewer=viewer(member),
@@ -106,17 +115,68 @@ def record_page(
         limit=PAGE_SIZE + 1,
         newest_first=True,
         action=action or None,
+        actions=describe.KINDS[kind][1] if kind in describe.KINDS else None,
         object=object or None,
-        actor_id=actor,
-        draft_ids=readable_draft_ids(session, member),
+        actor_id=actor_id,
+        draft_ids=[draft.id for draft in readable],
     )
     more = len(events) > PAGE_SIZE
     events = events[:PAGE_SIZE]
-    actions = service.list_actions(session, viewer(member))
+    filters = {"kind": kind, "action": action, "object": object, "actor": actor_id}
     context = {
         "events": events,
+        "described": _described(request, session, events, readable),
         "older": events[-1].seq if more else None,
-        "filters": {"action": action, "object": object, "actor": actor},
-        "actions": actions,
+        "filters": filters,
+        # Anonymous readers never see account activity: no use offering it to them.
+        "kinds": [
+            (key, name)
+            for key, (name, _actions) in describe.KINDS.items()
+            if member or key != "account"
+        ],
+        "actors": service.list_actors(session, viewer(member)),
+        "clauses": [(draft, drafts.load_outline(session, draft).clauses) for draft in readable],
+        "older_query": {key: value for key, value in filters.items() if value},
     }
     return render(request, "audit/record.html", context)
+
+
+def _described(
+    request: Request, session: Session, events: Sequence[AuditEvent], readable: list[Draft]
+) -> dict[int, Markup]:
+    """Each event's sentence, with links to its actor's entries and to what it is about."""
+    slugs = {draft.id: draft.slug for draft in readable}
+    names = {f"draft:{draft.slug}": draft.title for draft in readable}
+    member_ids = {int(e.object.partition(":")[2]) for e in events if e.object.startswith("member:")}
+    if member_ids:
+        people = session.exec(select(Member.id, Member.name).where(col(Member.id).in_(member_ids)))
+        names.update({f"member:{member_id}": name for member_id, name in people.all()})
+    record = request.app.url_path_for("record_page")
+
+    def link(event: AuditEvent) -> str | None:
+        kind, _sep, key = event.object.partition(":")
+        slug = slugs.get(event.draft_id)
+        url = request.app.url_path_for
+        if kind == "provision" and slug and event.action != "provision.deleted":
+            return str(url("provision_page", slug=slug, uid=key))
+        if kind == "amendment":
+            return str(url("amendment_page", amendment_id=key))
+        if kind == "snapshot" and slug:
+            return str(url("snapshot_page", slug=slug, snapshot_id=key))
+        if kind == "round" and slug:
+            return str(url("round_page", slug=slug, round_id=key))
+        if kind == "draft" and key in slugs.values():
+            return str(url("contents_page", slug=key))
+        if kind == "member":
+            return f"{record}?actor={key}"
+        return None
+
+    return {
+        event.seq: describe.describe(
+            event,
+            link=link,
+            actor_link=f"{record}?actor={event.actor_id}" if event.actor_id else None,
+            names=names,
+        )
+        for event in events
+    }

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
 from sqlalchemy import ColumnElement, false, or_, text, true, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 from sqlmodel.sql.expression import SelectOfScalar
 
 from app.audit.models import AuditEvent
@@ -166,12 +166,17 @@ def verify_chain(session: Session, batch: int = 1000) -> Verification:
             )
 
 
-def is_account_event() -> ColumnElement[bool]:
+def is_named(names: Sequence[str]) -> ColumnElement[bool]:
+    """The events of these actions and of their dotted children."""
     action = col(AuditEvent.action)
     return or_(
-        *(action == name for name in ACCOUNT_ACTIONS),
-        *(action.startswith(f"{name}.", autoescape=True) for name in ACCOUNT_ACTIONS),
+        *(action == name for name in names),
+        *(action.startswith(f"{name}.", autoescape=True) for name in names),
     )
+
+
+def is_account_event() -> ColumnElement[bool]:
+    return is_named(ACCOUNT_ACTIONS)
 
 
 Viewer = int | Literal["every account"] | None
@@ -195,6 +200,17 @@ def list_actions(session: Session, viewer: Viewer = None) -> Sequence[str]:
     return session.exec(query.order_by(col(AuditEvent.action))).all()
 
 
+def list_actors(session: Session, viewer: Viewer = None) -> list[tuple[int, str]]:
+    """The people who appear in the record as this reader sees it, by name."""
+    query = (
+        select(col(AuditEvent.actor_id), func.max(AuditEvent.actor_name))
+        .where(col(AuditEvent.actor_id).is_not(None), _visible_to(viewer))
+        .group_by(col(AuditEvent.actor_id))
+    )
+    rows = [(int(actor or 0), str(name)) for actor, name in session.exec(query).all()]
+    return sorted(rows, key=lambda row: row[1].casefold())
+
+
 def list_events(session: Session, *, limit: int = 50, **filters: Any) -> Sequence[AuditEvent]:
     return session.exec(events_query(**filters).limit(limit)).all()
 
@@ -206,16 +222,20 @@ def events_query(
     before: int | None = None,
     newest_first: bool = False,
     action: str | None = None,
+    actions: Sequence[str] | None = None,
     object: str | None = None,
     actor_id: int | None = None,
     draft_ids: Sequence[int | None] | None = None,
 ) -> SelectOfScalar[AuditEvent]:
-    """The events a reader may see, with the record page's filters, in sequence order."""
+    """The events a reader may see, with the record page's filters, in sequence order.
+    `actions`: names of actions, each with its dotted children (a kind of event)."""
     query = select(AuditEvent).where(AuditEvent.seq > after, _visible_to(viewer))
     if before is not None:
         query = query.where(AuditEvent.seq < before)
     if action:
         query = query.where(AuditEvent.action == action)
+    if actions:
+        query = query.where(is_named(actions))
     if object:
         query = query.where(AuditEvent.object == object)
     if actor_id is not None:

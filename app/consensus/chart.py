@@ -16,6 +16,15 @@ STATUS_CODES = {
     "insufficient_quorum": "Q",
     "no_positions": "–",
 }
+# The downloaded map carries its colours (no stylesheet travels with it); mesa.css matches them.
+STATUS_FILLS = {
+    "consensus": ("#1d6b36", "#ffffff"),
+    "broad_support": ("#7fb77e", "#1d1b19"),
+    "divided": ("#e6b655", "#1d1b19"),
+    "blocked": ("#a4161a", "#ffffff"),
+    "insufficient_quorum": ("#c9c3ba", "#1d1b19"),
+    "no_positions": ("#ffffff", "#1d1b19"),
+}
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,15 @@ class Cell:
     @property
     def code(self) -> str:
         return STATUS_CODES[self.status]
+
+    @property
+    def fill(self) -> str:
+        return STATUS_FILLS[self.status][0]
+
+    @property
+    def ink(self) -> str:
+        """The text colour that reads on the cell's fill."""
+        return STATUS_FILLS[self.status][1]
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,15 @@ total goes 7 → 8 and "Man" 3 → 4 right after a signed comment. So a breakdow
 - rounds each group to the nearest multiple of five, and leaves out groups that round to zero,
   so a cohort whose members all share one value does not say so either: in every cohort, each
   person could have a different value without changing a single figure.
+
+A value the public knows of each person anyway (a sector, a region: the record publishes them
+with every member's name) is listed even when it rounds to zero: as "none" when nobody in the
+cohort has it, else as "a few". A private value (gender) never is, for "no woman among the
+first five" would tell something about each of them.
 """
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 STEP = 5
@@ -31,11 +36,20 @@ def cohort(people: int) -> int:
 class Breakdown:
     counted: int  # people in the cohort: a multiple of STEP
     groups: dict[str, int]  # value → rounded count, only those above zero, by value
+    # Public values that round to zero: held by one or two people of the cohort, or by none.
+    few: tuple[str, ...] = ()
+    none: tuple[str, ...] = ()
 
 
-def breakdown(values_in_order: Sequence[str]) -> Breakdown:
-    """Each person's value, in the order they first took part, as the public may see it."""
+def breakdown(values_in_order: Sequence[str], public_values: Iterable[str] = ()) -> Breakdown:
+    """Each person's value, in the order they first took part, as the public may see it;
+    `public_values` are listed whatever their count (see above)."""
     counted = cohort(len(values_in_order))
     tally = Counter(values_in_order[:counted])
     groups = {value: rounded(n) for value, n in sorted(tally.items()) if rounded(n) > 0}
-    return Breakdown(counted, groups)
+    if not counted:
+        return Breakdown(counted, groups)
+    rest = sorted(set(public_values) - set(groups))
+    few = tuple(value for value in rest if tally[value])
+    none = tuple(value for value in rest if not tally[value])
+    return Breakdown(counted, groups, few, none)

@@ -22,7 +22,7 @@ from app.core.db import reads_only
 from app.core.models import as_utc
 from app.drafts import service as drafts
 from app.drafts.models import Draft
-from app.members.models import Member
+from app.members.models import REGIONS, Member, Sector
 from app.members.permissions import VOTING_ROLES
 
 
@@ -119,9 +119,9 @@ def _decide_all(
 class Participation:
     total: int  # members who took part; public anyway, each contribution is signed
     counted: int  # the cohort the breakdowns count (disclosure.breakdown)
-    by_sector: dict[str, int]
-    by_region: dict[str, int]
-    by_gender: dict[str, int]
+    by_sector: disclosure.Breakdown
+    by_region: disclosure.Breakdown
+    by_gender: disclosure.Breakdown
 
 
 def participation(session: Session, draft: Draft) -> Participation:
@@ -140,15 +140,14 @@ def participation(session: Session, draft: Draft) -> Participation:
     people = {m.id: m for m in session.exec(select(Member).where(col(Member.id).in_(first))).all()}
     in_order = [people[member_id] for member_id in sorted(first, key=first.__getitem__)]
 
-    def groups(values: list[str]) -> dict[str, int]:
-        return disclosure.breakdown(values).groups
-
+    # Sectors and regions are public with each member's name: every one is listed, 0 included
+    # (a region nobody took part from is worth knowing). Gender is private: see disclosure.py.
     return Participation(
         total=len(in_order),
         counted=disclosure.cohort(len(in_order)),
-        by_sector=groups([p.sector for p in in_order]),
-        by_region=groups([p.region for p in in_order]),
-        by_gender=groups([p.gender or "unstated" for p in in_order]),
+        by_sector=disclosure.breakdown([p.sector for p in in_order], list(Sector)),
+        by_region=disclosure.breakdown([p.region for p in in_order], REGIONS),
+        by_gender=disclosure.breakdown([p.gender or "unstated" for p in in_order]),
     )
 
 

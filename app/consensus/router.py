@@ -22,7 +22,6 @@ from app.drafts import service as drafts
 from app.drafts.deps import DraftDep, Revalidated
 from app.drafts.models import Draft
 from app.drafts.numbering import CLAUSE_KINDS
-from app.members.models import Sector
 from app.pages.article import render_article_page
 
 api = APIRouter(prefix="/api/v1", tags=["consensus"])
@@ -170,6 +169,7 @@ def _consensus_page(
         "rows": rows,
         "sectors": sectors,
         "matrix": matrix,
+        "stances": list(rules.Stance),
         "rule": service.get_rule(session, draft),
         "rounds": rounds.list_rounds(session, draft),
         "explain": rules.explain,
@@ -183,9 +183,7 @@ def _consensus_page(
 @pages.get("/drafts/{slug}/consensus.svg")
 def consensus_svg(request: Request, draft: DraftDep, session: SessionDep) -> Response:
     layout, _rows = _map(session, draft)
-    page = render(
-        request, "consensus/_map.svg", {"draft": draft, "layout": layout, "standalone": True}
-    )
+    page = render(request, "consensus/_map.svg", {"draft": draft, "layout": layout})
     return Response(page.body, media_type="image/svg+xml")
 
 
@@ -249,7 +247,6 @@ def participation_page(request: Request, draft: DraftDep, session: SessionDep) -
     context = {
         "draft": draft,
         "participation": reports.participation(session, draft),
-        "sectors": list(Sector),
     }
     return render(request, "consensus/participation.html", context)
 

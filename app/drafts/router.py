@@ -42,6 +42,7 @@ from app.drafts.schemas import (
 from app.members.deps import OptionalMember, require
 from app.members.models import Member
 from app.members.permissions import Permission, can
+from app.pages.contents import contents_signals
 
 api = APIRouter(prefix="/api/v1", tags=["drafts"])
 pages = APIRouter(include_in_schema=False)
@@ -353,6 +354,7 @@ def _contents_page(
             if member and can(member.role, Permission.EDIT)
             else []
         ),
+        "signals": contents_signals(session, draft, outline),
         "snapshots": all_snapshots,
         "since": since_snapshot,
         "changed": changed,

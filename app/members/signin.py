@@ -11,7 +11,7 @@ from sqlmodel import Session, col, delete, func, select, update
 from app.audit import service as audit
 from app.audit.service import actor_of
 from app.core import security
-from app.core.errors import Conflict, DomainError, InvalidInput
+from app.core.errors import Conflict, DomainError, InvalidInput, NotFound
 from app.core.i18n import _
 from app.core.models import as_utc, utcnow
 from app.members.models import (
@@ -227,6 +227,21 @@ def sign_out(session: Session, member: Member, member_session: MemberSession) ->
     session.add(member_session)
     session.flush()
     audit.record(session, actor_of(member), "sign_out", f"member:{member.id}")
+
+
+def sign_out_session(session: Session, member: Member, session_id: int) -> MemberSession:
+    """Ends one of the member's own sessions (a lost phone, a shared computer)."""
+    found = session.get(MemberSession, session_id)
+    if found is None or found.member_id != member.id or found.revoked_at is not None:
+        raise NotFound(_("This session is not open."))
+    found.revoked_at = utcnow()
+    session.add(found)
+    session.flush()
+    audit.record(
+        session, actor_of(member), "sign_out.session", f"member:{member.id}",
+        details={"session": session_id},
+    )  # fmt: skip
+    return found
 
 
 def sign_out_everywhere(session: Session, member: Member) -> None:

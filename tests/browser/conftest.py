@@ -55,10 +55,12 @@ def free_port() -> int:
 
 
 class People:
-    """The accounts the journeys use, each with the demo password."""
+    """The accounts the journeys use, one for each role, each with the demo password."""
 
+    observer = "observadora@mesa.example"
     member = "integrante@mesa.example"
     secretariat = "secretaria@mesa.example"
+    admin = "administrador@mesa.example"
     password = PASSWORD
 
 
@@ -73,6 +75,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
         make_draft(session)
         make_member(session, email=People.member, name="Juana Mamani", sector="miners_organization")
         make_member(session, role="secretariat", email=People.secretariat, name="Lucía Quispe")
+        make_member(session, role="observer", email=People.observer, name="Rosa Condori")
+        make_member(session, role="admin", email=People.admin, name="Carlos Huamán")
     port = free_port()
     config = uvicorn.Config(
         create_app(Settings(database_url=url), engine=engine),
@@ -138,3 +142,14 @@ def sign_in(page: Page, email: str) -> None:
     page.get_by_label("Contraseña").fill(People.password)
     page.get_by_role("button", name="Iniciar sesión").click()
     page.wait_for_load_state()
+
+
+def serious_violations(page: Page) -> list[str]:
+    """What axe-core finds serious or critical on the page, as "rule: where" lines."""
+    page.add_script_tag(path=str(AXE))
+    found: list[str] = page.evaluate(
+        """async () => (await axe.run(document)).violations
+            .filter(v => v.impact === "serious" || v.impact === "critical")
+            .map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", "))"""
+    )
+    return found

@@ -91,6 +91,7 @@ def main() -> int:
         "contents": "/drafts/mineria-artesanal",
         "article": f"/drafts/mineria-artesanal/provisions/{uid}",
         "consensus": "/drafts/mineria-artesanal/consensus",
+        "record": "/registro",
         "amendment": "/amendments/1",
     }
     OUT.mkdir(parents=True, exist_ok=True)

@@ -124,9 +124,9 @@ def test_a_position_goes_stale_and_is_confirmed_in_one_click(
 
 def test_the_consensus_map_leads_to_its_clause(page: Page) -> None:
     page.goto("/drafts/ley-de-prueba/consensus")
-    page.locator("svg.consensus-map a").filter(
-        has=page.locator("title", has_text="Artículo 1.")
-    ).click()
+    cell = page.locator(".consensus-map").get_by_role("link", name=re.compile(r"^Artículo 1\. "))
+    expect(cell).to_contain_text("–")  # no position yet: its letter, not only its colour
+    cell.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Artículo 1. Objeto de la Ley")
 
 

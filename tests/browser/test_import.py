@@ -4,8 +4,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import AXE, People, new_context, sign_in
-from tests.browser.test_journeys import serious_violations
+from tests.browser.conftest import AXE, People, new_context, serious_violations, sign_in
 
 LAW = Path(__file__).parents[1] / "drafts" / "data" / "real" / "ley-28271-spij.txt"
 

@@ -71,3 +71,30 @@ def test_no_one_in_the_cohort_is_pinned_down(values: list[str], data: st.DataObj
         world[person] = F if values[person] != F else M
     assert world[person] != values[person]
     assert breakdown(world) == shown
+
+
+PUBLIC = {
+    "a sector nobody counted belongs to is 0, not hidden": (
+        ["mining", "mining", "mining", "mining", "state"],
+        ["mining", "state", "academia"],
+        Breakdown(5, {"mining": 5}, few=("state",), none=("academia",)),
+    ),
+    "one or two people stay hidden as a few": (
+        ["mining"] * 3 + ["state"] * 2,
+        ["mining", "state"],
+        Breakdown(5, {"mining": 5}, few=("state",)),
+    ),
+    "no cohort yet: nothing listed": (["mining"] * 4, ["mining", "state"], Breakdown(0, {})),
+}
+
+
+@pytest.mark.parametrize(("values", "public", "expected"), PUBLIC.values(), ids=PUBLIC.keys())
+def test_public_values_are_listed_with_zero(
+    values: list[str], public: list[str], expected: Breakdown
+) -> None:
+    assert breakdown(values, public) == expected
+
+
+def test_a_private_value_that_nobody_has_is_not_said() -> None:
+    """Gender is never passed as public: "0 women among the first five" would name them."""
+    assert breakdown([M] * 5) == Breakdown(5, {M: 5})

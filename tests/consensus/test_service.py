@@ -282,6 +282,22 @@ class TestPages:
         assert "4." in page  # four took part: too few for a breakdown
         assert not any(member.name in page for member in voters)  # names never appear there
 
+    def test_participation_shows_an_empty_sector_as_0_and_hides_one_of_two(
+        self, client: TestClient, db: Session, draft: Draft
+    ) -> None:
+        article = entry_of(db, draft, "Artículo 1.")
+        for n, sector in enumerate(["civil_society"] * 4 + ["congress"]):
+            person = make_member(db, name=f"Participante {n}", sector=sector, region="Puno")
+            comments.add_comment(db, person, draft, article, body=f"Comentario {n}")
+        db.commit()
+        client.cookies.set("mesa_lang", "en")
+        page = client.get("/drafts/ley-de-prueba/participation").text
+        rows = dict(re.findall(r'<th scope="row">([^<]+)</th><td>([^<]+)</td>', page))
+        assert rows["Civil society"] == "about 5"
+        assert rows["Congress"] == "fewer than 3"  # one person: not said exactly
+        assert rows["Academia"] == "0" and rows["Cusco"] == "0"
+        assert "Woman" not in rows  # a gender is private: no zero said about it
+
     def test_two_views_around_a_named_comment_reveal_nothing(
         self, client: TestClient, db: Session, draft: Draft
     ) -> None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 import argon2
 import pyotp
 import pytest
+import segno
 from fastapi.testclient import TestClient
 from sqlmodel import Session, col, func, select
 
@@ -172,6 +173,45 @@ class TestSessions:
             assert response.status_code == 303
             assert phone.get("/account", follow_redirects=False).status_code == 303
 
+    def test_one_session_is_signed_out_from_another_by_its_name(
+        self, app: object, db: Session
+    ) -> None:
+        member = make_member(db)
+        android = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/126.0 Mobile Safari"
+        with (
+            TestClient(app, headers={"User-Agent": android}) as phone,  # type: ignore[arg-type]
+            TestClient(app) as desktop,  # type: ignore[arg-type]
+        ):
+            sign_in(phone, member)
+            sign_in(desktop, member)
+            page = desktop.get("/account").text
+            assert "Chrome en Android" in page
+            [phone_session] = [
+                s for s in signin.list_sessions(db, member) if "Android" in s.user_agent
+            ]
+            response = desktop.post(
+                f"/account/sessions/{phone_session.id}/sign-out",
+                data={"csrf_token": csrf_token(desktop, "/account")},
+                follow_redirects=False,
+            )
+            assert response.status_code == 303
+            assert phone.get("/account", follow_redirects=False).status_code == 303
+            assert desktop.get("/account", follow_redirects=False).status_code == 200
+            assert actions(db)[-1] == "sign_out.session"
+
+    def test_nobody_signs_out_someone_elses_session(self, app: object, db: Session) -> None:
+        owner, other = make_member(db), make_member(db)
+        with TestClient(app) as theirs, TestClient(app) as mine:  # type: ignore[arg-type]
+            sign_in(theirs, owner)
+            sign_in(mine, other)
+            [their_session] = signin.list_sessions(db, owner)
+            response = mine.post(
+                f"/account/sessions/{their_session.id}/sign-out",
+                data={"csrf_token": csrf_token(mine, "/account")},
+            )
+            assert response.status_code == 404
+            assert theirs.get("/account", follow_redirects=False).status_code == 200
+
     def test_deactivation_ends_sessions_and_tokens(
         self, client: TestClient, app: object, db: Session
     ) -> None:
@@ -278,6 +318,25 @@ class TestSecondFactor:
         """A valid code not yet used: the one that turned the factor on was `now()`."""
         assert member.totp_secret
         return pyotp.TOTP(member.totp_secret).at(time.time() + 30 * steps_ahead)
+
+    def test_the_set_up_shows_the_key_as_a_qr_code_drawn_by_mesa(
+        self, client: TestClient, db: Session
+    ) -> None:
+        member = make_member(db)
+        sign_in(client, member)
+        page = client.post(
+            "/account/second-factor/start", data={"csrf_token": csrf_token(client, "/account")}
+        ).text
+        secret = re.search(r'<code class="secret">([A-Z2-7]+)</code>', page)
+        assert secret
+        figure = re.search(r'<figure class="qr"[^>]*>(<svg.*?</svg>)</figure>', page, re.S)
+        assert figure, "an inline SVG beside the key"
+        # The QR code carries the otpauth link with this very key, and loads nothing.
+        uri = security.totp_uri(secret.group(1), member.email)
+        assert figure.group(1) == segno.make(uri, error="m").svg_inline(
+            scale=4, border=2, dark="#1d1b19", light="#ffffff"
+        )
+        assert "http" not in figure.group(1).replace("http://www.w3.org/2000/svg", "")
 
     def test_sign_in_asks_for_the_code_once_it_is_on(
         self, client: TestClient, app: object, db: Session
