@@ -60,7 +60,7 @@ def prepare(url: str) -> str:
             body="Doce meses no alcanzan en zonas donde la DREM tarda en responder.",
             quote=text.split("\n")[1],
         )
-        amendments.submit_amendment(
+        first = amendments.submit_amendment(
             session,
             author,
             draft,
@@ -69,6 +69,26 @@ def prepare(url: str) -> str:
             rationale="El plazo debe suspenderse mientras la autoridad no resuelva.",
             base_version=1,
             text=text.replace("por única vez", "hasta por dos veces"),
+        )
+        # Another organization wants the same words otherwise, and more: once the first is
+        # accepted, the second is a conflict for the secretariat (the conflict view).
+        other = next(p for p in people if p.role == "member" and p.sector != "miners_organization")
+        amendments.submit_amendment(
+            session,
+            other,
+            draft,
+            kind="modify",
+            target_uid=article.uid,
+            rationale="Una sola prórroga basta si se fija un plazo para la autoridad.",
+            base_version=1,
+            text=text.replace("por única vez", "por una sola vez").replace(
+                "doce (12) meses", "seis (6) meses"
+            ),
+        )
+        secretariat = session.exec(select(Member).where(Member.role == "secretariat")).first()
+        assert secretariat is not None
+        amendments.accept(
+            session, secretariat, draft, first, expected_version=1, reason="Acuerdo en sesión"
         )
         session.commit()
         return article.uid
@@ -94,6 +114,11 @@ def main() -> int:
         "record": "/registro",
         "amendment": "/amendments/1",
     }
+    # The secretariat's pages: signed in.
+    secretariat_pages = {
+        "queue": "/drafts/mineria-artesanal/queue",
+        "conflict": "/amendments/2",
+    }
     OUT.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -105,6 +130,15 @@ def main() -> int:
             for name, path in pages.items():
                 page.goto(path)
                 page.screenshot(path=str(OUT / f"{name}-{device}.png"))
+                print(f"static/screenshots/{name}-{device}.png")
+            page.goto("/sign-in")
+            page.get_by_label("Correo electrónico").fill("secretaria@mesa.example")
+            page.get_by_label("Contraseña").fill(demo.DEMO_PASSWORD)
+            page.get_by_role("button", name="Iniciar sesión").click()
+            page.wait_for_load_state()
+            for name, path in secretariat_pages.items():
+                page.goto(path)
+                page.screenshot(path=str(OUT / f"{name}-{device}.png"), full_page=True)
                 print(f"static/screenshots/{name}-{device}.png")
             context.close()
         browser.close()
