@@ -428,3 +428,14 @@ class TestConflictView:
             client, url, {"expected_version": "2", "reason": "Se integran", "text": typed}
         )
         assert done.status_code == 303
+
+
+def test_the_proposal_form_names_the_clause_as_a_sentence_does(
+    client: TestClient, db: Session
+) -> None:
+    draft = make_draft(db)
+    sign_in(client, make_member(db))
+    article = client.get(ARTICLE.format(uid=uid_of(db, draft, "Artículo 2.")) + "/amend").text
+    assert "<h1>Proponer una enmienda al artículo 2</h1>" in article
+    disposition = client.get(ARTICLE.format(uid=uid_of(db, draft, "PRIMERA.")) + "/amend").text
+    assert "<h1>Proponer una enmienda a la disposición PRIMERA</h1>" in disposition
