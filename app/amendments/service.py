@@ -82,7 +82,7 @@ def submit_amendment(
             raise InvalidInput(_("Only articles and dispositions can be amended."), field="target")
         if base_version is None or not 1 <= base_version <= entry.version:
             raise InvalidInput(
-                _("%(label)s has no version %(n)s.", label=entry.label.text, n=base_version),
+                _("%(label)s has no version %(n)s.", label=entry.label.name, n=base_version),
                 field="base_version",
             )
         if kind == AmendmentKind.DELETE:
@@ -302,7 +302,7 @@ def accept(
         raise editing.StaleVersion(
             _(
                 "%(label)s is at version %(current)s, not %(expected)s: look at it again.",
-                label=entry.label.text,
+                label=entry.label.name,
                 current=entry.version,
                 expected=expected_version,
             ),
@@ -328,7 +328,7 @@ def accept(
                 _(
                     "%(label)s changed since this amendment was written, in the same place: "
                     "write the merged text.",
-                    label=entry.label.text,
+                    label=entry.label.name,
                 ),
                 base=plan.base.text,
                 current=plan.current.text,

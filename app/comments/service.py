@@ -55,7 +55,7 @@ def add_comment(
             raise QuoteNotFound(
                 _(
                     "The quoted passage is not in the current text of %(label)s.",
-                    label=entry.label.text,
+                    label=entry.label.name,
                 ),
                 field="quote",
             )

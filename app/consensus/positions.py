@@ -59,7 +59,7 @@ def record_position(
             _(
                 "%(label)s is now at version %(current)s: read it again and take your position on "
                 "the current text.",
-                label=entry.label.text,
+                label=entry.label.name,
                 current=entry.version,
             ),
             current_version=entry.version,
@@ -69,7 +69,7 @@ def record_position(
             _(
                 "Positions on this draft are taken in consensus rounds, and no round is open for "
                 "%(label)s.",
-                label=entry.label.text,
+                label=entry.label.name,
             )
         )
     assert draft.id is not None and member.id is not None
@@ -125,7 +125,7 @@ def confirm_position(
     """One click: the same stance and reason, now on the current text."""
     position = my_position(session, member, entry)
     if position is None:
-        raise NotFound(_("You have no position on %(label)s to confirm.", label=entry.label.text))
+        raise NotFound(_("You have no position on %(label)s to confirm.", label=entry.label.name))
     return record_position(
         session,
         member,

@@ -114,7 +114,7 @@ def add_version(
             _(
                 "%(label)s changed meanwhile: it is now at version %(current)s, not %(expected)s. "
                 "Reload it and apply your change to the current text.",
-                label=entry.label.text,
+                label=entry.label.name,
                 current=current,
                 expected=expected_version,
             ),
@@ -417,7 +417,7 @@ def delete_provision(
         raise HasChildren(
             _(
                 "%(label)s still contains other provisions: move or delete them first.",
-                label=entry.label.text,
+                label=entry.label.name,
             )
         )
     provision = session.get(Provision, entry.id)
@@ -455,7 +455,7 @@ def _repeal(
     place, and reads "Derogado." (references to it stay, pointing to the repealed article)."""
     current = service.current_version(session, entry)
     if current.text == REPEALED:
-        raise InvalidInput(_("%(label)s is already repealed.", label=entry.label.text))
+        raise InvalidInput(_("%(label)s is already repealed.", label=entry.label.name))
     add_version(
         session,
         entry,

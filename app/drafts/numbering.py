@@ -222,6 +222,11 @@ class Label:
     number: int | None  # 12 for "Artículo 12.", 2 for "TÍTULO II", None where there is no number
     written: str = ""  # the number as the label writes it: "12", "12-A", "IV", "II", "TERCERA"
 
+    @property
+    def name(self) -> str:
+        """The label inside a sentence: "Artículo 12", without the period that ends a heading."""
+        return self.text.rstrip(".")
+
 
 def _leading_number(written: str) -> int | None:
     digits = re.match(r"[0-9]+", written)

@@ -261,7 +261,7 @@ def version(session: Session, entry: OutlineEntry, number: int) -> ShownVersion:
     found = versions_of(session, entry, [number]).get(number)
     if found is None:
         raise NotFound(
-            _("%(label)s has no version %(number)s.", label=entry.label.text, number=number)
+            _("%(label)s has no version %(number)s.", label=entry.label.name, number=number)
         )
     return found
 
