@@ -31,7 +31,7 @@ from app.core.templating import environment, render
 from app.drafts import import_router
 from app.drafts import router as drafts_router
 from app.drafts import templating as drafts_templating
-from app.drafts.deps import NotModified
+from app.drafts.deps import AlreadyRendered, NotModified
 from app.drafts.imports import MAX_IMPORT_BYTES
 from app.export import router as export_router
 from app.members import router as members_router
@@ -119,6 +119,14 @@ async def handle_not_modified(request: Request, error: Exception) -> Response:
     )
 
 
+async def handle_already_rendered(request: Request, error: Exception) -> Response:
+    assert isinstance(error, AlreadyRendered)
+    status, headers, body = error.stored
+    response = Response(body, status_code=status)
+    response.raw_headers = [*headers, (b"content-length", str(len(body)).encode())]
+    return response
+
+
 async def handle_validation_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
     problems = []
@@ -188,4 +196,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_exception_handler(HTTPException, handle_http_error)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(NotModified, handle_not_modified)
+    app.add_exception_handler(AlreadyRendered, handle_already_rendered)
     return app

@@ -171,16 +171,40 @@ class SectorCell:
 def sector_matrix(
     session: Session, draft: Draft, entries: Sequence[drafts.OutlineEntry], sectors: Sequence[str]
 ) -> dict[int, dict[str, SectorCell]]:
-    """Current positions counted per clause and sector, in one query."""
+    """Current positions counted per clause and sector: one counting query, once per revision
+    of the draft in each process for the requests that only read."""
+    key = (draft.cache_key, tuple(sectors), tuple(entry.id for entry in entries))
+    return _matrices.get(session, key, lambda: _count_matrix(session, draft, entries, sectors))
+
+
+# Positions, members' sectors and texts all move the draft's revision.
+_matrices: RevisionCache[dict[int, dict[str, SectorCell]]] = RevisionCache()
+
+
+def _count_matrix(
+    session: Session, draft: Draft, entries: Sequence[drafts.OutlineEntry], sectors: Sequence[str]
+) -> dict[int, dict[str, SectorCell]]:
     current = {entry.id: entry.version for entry in entries}
-    rows = session.exec(
-        select(Position.provision_id, Position.version, Position.stance, Member.sector)
+    counted = (
+        sa_select(
+            col(Position.provision_id),
+            col(Position.version),
+            col(Position.stance),
+            col(Member.sector),
+            func.count(),
+        )
         .join(Member, col(Member.id) == Position.member_id)
-        .where(Position.draft_id == draft.id, col(Member.is_active).is_(True))
-    ).all()
+        .where(col(Position.draft_id) == draft.id, col(Member.is_active).is_(True))
+        .group_by(
+            col(Position.provision_id),
+            col(Position.version),
+            col(Position.stance),
+            col(Member.sector),
+        )
+    )
     matrix = {entry.id: {sector: SectorCell({}) for sector in sectors} for entry in entries}
-    for provision_id, version, stance, sector in rows:
+    for provision_id, version, stance, sector, count in session.execute(counted).all():
         if current.get(provision_id) == version and sector in matrix[provision_id]:
             counts = matrix[provision_id][sector].counts
-            counts[stance] = counts.get(stance, 0) + 1
+            counts[stance] = counts.get(stance, 0) + count
     return matrix

@@ -49,3 +49,41 @@ class RevisionCache(Generic[T]):
     def clear(self) -> None:
         with self._lock:
             self._values.clear()
+
+
+class ResponseCache:
+    """Whole responses to anonymous readers, by their ETag: the ETag names the draft's revision,
+    the language and the address, so a stored response is exactly what rendering would give
+    again, in this process; a new revision is a new ETag. Bounded in entries and bytes."""
+
+    def __init__(self, entries: int = 512, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self._entries = entries
+        self._max_bytes = max_bytes
+        self._bytes = 0
+        self._values: OrderedDict[str, tuple[int, list[tuple[bytes, bytes]], bytes]] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, etag: str) -> tuple[int, list[tuple[bytes, bytes]], bytes] | None:
+        with self._lock:
+            found = self._values.get(etag)
+            if found is not None:
+                self._values.move_to_end(etag)
+            return found
+
+    def put(self, etag: str, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+        with self._lock:
+            if etag in self._values:
+                return
+            self._values[etag] = (status, headers, body)
+            self._bytes += len(body)
+            while len(self._values) > self._entries or self._bytes > self._max_bytes:
+                _etag, (_status, _headers, dropped) = self._values.popitem(last=False)
+                self._bytes -= len(dropped)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+            self._bytes = 0
+
+
+responses = ResponseCache()

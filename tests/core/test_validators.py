@@ -1,0 +1,40 @@
+"""Anonymous readers' pages follow from the draft's revision: an ETag, a 304 for a current copy,
+the same response served again without rendering, and never a stale one after a change."""
+
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.comments import service as comments
+from app.core.cache import responses
+from tests.factories import entry_of, make_draft, make_member, sign_in
+
+
+def test_an_anonymous_page_is_validated_reused_and_never_stale(
+    client: TestClient, db: Session
+) -> None:
+    draft = make_draft(db)
+    article = entry_of(db, draft, "Artículo 2.")
+    path = f"/drafts/{draft.slug}/provisions/{article.uid}"
+    first = client.get(path)
+    etag = first.headers["etag"]
+    assert first.headers["cache-control"] == "public, no-cache"
+    assert responses.get(etag) is not None  # kept for the next reader
+    again = client.get(path)
+    assert again.text == first.text and again.headers["etag"] == etag
+    assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+
+    comments.add_comment(
+        db, make_member(db, name="Juana Mamani"), draft, article, body="Falta el plazo."
+    )
+    db.commit()
+    changed = client.get(path, headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag
+    assert "Falta el plazo." in changed.text
+
+
+def test_a_members_page_is_not_kept(client: TestClient, db: Session) -> None:
+    draft = make_draft(db)
+    article = entry_of(db, draft, "Artículo 2.")
+    sign_in(client, make_member(db, name="Juana Mamani"))
+    page = client.get(f"/drafts/{draft.slug}/provisions/{article.uid}")
+    assert "etag" not in page.headers and "Juana Mamani" in page.text
