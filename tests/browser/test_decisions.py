@@ -96,6 +96,8 @@ def test_a_position_goes_stale_and_is_confirmed_in_one_click(
     page.goto(f"/drafts/ley-de-prueba/provisions/{uid}")
     page.get_by_label("A favor", exact=True).check()
     page.get_by_role("button", name="Registrar mi posición").click()
+    page.wait_for_url("**#position")  # the position is recorded and the page shown again
+    page.wait_for_load_state()
     with write_session(live_engine) as session:  # meanwhile the secretariat corrects the text
         draft = drafts.get_draft(session, "ley-de-prueba")
         entry = entry_of(session, draft, "Artículo 4.")
@@ -111,7 +113,7 @@ def test_a_position_goes_stale_and_is_confirmed_in_one_click(
             reason="Precisión",
         )
         session.commit()
-    page.reload()
+    page.goto(f"/drafts/ley-de-prueba/provisions/{uid}")  # coming back to the article
     stale = page.locator("#position .stale[role=status]")
     expect(stale).to_contain_text("El texto cambió desde entonces")
     stale.get_by_role("button").click()
