@@ -180,7 +180,7 @@ def _consensus_page(
     return render(request, "consensus/overview.html", context, status_code=status)
 
 
-@pages.get("/drafts/{slug}/consensus.svg")
+@pages.get("/drafts/{slug}/consensus.svg", dependencies=[Revalidated])
 def consensus_svg(request: Request, draft: DraftDep, session: SessionDep) -> Response:
     layout, _rows = _map(session, draft)
     page = render(request, "consensus/_map.svg", {"draft": draft, "layout": layout})
@@ -242,7 +242,7 @@ def rule_submit(
     return see_other(request.app.url_path_for("consensus_page", slug=draft.slug) + "#rule")
 
 
-@pages.get("/drafts/{slug}/participation", response_class=HTMLResponse)
+@pages.get("/drafts/{slug}/participation", response_class=HTMLResponse, dependencies=[Revalidated])
 def participation_page(request: Request, draft: DraftDep, session: SessionDep) -> HTMLResponse:
     context = {
         "draft": draft,

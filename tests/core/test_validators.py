@@ -38,3 +38,16 @@ def test_a_members_page_is_not_kept(client: TestClient, db: Session) -> None:
     sign_in(client, make_member(db, name="Juana Mamani"))
     page = client.get(f"/drafts/{draft.slug}/provisions/{article.uid}")
     assert "etag" not in page.headers and "Juana Mamani" in page.text
+
+
+def test_the_consensus_map_and_participation_follow_the_revision_too(
+    client: TestClient, db: Session
+) -> None:
+    draft = make_draft(db)
+    for page in (f"/drafts/{draft.slug}/consensus.svg", f"/drafts/{draft.slug}/participation"):
+        first = client.get(page)
+        assert first.status_code == 200 and first.headers["etag"]
+        again = client.get(page, headers={"If-None-Match": first.headers["etag"]})
+        assert again.status_code == 304
+    svg = client.get(f"/drafts/{draft.slug}/consensus.svg")
+    assert svg.headers["content-type"].startswith("image/svg+xml")  # as stored, so served again
