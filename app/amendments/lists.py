@@ -95,13 +95,20 @@ class Queue:
     pending: int
 
 
+def pending_by_clause(session: Session, draft: Draft) -> dict[int, int]:
+    """How many of the draft's amendments wait for a decision, by provision id."""
+    return dict(
+        session.exec(
+            select(Amendment.provision_id, func.count())
+            .where(Amendment.draft_id == draft.id, Amendment.status == AmendmentStatus.SUBMITTED)
+            .group_by(col(Amendment.provision_id))
+        ).all()
+    )
+
+
 def pending_count(session: Session, draft: Draft) -> int:
     """How many of the draft's amendments wait for a decision."""
-    return session.exec(
-        select(func.count())
-        .select_from(Amendment)
-        .where(Amendment.draft_id == draft.id, Amendment.status == AmendmentStatus.SUBMITTED)
-    ).one()
+    return sum(pending_by_clause(session, draft).values())
 
 
 def merge_queue(session: Session, draft: Draft, *, paging: PageRequest) -> Queue:
@@ -109,13 +116,7 @@ def merge_queue(session: Session, draft: Draft, *, paging: PageRequest) -> Queue
     would do now. A fixed number of queries per page, whatever the number of amendments."""
     outline = drafts.load_outline(session, draft)
     order = {entry.id: index for index, entry in enumerate(outline.entries)}
-    counts = dict(
-        session.exec(
-            select(Amendment.provision_id, func.count())
-            .where(Amendment.draft_id == draft.id, Amendment.status == AmendmentStatus.SUBMITTED)
-            .group_by(col(Amendment.provision_id))
-        ).all()
-    )
+    counts = pending_by_clause(session, draft)
     clause_ids = sorted((pid for pid in counts if pid in order), key=order.__getitem__)
     shown = Page.of(clause_ids, paging).items
     rows = session.exec(

@@ -209,18 +209,22 @@ def _spans(amendment: list[Edit], meanwhile: list[Edit]) -> list[tuple[int, int,
     return spans
 
 
+def _shift(edit: Edit, meanwhile: list[Edit]) -> int:
+    """How far the edits made meanwhile before `edit` moved its place in the current text; an
+    insertion made meanwhile at this very point stays before the amendment's edit."""
+    return sum(
+        len(other.text) - (other.end - other.start)
+        for other in meanwhile
+        if other.end <= edit.start
+    )
+
+
 def _mapped(current: str, amendment: list[Edit], meanwhile: list[Edit]) -> str:
     """The amendment's edits placed on `current`, each base offset shifted by the edits before."""
     pieces: list[str] = []
     position = 0
     for edit in amendment:
-        # An insertion made meanwhile at this very point stays before the amendment's edit.
-        shift = sum(
-            len(other.text) - (other.end - other.start)
-            for other in meanwhile
-            if other.end <= edit.start
-        )
-        start = edit.start + shift
+        start = edit.start + _shift(edit, meanwhile)
         pieces += [current[position:start], edit.text]
         position = start + edit.end - edit.start
     return "".join(pieces) + current[position:]
@@ -262,13 +266,8 @@ def _on_their_lines(base: str, current: str, amendment: list[Edit], meanwhile: l
     for edit in amendment:
         if "\n" in edit.text or "\n" in base[edit.start : edit.end]:
             return False
-        shift = sum(
-            len(other.text) - (other.end - other.start)
-            for other in meanwhile
-            if other.end <= edit.start
-        )
         line = base.count("\n", 0, edit.start)
-        if where.get(line) != current.count("\n", 0, edit.start + shift):
+        if where.get(line) != current.count("\n", 0, edit.start + _shift(edit, meanwhile)):
             return False
     return True
 

@@ -81,8 +81,8 @@ class RequestLimitsMiddleware:
                 received.extend(message.get("body", b""))
                 if len(received) > limit:
                     raise BodyTooLarge()
-                # Only a body that escapes a surrogate ("\\udXXX") can hold a lone one: the others
-                # are not parsed twice.
+                # Only a body that escapes a surrogate (\ud800 to \udfff) can hold a lone one:
+                # the others are not parsed twice.
                 done = not message.get("more_body", False)
                 if is_json and done and _SURROGATE_ESCAPE.search(received):
                     try:

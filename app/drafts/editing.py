@@ -203,17 +203,9 @@ class StructuralResult:
 def _current_texts(
     session: Session, outline: service.Outline
 ) -> list[tuple[service.OutlineEntry, str]]:
-    clauses = {entry.id: entry for entry in outline.clauses}
-    rows = session.exec(
-        select(ProvisionVersion.provision_id, ProvisionVersion.text)
-        .join(Provision, col(Provision.id) == ProvisionVersion.provision_id)
-        .where(
-            col(ProvisionVersion.provision_id).in_(clauses),
-            col(ProvisionVersion.number) == Provision.current_version,
-        )
-    ).all()
-    order = {entry.id: index for index, entry in enumerate(outline.entries)}
-    return [(clauses[pid], text) for pid, text in sorted(rows, key=lambda row: order[row[0]])]
+    """Every clause with its current stored text, in document order, in one query."""
+    texts = service.version_texts(session, [(e.id, e.version) for e in outline.clauses])
+    return [(e, texts[(e.id, e.version)][1]) for e in outline.clauses if (e.id, e.version) in texts]
 
 
 def referring_clauses(

@@ -41,8 +41,8 @@ from app.drafts.schemas import (
 )
 from app.members.deps import OptionalMember, require
 from app.members.models import Member
-from app.members.permissions import Permission, can
-from app.pages.contents import contents_signals
+from app.members.permissions import Permission
+from app.pages.contents import render_contents_page
 
 api = APIRouter(prefix="/api/v1", tags=["drafts"])
 pages = APIRouter(include_in_schema=False)
@@ -317,54 +317,6 @@ def drafts_page(request: Request, session: SessionDep, member: OptionalMember) -
     return render(request, "drafts/list.html", {"drafts": readable_drafts(session, member)})
 
 
-@pages.get("/drafts/{slug}", response_class=HTMLResponse, dependencies=[Revalidated])
-def contents_page(
-    request: Request, draft: DraftDep, session: SessionDep, since: str = ""
-) -> HTMLResponse:
-    return _contents_page(request, session, draft, since=since)
-
-
-def _contents_page(
-    request: Request,
-    session: SessionDep,
-    draft: Any,
-    *,
-    since: str = "",
-    status: int = 200,
-    phase_error: str = "",
-    numbering_error: str = "",
-    numbering_asked: str = "",
-) -> HTMLResponse:
-    outline = service.load_outline(session, draft)
-    all_snapshots = snapshots.list_snapshots(session, draft)
-    changed: dict[str, str] | None = None
-    since_snapshot = None
-    if since:
-        since_snapshot, _to, changes = snapshots.compare(
-            session, draft, from_id=since, to_id="current"
-        )
-        changed = {c.uid: c.change for c in changes if c.change in ("added", "modified")}
-    member = request.state.member
-    context = {
-        "draft": draft,
-        "outline": outline,
-        # For the secretariat: references that name nothing, or a deleted provision.
-        "reference_problems": (
-            editing.reference_problems(session, outline)
-            if member and can(member.role, Permission.EDIT)
-            else []
-        ),
-        "signals": contents_signals(session, draft, outline),
-        "snapshots": all_snapshots,
-        "since": since_snapshot,
-        "changed": changed,
-        "phase_error": phase_error,
-        "numbering_error": numbering_error,
-        "numbering_asked": numbering_asked or draft.numbering,
-    }
-    return render(request, "drafts/contents.html", context, status_code=status)
-
-
 @pages.get("/drafts/{slug}/provisions/{uid}/history", response_class=HTMLResponse)
 def history_page(request: Request, draft: DraftDep, uid: str, session: SessionDep) -> HTMLResponse:
     entry = service.load_outline(session, draft).get(uid)
@@ -556,7 +508,7 @@ def change_phase(
     try:
         service.set_phase(session, actor_of(merger), draft, phase)
     except DomainError as error:
-        return refused(session, error, lambda e: _contents_page(
+        return refused(session, error, lambda e: render_contents_page(
             request, session, draft, status=e.status_code, phase_error=e.message
         ))  # fmt: skip
     session.commit()
@@ -582,7 +534,7 @@ def change_numbering(
             confirmed=confirmed,
         )
     except DomainError as error:
-        return refused(session, error, lambda e: _contents_page(
+        return refused(session, error, lambda e: render_contents_page(
             request, session, draft, status=e.status_code, numbering_error=e.message,
             numbering_asked=numbering,
         ))  # fmt: skip

@@ -399,6 +399,7 @@ def render(text: str, numbering: Numbering | None, *, own_uid: str | None) -> st
     return "".join(piece.text for piece in pieces(text, numbering, own_uid=own_uid))
 
 
+# How the law itself names provisions: Spanish whatever the interface language, as the text is.
 _KIND_WORDS = {"a": "artículo", "p": "artículo", "t": "título", "c": "capítulo"}
 _GROUP_NAMES = {
     Kind.FINALES: "Disposición Complementaria Final",

@@ -1,16 +1,22 @@
-"""What the contents page shows beside each article: its pending amendments, its comments and
-its consensus letter, for the whole draft in a handful of queries (never one per article)."""
+"""The contents page: the draft's structure, what changed since a snapshot, and beside each
+article its pending amendments, its comments and its consensus letter, for the whole draft in a
+handful of queries (never one per article)."""
 
 from dataclasses import dataclass
 
+from fastapi import Request
+from fastapi.responses import HTMLResponse
 from sqlmodel import Session, col, func, select
 
-from app.amendments.models import Amendment, AmendmentStatus
+from app.amendments import lists as amendments
 from app.comments.models import Comment
 from app.consensus import reports
 from app.consensus.chart import STATUS_CODES
+from app.core.templating import render
+from app.drafts import editing, snapshots
 from app.drafts import service as drafts
 from app.drafts.models import Draft
+from app.members.permissions import Permission, can
 
 
 @dataclass(frozen=True)
@@ -26,13 +32,7 @@ class Signals:
 
 def contents_signals(session: Session, draft: Draft, outline: drafts.Outline) -> dict[int, Signals]:
     """Each clause's signals by provision id: two counting queries and the consensus outcomes."""
-    pending = dict(
-        session.exec(
-            select(Amendment.provision_id, func.count())
-            .where(Amendment.draft_id == draft.id, Amendment.status == AmendmentStatus.SUBMITTED)
-            .group_by(col(Amendment.provision_id))
-        ).all()
-    )
+    pending = amendments.pending_by_clause(session, draft)
     comments = dict(
         session.exec(
             select(Comment.provision_id, func.count())
@@ -47,3 +47,45 @@ def contents_signals(session: Session, draft: Draft, outline: drafts.Outline) ->
         )
         for entry in outline.clauses
     }
+
+
+def render_contents_page(
+    request: Request,
+    session: Session,
+    draft: Draft,
+    *,
+    since: str = "",
+    status: int = 200,
+    phase_error: str = "",
+    numbering_error: str = "",
+    numbering_asked: str = "",
+) -> HTMLResponse:
+    """templates/drafts/contents.html; the phase and numbering forms re-render it refused."""
+    outline = drafts.load_outline(session, draft)
+    all_snapshots = snapshots.list_snapshots(session, draft)
+    changed: dict[str, str] | None = None
+    since_snapshot = None
+    if since:
+        since_snapshot, _to, changes = snapshots.compare(
+            session, draft, from_id=since, to_id="current"
+        )
+        changed = {c.uid: c.change for c in changes if c.change in ("added", "modified")}
+    member = request.state.member
+    context = {
+        "draft": draft,
+        "outline": outline,
+        # For the secretariat: references that name nothing, or a deleted provision.
+        "reference_problems": (
+            editing.reference_problems(session, outline)
+            if member and can(member.role, Permission.EDIT)
+            else []
+        ),
+        "signals": contents_signals(session, draft, outline),
+        "snapshots": all_snapshots,
+        "since": since_snapshot,
+        "changed": changed,
+        "phase_error": phase_error,
+        "numbering_error": numbering_error,
+        "numbering_asked": numbering_asked or draft.numbering,
+    }
+    return render(request, "drafts/contents.html", context, status_code=status)

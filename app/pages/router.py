@@ -13,6 +13,7 @@ from app.core.templating import render
 from app.drafts.deps import DraftDep, Revalidated
 from app.members.deps import SignedInMember
 from app.pages.article import render_article_page
+from app.pages.contents import render_contents_page
 
 pages = APIRouter(include_in_schema=False)
 
@@ -28,6 +29,13 @@ def provision_page(
     page: PageQuery = 1,
 ) -> HTMLResponse:
     return render_article_page(request, draft, uid, session, page=page)
+
+
+@pages.get("/drafts/{slug}", response_class=HTMLResponse, dependencies=[Revalidated])
+def contents_page(
+    request: Request, draft: DraftDep, session: SessionDep, since: str = ""
+) -> HTMLResponse:
+    return render_contents_page(request, session, draft, since=since)
 
 
 @pages.get("/me/contributions", response_class=HTMLResponse)

@@ -7,12 +7,13 @@ import docx
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app.core.config import ROOT
 from app.core.errors import InvalidInput
 from app.drafts import editing, service, snapshots
 from app.drafts.importing import parse_draft
 from app.drafts.models import Numbering
 from app.export import service as exports
-from tests.factories import SMALL_LAW, make_draft, make_member, token_headers, uid_of
+from tests.factories import SMALL_LAW, entry_of, make_draft, make_member, token_headers, uid_of
 
 IN_FORCE = "El registro es público."  # Artículo 4 of the law in force
 PROPOSED = (
@@ -75,3 +76,32 @@ def test_only_an_article_of_a_law_in_force_can_be_modified(db: Session) -> None:
         assert "no es una ley vigente" in error.message
     else:
         raise AssertionError("a bill was taken for a law in force")
+
+
+def test_a_real_law_in_force_is_what_the_cuadro_compares_with(
+    client: TestClient, db: Session
+) -> None:
+    """Ley 28315 as SPIJ publishes it (tests/drafts/data/real), imported keeping its numbers."""
+    law = service.import_file(
+        db, ROOT / "tests" / "drafts" / "data" / "real" / "ley-28315-spij.txt",
+        "ley-28315", numbering=Numbering.FIXED,
+    )  # fmt: skip
+    draft = make_draft(db)
+    secretariat = make_member(db, role="secretariat")
+    base = snapshots.freeze_snapshot(db, secretariat, draft, "Borrador 1")
+    disposition = uid_of(db, draft, "PRIMERA.")
+    editing.revise(
+        db, secretariat, draft, uid=disposition, expected_version=1,
+        text="Modifícase el artículo 1 de la Ley N° 28315.", heading=None, reason="Modificatoria",
+    )  # fmt: skip
+    article = entry_of(db, law, "Artículo 1.")
+    editing.set_modifies(
+        db, secretariat, draft, uid=disposition, law_slug=law.slug, law_uid=article.uid
+    )
+    db.commit()
+    in_force = service.current_version(db, article).text
+    html = exports.render(db, draft, "html", None, str(base.id), {"cuadro"}).content.decode()
+    cuadro = html[html.index('id="cuadro"') :]
+    assert f"Texto vigente — {law.title}, Artículo 1." in cuadro
+    assert in_force.split("\n")[0][:60] in cuadro
+    assert "(*)" not in in_force  # SPIJ's notes are not the text in force
