@@ -34,6 +34,8 @@ from app.drafts import templating as drafts_templating
 from app.drafts.deps import AlreadyRendered, NotModified
 from app.drafts.imports import MAX_IMPORT_BYTES
 from app.export import router as export_router
+from app.intake import router as intake_router
+from app.intake import templating as intake_templating
 from app.members import router as members_router
 from app.members import templating as members_templating
 from app.members.deps import current_member
@@ -170,6 +172,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         amendments_templating,
         consensus_templating,
         members_templating,
+        intake_templating,
     ):
         domain.register_templates(environment)
 
@@ -181,6 +184,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(pages_router.pages)
     app.include_router(comments_router.api)
     app.include_router(comments_router.pages)
+    app.include_router(intake_router.pages)
     app.include_router(amendments_router.api)
     app.include_router(amendments_router.pages)
     app.include_router(consensus_router.api)

@@ -21,6 +21,7 @@ from app.drafts.models import (
     SnapshotEntry,
 )
 from app.drafts.notes import EditorialNote
+from app.intake.models import Receipt
 from app.members.models import (
     ApiToken,
     Invitation,
@@ -51,6 +52,7 @@ __all__ = [
     "PositionRecord",
     "Provision",
     "ProvisionVersion",
+    "Receipt",
     "RecoveryCode",
     "RoundClause",
     "SignInFailure",

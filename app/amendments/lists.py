@@ -2,7 +2,6 @@
 with what accepting each would do now, and a member's own contributions. Nothing here changes a row.
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
@@ -14,6 +13,8 @@ from app.core.pagination import Page, PageRequest, paginate
 from app.drafts import diffing
 from app.drafts import service as drafts
 from app.drafts.models import Draft, Provision
+from app.intake.models import Receipt
+from app.intake.service import Credit, credit
 from app.members.models import Member
 
 PAGE_SIZE = 25
@@ -53,14 +54,18 @@ def list_amendments(
         conditions.append(Member.sector == sector)
     found = paginate(
         session,
-        select(Amendment, Member, Provision.uid)
+        select(Amendment, Member, Receipt, Provision.uid)
         .join(Member, col(Member.id) == Amendment.author_id)
+        .outerjoin(Receipt, col(Receipt.id) == Amendment.receipt_id)
         .join(Provision, col(Provision.id) == Amendment.provision_id)
         .where(*conditions)
         .order_by(col(Amendment.id).desc()),
         paging or PageRequest(per_page=PAGE_SIZE),
     )
-    rows = [AmendmentRow(a, m.name, m.organization, m.sector, uid) for a, m, uid in found.items]
+    rows = []
+    for a, m, r, uid in found.items:
+        by = credit(m, r, a.created_at)
+        rows.append(AmendmentRow(a, by.name, by.organization, by.sector, uid))
     return Page(rows, found.total, found.page, found.per_page)
 
 
@@ -119,14 +124,19 @@ def merge_queue(session: Session, draft: Draft, *, paging: PageRequest) -> Queue
     counts = pending_by_clause(session, draft)
     clause_ids = sorted((pid for pid in counts if pid in order), key=order.__getitem__)
     shown = Page.of(clause_ids, paging).items
-    rows = session.exec(
-        select(Amendment, Member)
-        .join(Member, col(Member.id) == Amendment.author_id)
-        .where(
-            col(Amendment.provision_id).in_(shown), Amendment.status == AmendmentStatus.SUBMITTED
-        )
-        .order_by(col(Amendment.id))
-    ).all()
+    rows = [
+        (a, credit(m, r, a.created_at))
+        for a, m, r in session.exec(
+            select(Amendment, Member, Receipt)
+            .join(Member, col(Member.id) == Amendment.author_id)
+            .outerjoin(Receipt, col(Receipt.id) == Amendment.receipt_id)
+            .where(
+                col(Amendment.provision_id).in_(shown),
+                Amendment.status == AmendmentStatus.SUBMITTED,
+            )
+            .order_by(col(Amendment.id))
+        ).all()
+    ]
     entries = {entry.id: entry for entry in outline.entries if entry.id in set(shown)}
     wanted = {(e.id, e.version) for e in entries.values()} | {
         (a.provision_id, a.base_version) for a, _m in rows if a.base_version is not None
@@ -196,15 +206,18 @@ def _compete(a: QueueItem, b: QueueItem, edits: dict[int, list[merging.Edit]]) -
     return merging.collide(edits[id(a)], edits[id(b)])
 
 
-def with_authors(session: Session, draft: Draft) -> Sequence[tuple[Amendment, Member, str]]:
-    """Every amendment of a draft in order, with its author and its provision's uid."""
-    return session.exec(
-        select(Amendment, Member, Provision.uid)
+def with_authors(session: Session, draft: Draft) -> list[tuple[Amendment, Credit, str]]:
+    """Every amendment of a draft in order, with who it is credited to (its author, or the
+    person the secretariat entered it for) and its provision's uid."""
+    rows = session.exec(
+        select(Amendment, Member, Receipt, Provision.uid)
         .join(Member, col(Member.id) == Amendment.author_id)
+        .outerjoin(Receipt, col(Receipt.id) == Amendment.receipt_id)
         .join(Provision, col(Provision.id) == Amendment.provision_id)
         .where(Amendment.draft_id == draft.id)
         .order_by(col(Amendment.id))
     ).all()
+    return [(a, credit(m, r, a.created_at), uid) for a, m, r, uid in rows]
 
 
 # A member's own contributions -------------------------------------------------------------------

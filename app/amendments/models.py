@@ -55,6 +55,10 @@ class Amendment(SQLModel, table=True):
     decision_reason: str | None = Field(default=None, sa_type=Text)
     result_version: int | None = None  # the version the accept produced
     result_provision_id: int | None = Field(default=None, foreign_key="provision.id")
+    # Not accepted because it falls outside what the law governs ("fuera del ámbito").
+    out_of_scope: bool = Field(default=False)
+    # Entered by the secretariat for someone who wrote through another channel.
+    receipt_id: int | None = Field(default=None, foreign_key="receipt.id")
 
 
 class AmendmentSource(SQLModel, table=True):

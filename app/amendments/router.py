@@ -31,8 +31,12 @@ from app.drafts import diffing, editing
 from app.drafts import service as drafts
 from app.drafts.deps import DraftDep, load_draft
 from app.drafts.models import Draft, Provision
+from app.intake import service as intake
+from app.intake.models import Receipt
+from app.intake.service import Credit, credit
 from app.members.deps import OptionalMember
 from app.members.models import Member, Sector
+from app.members.permissions import Permission, can
 
 api = APIRouter(prefix="/api/v1", tags=["amendments"])
 pages = APIRouter(include_in_schema=False)
@@ -59,9 +63,9 @@ def _public(session: Session, amendment: Amendment) -> AmendmentPublic:
     assert draft is not None
     outline = drafts.load_outline(session, draft)
     target = next((e for e in outline.entries if e.id == amendment.provision_id), None)
-    author = session.get(Member, amendment.author_id)
+    author = _credit(session, amendment)
     decider = session.get(Member, amendment.decided_by_id) if amendment.decided_by_id else None
-    assert amendment.id is not None and author is not None
+    assert amendment.id is not None
     decided = amendment.status != AmendmentStatus.SUBMITTED
     return AmendmentPublic(
         id=amendment.id,
@@ -69,6 +73,7 @@ def _public(session: Session, amendment: Amendment) -> AmendmentPublic:
         target=_uid(session, amendment.provision_id),
         status=amendment.status,
         author=author.name,
+        channel=author.channel,
         base_version=amendment.base_version,
         text=(
             service.proposed_text(amendment, target)
@@ -90,11 +95,20 @@ def _public(session: Session, amendment: Amendment) -> AmendmentPublic:
 # API -----------------------------------------------------------------------------------------
 
 
+def _credit(session: Session, amendment: Amendment, *, reveal: bool = False) -> Credit:
+    author = session.get_one(Member, amendment.author_id)
+    receipt = session.get(Receipt, amendment.receipt_id) if amendment.receipt_id else None
+    return credit(author, receipt, amendment.created_at, reveal=reveal)
+
+
 @api.post("/drafts/{slug}/amendments", status_code=201)
 def submit(
     draft: DraftDep, body: AmendmentBody, author: Amender, session: SessionDep
 ) -> AmendmentPublic:
     target = body.after if body.kind == AmendmentKind.INSERT and body.after else body.target
+    receipt = None
+    if body.received is not None:
+        receipt = intake.record_receipt(session, author, draft, body.received.details())
     amendment = service.submit_amendment(
         session,
         author,
@@ -105,6 +119,7 @@ def submit(
         base_version=body.base_version,
         text=body.text,
         heading=body.heading,
+        receipt=receipt,
     )
     session.commit()
     return _public(session, amendment)
@@ -182,7 +197,7 @@ def reject(
     amendment_id: IdPath, body: RejectBody, merger: Merger, session: SessionDep
 ) -> AmendmentPublic:
     amendment, _draft = _amendment_and_draft(session, amendment_id, merger)
-    service.reject(session, merger, amendment, body.reason)
+    service.reject(session, merger, amendment, body.reason, out_of_scope=body.out_of_scope)
     session.commit()
     return _public(session, amendment)
 
@@ -290,7 +305,10 @@ def _amendment_page(
 ) -> HTMLResponse:
     outline = drafts.load_outline(session, draft)
     entry = next((e for e in outline.entries if e.id == amendment.provision_id), None)
-    author = session.get(Member, amendment.author_id)
+    viewer: Member | None = request.state.member
+    author = _credit(
+        session, amendment, reveal=viewer is not None and can(viewer.role, Permission.RECEIVE)
+    )
     decider = session.get(Member, amendment.decided_by_id) if amendment.decided_by_id else None
     plan = None
     proposed_ops = None
@@ -395,10 +413,11 @@ def reject_submit(
     merger: Merger,
     session: SessionDep,
     reason: Annotated[str, Form()] = "",
+    out_of_scope: Annotated[bool, Form()] = False,
 ) -> Response:
     amendment, draft = _amendment_and_draft(session, amendment_id, merger)
     try:
-        service.reject(session, merger, amendment, reason)
+        service.reject(session, merger, amendment, reason, out_of_scope=out_of_scope)
     except DomainError as error:
         return refused(session, error, lambda e: _amendment_page(
             request, session, amendment, draft, status=e.status_code, reject_error=e.message,

@@ -3,6 +3,7 @@
 from pydantic import BaseModel, Field
 
 from app.core.bounds import Id
+from app.intake.schemas import ReceivedBody
 
 # An accepted text may draw on this many of the clause's other amendments.
 MAX_SOURCES = 100
@@ -16,6 +17,7 @@ class AmendmentBody(BaseModel):
     heading: str | None = None
     rationale: str = ""
     after: str | None = None
+    received: ReceivedBody | None = None  # (secretariat) entered for who sent it elsewhere
 
 
 class AmendmentSummary(BaseModel):
@@ -25,6 +27,7 @@ class AmendmentSummary(BaseModel):
     status: str
     author: str
     base_version: int | None
+    channel: str = "mesa"
 
 
 class Decision(BaseModel):
@@ -49,6 +52,7 @@ class AcceptBody(BaseModel):
 
 class RejectBody(BaseModel):
     reason: str = ""
+    out_of_scope: bool = False
 
 
 class AcceptResult(BaseModel):

@@ -28,6 +28,7 @@ from app.drafts import editing, structure
 from app.drafts import service as drafts
 from app.drafts.models import Draft, Phase, VersionSource
 from app.drafts.numbering import Kind
+from app.intake.models import Receipt
 from app.members.models import Member
 
 RATIONALE = TextField(
@@ -57,8 +58,10 @@ def submit_amendment(
     base_version: int | None = None,
     text: str | None = None,
     heading: str | None = None,
+    receipt: Receipt | None = None,
 ) -> Amendment:
-    """`target_uid` is the clause amended, or for an insert the provision the new clause follows."""
+    """`target_uid` is the clause amended, or for an insert the provision the new clause follows;
+    `receipt`: the secretariat enters, for its sender, a proposal received outside Mesa."""
     drafts.ensure_open(draft)
     drafts.require_phase(
         draft, {Phase.OPEN}, _("New amendments are closed: the draft is in consolidation.")
@@ -112,16 +115,20 @@ def submit_amendment(
         insert_kind=insert_kind,
         rationale=rationale,
         author_id=author.id,
+        receipt_id=receipt.id if receipt else None,
     )
     session.add(amendment)
     session.flush()
+    details = {"kind": kind, "target": target_uid, "label": entry.label.text}
+    if receipt is not None:
+        details["channel"] = receipt.channel
     audit.record(
         session,
         actor_of(author),
         "amendment.submitted",
         f"amendment:{amendment.id}",
         draft_id=draft.id,
-        details={"kind": kind, "target": target_uid, "label": entry.label.text},
+        details=details,
     )
     return amendment
 
@@ -163,7 +170,16 @@ def withdraw(session: Session, author: Member, amendment: Amendment) -> None:
     )
 
 
-def reject(session: Session, secretariat: Member, amendment: Amendment, reason: str) -> None:
+def reject(
+    session: Session,
+    secretariat: Member,
+    amendment: Amendment,
+    reason: str,
+    *,
+    out_of_scope: bool = False,
+) -> None:
+    """Not accepted, with the published reason; `out_of_scope` when it is about something the
+    law does not govern ("fuera del ámbito" in the matriz de aportes)."""
     drafts.ensure_open(session.get_one(Draft, amendment.draft_id))
     reason = required_reason(reason)
     _decide(
@@ -172,14 +188,18 @@ def reject(session: Session, secretariat: Member, amendment: Amendment, reason: 
         AmendmentStatus.REJECTED,
         decided_by_id=secretariat.id,
         decision_reason=reason,
+        out_of_scope=out_of_scope,
     )
+    details: dict[str, object] = {"reason": reason}
+    if out_of_scope:
+        details["out_of_scope"] = True
     audit.record(
         session,
         actor_of(secretariat),
         "amendment.rejected",
         f"amendment:{amendment.id}",
         draft_id=amendment.draft_id,
-        details={"reason": reason},
+        details=details,
     )
 
 

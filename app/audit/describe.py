@@ -35,6 +35,7 @@ SENTENCES: dict[str, str] = {
     "comment.added": N_("%(who)s commented on %(what)s"),
     "comment.edited": N_("%(who)s edited %(what)s"),
     "comment.hidden": N_("%(who)s hid %(what)s"),
+    "comment.disposed": N_("%(who)s answered %(what)s for the matrix of contributions"),
     "position.recorded": N_("%(who)s took a position on %(what)s: %(stance)s"),
     "consensus.rule_changed": N_("%(who)s changed the consensus rule of %(what)s"),
     "round.opened": N_("%(who)s opened the consensus round %(what)s"),

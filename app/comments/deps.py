@@ -10,3 +10,4 @@ from app.members.permissions import Permission
 
 Commenter = Annotated[Member, Depends(require(Permission.COMMENT))]
 Moderator = Annotated[Member, Depends(require(Permission.MODERATE))]
+Merger = Annotated[Member, Depends(require(Permission.MERGE))]  # answers comments for the matriz

@@ -24,6 +24,13 @@ class Comment(SQLModel, table=True):
     hidden_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
     hidden_reason: str | None = Field(default=None, sa_type=Text)
     hidden_by_id: int | None = Field(default=None, foreign_key="member.id")
+    # Entered by the secretariat for someone who wrote through another channel.
+    receipt_id: int | None = Field(default=None, foreign_key="receipt.id")
+    # The secretariat's answer for the matriz de aportes (app/intake/models.py Disposition).
+    disposition: str | None = Field(default=None, max_length=20)
+    disposition_reason: str | None = Field(default=None, sa_type=Text)
+    disposed_at: datetime | None = Field(default=None, sa_type=DateTime(timezone=True))
+    disposed_by_id: int | None = Field(default=None, foreign_key="member.id")
 
 
 class CommentRevision(SQLModel, table=True):

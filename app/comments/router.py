@@ -7,9 +7,9 @@ from fastapi.responses import Response
 
 from app.audit.service import utc_iso
 from app.comments import service
-from app.comments.deps import Commenter, Moderator
+from app.comments.deps import Commenter, Merger, Moderator
 from app.comments.models import Comment
-from app.comments.schemas import CommentBody, CommentPublic
+from app.comments.schemas import CommentBody, CommentPublic, DispositionBody
 from app.core.bounds import MAX_INT, IdPath
 from app.core.db import SessionDep
 from app.core.errors import DomainError
@@ -19,6 +19,7 @@ from app.core.pagination import PageParams, set_list_headers
 from app.drafts import service as drafts
 from app.drafts.deps import DraftDep
 from app.drafts.models import Draft, Provision
+from app.intake import service as intake
 from app.pages.article import render_article_page
 
 api = APIRouter(prefix="/api/v1", tags=["comments"])
@@ -40,6 +41,9 @@ def _public(view: service.CommentView) -> CommentPublic:
         hidden_reason=comment.hidden_reason,
         anchored=view.anchored,
         created_at=utc_iso(comment.created_at),
+        channel=view.channel,
+        disposition=comment.disposition,
+        disposition_reason=comment.disposition_reason,
     )
 
 
@@ -63,12 +67,38 @@ def add_comment(
     draft: DraftDep, uid: str, body: CommentBody, author: Commenter, session: SessionDep
 ) -> CommentPublic:
     entry = drafts.load_outline(session, draft).get(uid)
+    receipt = None
+    if body.received is not None:
+        receipt = intake.record_receipt(session, author, draft, body.received.details())
     comment = service.add_comment(
-        session, author, draft, entry, body=body.body, quote=body.quote, parent_id=body.parent
+        session,
+        author,
+        draft,
+        entry,
+        body=body.body,
+        quote=body.quote,
+        parent_id=body.parent,
+        receipt=receipt,
     )
     session.commit()
-    view = service.CommentView(comment, author.name, author.organization, author.sector, True)
-    return _public(view)
+    return _public(service.view_of(session, entry, comment, author))
+
+
+@api.put("/comments/{comment_id}/disposition")
+def dispose(
+    comment_id: IdPath, body: DispositionBody, merger: Merger, session: SessionDep
+) -> CommentPublic:
+    """The secretariat's answer to a comment, for the matriz de aportes."""
+    comment = service.get_comment(session, comment_id)
+    service.dispose_comment(
+        session, merger, comment, disposition=body.disposition, reason=body.reason
+    )
+    session.commit()
+    provision = session.get_one(Provision, comment.provision_id)
+    entry = drafts.load_outline(session, session.get_one(Draft, comment.draft_id)).get(
+        provision.uid
+    )
+    return _public(service.view_of(session, entry, comment, merger))
 
 
 def _article(request: Request, slug: str, uid: str, anchor: str) -> str:
@@ -115,6 +145,26 @@ def comment_edit(
     except DomainError as error:
         return refused(session, error, lambda e: _refused_on(
             request, session, comment, e, action="edit", typed=body
+        ))  # fmt: skip
+    session.commit()
+    return see_other(_return_to(request, session, comment))
+
+
+@pages.post("/comments/{comment_id}/disposition")
+def comment_dispose(
+    request: Request,
+    comment_id: IdPath,
+    merger: Merger,
+    session: SessionDep,
+    disposition: Annotated[str, Form(max_length=20)] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    comment = service.get_comment(session, comment_id)
+    try:
+        service.dispose_comment(session, merger, comment, disposition=disposition, reason=reason)
+    except DomainError as error:
+        return refused(session, error, lambda e: _refused_on(
+            request, session, comment, e, action="dispose", typed=reason
         ))  # fmt: skip
     session.commit()
     return see_other(_return_to(request, session, comment))

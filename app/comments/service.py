@@ -17,7 +17,10 @@ from app.core.pagination import Page, PageRequest, paginate
 from app.core.text import TextField, clean, required_reason
 from app.drafts import service as drafts
 from app.drafts.models import Draft, Provision
+from app.intake.models import Channel, Disposition, Receipt
+from app.intake.service import Credit, credit, receipts
 from app.members.models import Member
+from app.members.permissions import Permission, can
 
 BODY = TextField("body", N_("Comment"), 5_000, required=N_("Write the comment."))
 EDIT_WINDOW = timedelta(minutes=15)
@@ -41,7 +44,9 @@ def add_comment(
     body: str,
     quote: str | None = None,
     parent_id: int | None = None,
+    receipt: Receipt | None = None,
 ) -> Comment:
+    """`receipt`: the secretariat enters, for its sender, a comment received outside Mesa."""
     drafts.ensure_open(draft)
     if not entry.is_clause:
         raise InvalidInput(_("Comments go on articles and dispositions."))
@@ -74,16 +79,24 @@ def add_comment(
         quote=quote,
         quote_start=start,
         version=current.number,
+        receipt_id=receipt.id if receipt else None,
     )
     session.add(comment)
     session.flush()
+    details: dict[str, object] = {
+        "comment": comment.id,
+        "label": entry.label.text,
+        "quote": quote or "",
+    }
+    if receipt is not None:
+        details["channel"] = receipt.channel
     audit.record(
         session,
         actor_of(author),
         "comment.added",
         f"provision:{entry.uid}",
         draft_id=draft.id,
-        details={"comment": comment.id, "label": entry.label.text, "quote": quote or ""},
+        details=details,
     )
     return comment
 
@@ -150,6 +163,32 @@ def hide_comment(session: Session, moderator: Member, comment: Comment, reason: 
     )
 
 
+def dispose_comment(
+    session: Session, secretariat: Member, comment: Comment, *, disposition: str, reason: str
+) -> None:
+    """The secretariat's answer to a comment, as the matriz de aportes reports it: accepted,
+    partially accepted, not accepted or outside the law's scope, with its published reason.
+    It may be revised; the record keeps each."""
+    drafts.ensure_open(session.get_one(Draft, comment.draft_id))
+    if disposition not in set(Disposition):
+        raise InvalidInput(_("Choose what became of the comment."), field="disposition")
+    reason = required_reason(reason)
+    comment.disposition = disposition
+    comment.disposition_reason = reason
+    comment.disposed_at = utcnow()
+    comment.disposed_by_id = secretariat.id
+    session.add(comment)
+    session.flush()
+    audit.record(
+        session,
+        actor_of(secretariat),
+        "comment.disposed",
+        f"comment:{comment.id}",
+        draft_id=comment.draft_id,
+        details={"disposition": disposition, "reason": reason},
+    )
+
+
 @dataclass
 class CommentView:
     comment: Comment
@@ -160,6 +199,7 @@ class CommentView:
     revisions: int = 0
     replies: list["CommentView"] = field(default_factory=list)
     editable: bool = False  # the viewer may still edit it (can_edit)
+    channel: str = Channel.MESA  # how it reached the secretariat (entered on the sender's behalf)
 
 
 def thread(
@@ -205,6 +245,12 @@ def comment_list(
     return Page([views[c.id] for c in found.items], found.total, found.page, found.per_page)
 
 
+def view_of(
+    session: Session, entry: drafts.OutlineEntry, comment: Comment, viewer: Member | None
+) -> CommentView:
+    return _views(session, entry, [comment], viewer)[comment.id]
+
+
 def _views(
     session: Session,
     entry: drafts.OutlineEntry,
@@ -227,10 +273,13 @@ def _views(
         ).all()
     )
     texts = _version_texts(session, entry, {c.version for c in comments if c.quote})
+    received = receipts(session, (c.receipt_id for c in comments))
+    reveal = viewer is not None and can(viewer.role, Permission.RECEIVE)
     now = utcnow()
 
     def view(comment: Comment) -> CommentView:
-        author = people[comment.author_id]
+        receipt = received.get(comment.receipt_id) if comment.receipt_id else None
+        author = credit(people[comment.author_id], receipt, comment.created_at, reveal=reveal)
         anchored = True
         if comment.quote and comment.version != entry.version:
             anchored = (
@@ -249,7 +298,8 @@ def _views(
             author.sector,
             anchored,
             revisions.get(comment.id or 0, 0),
-            editable=can_edit(comment, viewer, now),
+            editable=can_edit(comment, viewer, now) and receipt is None,
+            channel=author.channel,
         )
 
     return {c.id: view(c) for c in comments}
@@ -265,6 +315,20 @@ def _version_texts(
     return {number: version.text for number, version in found.items()}
 
 
+def with_authors(session: Session, draft: Draft) -> list[tuple[Comment, Credit, str]]:
+    """Every comment on a draft in order, with who it is credited to (its author, or the person
+    the secretariat entered it for) and its provision's uid: one query."""
+    rows = session.exec(
+        select(Comment, Member, Receipt, Provision.uid)
+        .join(Member, col(Member.id) == Comment.author_id)
+        .outerjoin(Receipt, col(Receipt.id) == Comment.receipt_id)
+        .join(Provision, col(Provision.id) == Comment.provision_id)
+        .where(Comment.draft_id == draft.id)
+        .order_by(col(Comment.id))
+    ).all()
+    return [(c, credit(m, r, c.created_at), uid) for c, m, r, uid in rows]
+
+
 @dataclass
 class CommentContribution:
     comment: Comment
@@ -278,7 +342,7 @@ def contributions(session: Session, member: Member, limit: int = 50) -> list[Com
         select(Comment, Draft.slug, Provision.uid)
         .join(Draft, col(Draft.id) == Comment.draft_id)
         .join(Provision, col(Provision.id) == Comment.provision_id)
-        .where(Comment.author_id == member.id)
+        .where(Comment.author_id == member.id, col(Comment.receipt_id).is_(None))
         .order_by(col(Comment.id).desc())
         .limit(limit)
     ).all()

@@ -264,3 +264,14 @@ def status_names() -> dict[str, str]:
         Status.INSUFFICIENT_QUORUM: _("Insufficient quorum"),
         Status.NO_POSITIONS: _("No positions yet"),
     }
+
+
+def stance_names() -> dict[str, str]:
+    """Each stance in the reader's language, for the documents (pages use consensus/_labels)."""
+    return {
+        Stance.SUPPORT: _("Support"),
+        Stance.SUPPORT_WITH_RESERVATIONS: _("Support with reservations"),
+        Stance.ABSTAIN: _("Abstain"),
+        Stance.OBJECT: _("Object"),
+        Stance.BLOCK: _("Block"),
+    }

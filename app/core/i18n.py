@@ -5,12 +5,13 @@ so there is no compile step to forget.
 """
 
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from io import BytesIO
 from pathlib import Path
 
 from babel import Locale
+from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.dates import get_timezone
 from babel.messages.mofile import write_mo
@@ -75,6 +76,13 @@ def babel_locale() -> Locale:
 
 def format_datetime(value: datetime, format: str = "d MMM y, HH:mm") -> str:
     return babel_format_datetime(value, format=format, locale=babel_locale(), tzinfo=TIMEZONE)
+
+
+def format_date(value: date | datetime, format: str = "d MMM y") -> str:
+    """A day; a moment is first placed in Peru's time, where its day may be the one before."""
+    if isinstance(value, datetime):
+        value = value.astimezone(TIMEZONE).date()
+    return babel_format_date(value, format=format, locale=babel_locale())
 
 
 def format_number(value: float) -> str:

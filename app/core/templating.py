@@ -34,6 +34,7 @@ def url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> str:
 environment.globals.update(
     url_for=url_for,
     format_datetime=i18n.format_datetime,
+    format_date=i18n.format_date,
     format_number=i18n.format_number,
     languages=i18n.LANGUAGES,
 )

@@ -40,6 +40,7 @@ def render(session: Session, draft: Draft, document: ExportDocument) -> str:
                 "author": author.name,
                 "organization": author.organization,
                 "sector": author.sector,
+                "channel": author.channel,
                 "decision_reason": amendment.decision_reason,
                 "result_version": amendment.result_version,
             }

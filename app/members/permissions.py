@@ -18,6 +18,7 @@ class Permission(StrEnum):
     MERGE = "merge"  # decide amendments
     EDIT = "edit"  # secretariat edits: revise, insert, delete, move
     MODERATE = "moderate"
+    RECEIVE = "receive"  # enter contributions received by e-mail, at the front desk, in workshops
     SNAPSHOT = "snapshot"
     EXPORT = "export"
     RUN_ROUNDS = "run_rounds"
@@ -30,6 +31,7 @@ _SECRETARIAT = _MEMBER | {
     Permission.MERGE,
     Permission.EDIT,
     Permission.MODERATE,
+    Permission.RECEIVE,
     Permission.SNAPSHOT,
     Permission.EXPORT,
     Permission.RUN_ROUNDS,

@@ -31,6 +31,7 @@ def render_article_page(
     comment_form: dict[str, str] | None = None,
     position_form: dict[str, str] | None = None,
     refused_on_comment: dict[str, Any] | None = None,
+    received_form: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     """templates/drafts/provision.html. A fixed number of queries whatever the size of the
     draft or of the thread."""
@@ -64,6 +65,8 @@ def render_article_page(
         "comment_form": comment_form or {"body": "", "quote": "", "error": ""},
         # An edit or a hiding refused: {"comment_id", "action", "value", "error"}.
         "refused_on_comment": refused_on_comment,
+        # The secretariat's form of a contribution received outside Mesa, refused: what was typed.
+        "received_form": received_form,
     }
     if entry.is_clause:
         context |= {

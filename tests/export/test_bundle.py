@@ -141,7 +141,7 @@ def test_annexes_list_every_contribution_and_each_clause_consensus(db: Session) 
     page = exports.render(db, draft, "html", with_annexes={"aportes", "consenso"}).content.decode()
     assert "Anexo: matriz de aportes" in page and "Anexo: informe de consenso" in page
     assert "Federación de Mineros" in page and "Acogida por claridad" in page
-    assert "Retirada" in page and "Rosa Villanueva (Defensoría)" in page
+    assert "Retirada" in page and "Rosa Villanueva<br>Defensoría" in page
     assert page.count("Aún sin posiciones") == 8  # every clause of the test law, in the report
     plain = exports.render(db, draft, "html").content.decode()
     assert "Federación de Mineros" not in plain  # annexes only when asked for

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEvent
+from app.consensus import rules
 from app.core.errors import InvalidInput
 from app.core.i18n import _
 from app.drafts.importing import parse_draft
@@ -90,11 +91,13 @@ def test_pdf_annexes_on_landscape_pages_with_every_column_and_sector(db: Session
     annexes = " ".join(pages[first_annex:])
     headings = [
         *word.cuadro_titles(),
-        _("No."),
-        _("Proposed by"),
-        _("Rationale"),
-        _("Disposition"),
-        _("Reason"),
+        _("No., date and channel"),
+        _("Contributor"),
+        _("Proposal"),
+        _("Justification"),
+        _("Disposition and reason"),
+        _("Resulting version"),
+        *rules.stance_names().values(),
         _("Status"),
         _("Explanation"),
         *sector_names().values(),
