@@ -14,6 +14,9 @@ from app.drafts import structure
 from app.drafts.models import Provision, ProvisionVersion, VersionSource
 from app.export.changes import Credit, History, Proposal, Step
 from app.export.document import ExportDocument, ExportProvision
+from app.intake.models import Receipt
+from app.intake.service import Credit as Contributor
+from app.intake.service import credit as credited
 from app.members.models import Member, sector_names
 
 # Who a change is credited to when no amendment made it. As the law prints it: Spanish.
@@ -134,18 +137,20 @@ class _Credits:
             if (v.provision_id, v.number) in set(wanted)
         }
 
-    def _amendments(self, ids: set[int]) -> dict[int, tuple[Amendment, Member]]:
+    def _amendments(self, ids: set[int]) -> dict[int, tuple[Amendment, Contributor]]:
         rows = self.session.exec(
-            select(Amendment, Member)
+            select(Amendment, Member, Receipt)
             .join(Member, col(Member.id) == Amendment.author_id)
+            .outerjoin(Receipt, col(Receipt.id) == Amendment.receipt_id)
             .where(col(Amendment.id).in_(ids))
         ).all()
-        return {a.id: (a, m) for a, m in rows if a.id is not None}
+        return {a.id: (a, credited(m, r, a.created_at)) for a, m, r in rows if a.id is not None}
 
     def amendment(
-        self, amendment: Amendment, author: Member, decided_at: datetime | None = None
+        self, amendment: Amendment, author: Contributor, decided_at: datetime | None = None
     ) -> Credit:
-        """Credited to its author's organization, at its decision (or the merge that took it)."""
+        """Credited to its author's organization (or, entered for someone who wrote through
+        another channel, theirs), at its decision (or the merge that took it)."""
         organization = author.organization or author.name
         named = {
             "id": amendment.id,
@@ -197,7 +202,7 @@ class _Credits:
         return decision, drawn_on
 
     def _proposals(
-        self, amendment: Amendment, author: Member, merged_at: datetime
+        self, amendment: Amendment, author: Contributor, merged_at: datetime
     ) -> tuple[Proposal, Proposal]:
         """What a merged amendment proposed; its words entered the text with the merge."""
         base = self.base_texts.get((amendment.provision_id, amendment.base_version or 0))
@@ -214,8 +219,9 @@ class _Credits:
     def removal(self, provision: ExportProvision) -> Credit:
         """The accepted amendment that deleted it, else the secretariat with its reason."""
         deleting = self.session.exec(
-            select(Amendment, Member)
+            select(Amendment, Member, Receipt)
             .join(Member, col(Member.id) == Amendment.author_id)
+            .outerjoin(Receipt, col(Receipt.id) == Amendment.receipt_id)
             .where(
                 Amendment.provision_id == provision.provision_id,
                 Amendment.kind == AmendmentKind.DELETE,
@@ -223,7 +229,8 @@ class _Credits:
             )
         ).first()
         if deleting is not None:
-            return self.amendment(*deleting)
+            amendment, author, receipt = deleting
+            return self.amendment(amendment, credited(author, receipt, amendment.created_at))
         event = self.session.exec(
             select(AuditEvent)
             .where(

@@ -1,7 +1,9 @@
 """Contributions received outside Mesa, entered by the secretariat for who sent them; the
 secretariat's answer to each comment; and the matriz de aportes holding all of it."""
 
+import io
 import re
+import zipfile
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
@@ -12,6 +14,7 @@ from app.audit.models import AuditEvent
 from app.comments import service as comments
 from app.comments.models import Comment
 from app.consensus import positions
+from app.drafts import snapshots
 from app.drafts.models import Draft
 from app.export import service as exports
 from app.intake import service as intake
@@ -281,3 +284,27 @@ def test_the_matriz_holds_every_contribution_with_its_channel_and_what_became_of
     assert "Aún sin respuesta" in section  # the comment on article 2 has no answer yet
     # Positions, counted per article.
     assert re.search(r"<tr><td>Artículo 2\.</td><td>1</td>", section), section
+
+
+def test_tracked_changes_credit_the_organization_that_wrote_in_not_the_secretariat(
+    db: Session,
+) -> None:
+    draft = make_draft(db)
+    secretariat = make_member(db, role="secretariat", organization="Secretaría Técnica")
+    base = snapshots.freeze_snapshot(db, secretariat, draft, "Borrador 1")
+    letter = intake.record_receipt(db, secretariat, draft, intake.Received(
+        "front_desk", "Central de Mineros de Nasca", intake.today_in_peru(),
+        organization="Central de Mineros de Nasca", sector="miners_organization",
+    ))  # fmt: skip
+    amendment = amendments.submit_amendment(
+        db, secretariat, draft, kind="modify", target_uid=uid_of(db, draft, "Artículo 1."),
+        base_version=1, text="La presente Ley tiene por objeto ordenar la formalización.",
+        rationale="Carta", receipt=letter,
+    )  # fmt: skip
+    amendments.accept(db, secretariat, draft, amendment, expected_version=1, reason="Mejora")
+    db.commit()
+    tracked = exports.render(db, draft, "docx-tracked", base_id=str(base.id))
+    with zipfile.ZipFile(io.BytesIO(tracked.content)) as package:
+        xml = package.read("word/document.xml").decode()
+    authors = set(re.findall(r'w:author="([^"]+)"', xml))
+    assert authors == {"Central de Mineros de Nasca"}
