@@ -19,6 +19,7 @@ from app.comments import router as comments_router
 from app.consensus import router as consensus_router
 from app.consensus import templating as consensus_templating
 from app.core import router as core_router
+from app.core.anonymous import AnonymousResponses
 from app.core.config import ROOT, Settings, get_settings
 from app.core.csrf import CsrfCookieMiddleware, verify_csrf
 from app.core.db import create_db_engine, read_session
@@ -31,8 +32,9 @@ from app.core.templating import environment, render
 from app.drafts import import_router
 from app.drafts import router as drafts_router
 from app.drafts import templating as drafts_templating
-from app.drafts.deps import AlreadyRendered, NotModified
+from app.drafts.deps import NotModified
 from app.drafts.imports import MAX_IMPORT_BYTES
+from app.drafts.service import public_revision
 from app.export import router as export_router
 from app.intake import router as intake_router
 from app.intake import templating as intake_templating
@@ -121,14 +123,6 @@ async def handle_not_modified(request: Request, error: Exception) -> Response:
     )
 
 
-async def handle_already_rendered(request: Request, error: Exception) -> Response:
-    assert isinstance(error, AlreadyRendered)
-    status, headers, body = error.stored
-    response = Response(body, status_code=status)
-    response.raw_headers = [*headers, (b"content-length", str(len(body)).encode())]
-    return response
-
-
 async def handle_validation_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
     problems = []
@@ -166,6 +160,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.production)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.production)
     app.add_middleware(LanguageMiddleware)
+    # Outermost: what anonymous readers are served again is what went out, gzipped and all.
+    app.state.public_revision = public_revision(app.state.engine)
+    app.add_middleware(AnonymousResponses, revision_of=lambda slug: app.state.public_revision(slug))
     app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
     for domain in (
         drafts_templating,
@@ -200,5 +197,4 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_exception_handler(HTTPException, handle_http_error)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(NotModified, handle_not_modified)
-    app.add_exception_handler(AlreadyRendered, handle_already_rendered)
     return app

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from app.core import migrate, security
 from app.core.config import Settings
 from app.core.db import create_db_engine, get_session, get_write_session, normalize_url
+from app.drafts.service import public_revision
 from app.main import create_app
 
 POSTGRES_URL = os.environ.get("MESA_TEST_DATABASE_URL")
@@ -87,7 +88,9 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 def give_each_request_its_own_session(app: FastAPI, db: Session) -> FastAPI:
     """Every request of `app` gets its own session, closed after it as in production (so a
     template reading something the request's rollback detached fails here as it would there),
-    on savepoints of the test's transaction so the test still rolls everything back."""
+    on savepoints of the test's transaction so the test still rolls everything back. The
+    anonymous readers' cache reads the draft's revision on the test's connection too."""
+    app.state.public_revision = public_revision(db.connection())
 
     def request_session() -> Iterator[Session]:
         with Session(

@@ -1,13 +1,11 @@
 """ASGI middleware: the request's language, and the security headers on every response."""
 
 from http.cookies import SimpleCookie
-from typing import Any
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core import i18n
-from app.core.cache import responses
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -79,9 +77,6 @@ class ValidatorsMiddleware:
             await self.app(scope, receive, send)
             return
 
-        started: dict[str, Any] = {}
-        body: list[bytes] = []
-
         async def send_with_validators(message: Message) -> None:
             etag = scope.get("state", {}).get("etag")
             if message["type"] == "http.response.start" and etag and message["status"] == 200:
@@ -89,13 +84,6 @@ class ValidatorsMiddleware:
                 headers["ETag"] = etag
                 headers["Cache-Control"] = "public, no-cache"
                 headers["X-Accel-Expires"] = str(SHARED_CACHE_SECONDS)  # nginx's own header
-                if "set-cookie" not in headers:  # a response for anyone, kept for the next one
-                    started.update(etag=etag, status=200, headers=list(message["headers"]))
-            elif message["type"] == "http.response.body" and started:
-                body.append(message.get("body", b""))
-                if not message.get("more_body", False):
-                    kept = [(k, v) for k, v in started["headers"] if k.lower() != b"content-length"]
-                    responses.put(started["etag"], started["status"], kept, b"".join(body))
             await send(message)
 
         await self.app(scope, receive, send_with_validators)

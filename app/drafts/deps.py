@@ -7,7 +7,6 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from app.core.cache import responses
 from app.core.db import SessionDep
 from app.core.i18n import _, current_language
 from app.drafts import service
@@ -39,15 +38,6 @@ Editor = Annotated[Member, Depends(require(Permission.EDIT))]
 Freezer = Annotated[Member, Depends(require(Permission.SNAPSHOT))]
 
 
-class AlreadyRendered(Exception):
-    """This very response was rendered before in this process, for the same revision, language
-    and address: answered from the stored copy."""
-
-    def __init__(self, etag: str, stored: tuple[int, list[tuple[bytes, bytes]], bytes]) -> None:
-        self.etag = etag
-        self.stored = stored
-
-
 class NotModified(Exception):
     """The reader's copy is current: answered with a 304 before anything is rendered."""
 
@@ -67,9 +57,7 @@ def revalidate(request: Request, draft: DraftDep, member: OptionalMember) -> Non
     etag = f'"r{draft.revision}-{hashlib.sha256(identity.encode()).hexdigest()[:20]}"'
     if etag in (tag.strip() for tag in request.headers.get("if-none-match", "").split(",")):
         raise NotModified(etag)
-    request.state.etag = etag
-    if (stored := responses.get(etag)) is not None:
-        raise AlreadyRendered(etag, stored)
+    request.state.etag = etag  # the response, shared, is served again by app/core/anonymous.py
 
 
 # On the routes whose response follows from the draft's revision alone, for anonymous readers.

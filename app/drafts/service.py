@@ -1,13 +1,13 @@
 """Rules and state changes for drafts and their provisions. Services flush; routes commit."""
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import Connection, Engine, bindparam, tuple_
 from sqlalchemy import select as sa_select
-from sqlalchemy import tuple_
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit
@@ -141,6 +141,25 @@ def get_draft(session: Session, slug: str) -> Draft:
     if draft is None:
         raise NotFound(_("There is no draft «%(slug)s».", slug=slug))
     return draft
+
+
+def public_revision(bind: Engine | Connection) -> Callable[[str], Hashable | None]:
+    """What names a public draft as it is now, by its slug (None: no such public draft): one
+    indexed read, for app/core/anonymous.py to tell whether a kept response is still current.
+    On an engine, each read has a connection of its own; the tests give their connection."""
+    query = sa_select(col(Draft.id), col(Draft.revision), col(Draft.created_at)).where(
+        col(Draft.slug) == bindparam("slug"), col(Draft.is_public).is_(True)
+    )
+
+    def revision_of(slug: str) -> Hashable | None:
+        if isinstance(bind, Engine):
+            with bind.connect() as connection:
+                row = connection.execute(query, {"slug": slug}).first()
+        else:
+            row = bind.execute(query, {"slug": slug}).first()
+        return tuple(row) if row is not None else None
+
+    return revision_of
 
 
 _outlines: RevisionCache["Outline"] = RevisionCache()

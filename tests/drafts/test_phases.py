@@ -157,7 +157,8 @@ WRITES: list[tuple[str, str, dict[str, Any] | None, dict[str, Any] | None]] = [
     ("POST", "/comments/{comment_id}/edit", None, {"body": "Corregido"}),
     ("PUT", "/api/v1/comments/{comment_id}/disposition",
      {"disposition": "accepted", "reason": "R"}, None),
-    ("POST", "/comments/{comment_id}/disposition", None, {"disposition": "accepted", "reason": "R"}),
+    ("POST", "/comments/{comment_id}/disposition", None,
+     {"disposition": "accepted", "reason": "R"}),
     ("POST", "/drafts/{slug}/provisions/{uid}/received", None,
      {"channel": "email", "contributor": "X", "received_on": "2026-11-30", "body": "Otro"}),
 ]  # fmt: skip

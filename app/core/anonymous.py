@@ -1,0 +1,155 @@
+"""Anonymous readers served again what was rendered for the draft's current revision, before
+any routing, dependency or template runs: a public consultation's fifty readers cost one
+render per revision, and each further reader one indexed read of the draft's revision.
+
+Outermost in the stack, so what is kept is exactly what went out: gzipped, with the security
+headers. Only responses the application itself marked as shared are kept (an ETag and
+`Cache-Control: public`, no cookie set: the routes depending on app/drafts/deps.revalidate),
+under the draft they belong to. A response is served again only while that draft's revision,
+read from the database on each request, is the one it was rendered at; the revision moves in
+the transaction of every change, so no process serves a page from before a change it can see.
+"""
+
+import re
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from http.cookies import SimpleCookie
+from threading import Lock
+
+import anyio.to_thread
+from starlette.datastructures import Headers
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.core import i18n
+from app.core.security import SESSION_COOKIE
+
+# The draft an address belongs to: its pages and its API.
+_DRAFT_PATH = re.compile(r"^/(?:api/v1/)?drafts/([^/]+)(?:/|$)")
+
+# (draft, language, gzip, address) → (draft's revision key, status, headers, body)
+Stored = tuple[Hashable, int, list[tuple[bytes, bytes]], bytes]
+
+
+class AnonymousResponses:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        revision_of: Callable[[str], Hashable | None],
+        entries: int = 1024,
+        max_bytes: int = 64 * 1024 * 1024,
+    ) -> None:
+        """`revision_of(slug)`: the public draft's revision key now (None: no such public
+        draft, never served from here)."""
+        self.app = app
+        self.revision_of = revision_of
+        self._entries = entries
+        self._max_bytes = max_bytes
+        self._bytes = 0
+        self._kept: OrderedDict[Hashable, Stored] = OrderedDict()
+        self._lock = Lock()
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+            self._bytes = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        match = _DRAFT_PATH.match(scope["path"])
+        headers = Headers(scope=scope)
+        if match is None or "authorization" in headers or _signed_in(headers):
+            await self.app(scope, receive, send)
+            return
+        slug = match.group(1)
+        key = (
+            slug,
+            _language(headers),
+            "gzip" in headers.get("accept-encoding", ""),
+            scope["method"],
+            scope["path"],
+            scope.get("query_string", b""),
+        )
+        # Read before rendering: a change committed meanwhile makes what is kept under this
+        # (older) revision unreachable, never the other way round.
+        revision = await anyio.to_thread.run_sync(self.revision_of, slug)
+        if revision is None:
+            await self.app(scope, receive, send)
+            return
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+        if found is not None and found[0] == revision:
+            await self._replay(found, headers, send)
+            return
+        await self.app(scope, receive, self._keeping(key, revision, send))
+
+    async def _replay(self, stored: Stored, request: Headers, send: Send) -> None:
+        _revision, status, headers, body = stored
+        etag = next((v for k, v in headers if k == b"etag"), b"").decode("latin-1")
+        wanted = {tag.strip() for tag in request.get("if-none-match", "").split(",")}
+        if etag and etag in wanted:
+            kept = [(k, v) for k, v in headers if k in (b"etag", b"cache-control", b"vary")]
+            await send({"type": "http.response.start", "status": 304, "headers": kept})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    def _keeping(self, key: Hashable, revision: Hashable, send: Send) -> Send:
+        started: list[Message] = []
+        body: list[bytes] = []
+
+        async def send_and_keep(message: Message) -> None:
+            if message["type"] == "http.response.start" and _shared(message):
+                started.append(message)
+            elif message["type"] == "http.response.body" and started:
+                body.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    self._keep(key, revision, started[0], b"".join(body))
+            await send(message)
+
+        return send_and_keep
+
+    def _keep(self, key: Hashable, revision: Hashable, start: Message, body: bytes) -> None:
+        headers = [(k.lower(), v) for k, v in start["headers"]]
+        with self._lock:
+            previous = self._kept.pop(key, None)
+            if previous is not None:
+                self._bytes -= len(previous[3])
+            self._kept[key] = (revision, start["status"], headers, body)
+            self._bytes += len(body)
+            while len(self._kept) > self._entries or self._bytes > self._max_bytes:
+                _key, dropped = self._kept.popitem(last=False)
+                self._bytes -= len(dropped[3])
+
+
+def _shared(start: Message) -> bool:
+    headers = Headers(raw=start["headers"])
+    return (
+        start["status"] == 200
+        and "etag" in headers
+        and headers.get("cache-control", "").startswith("public")
+        and "set-cookie" not in headers
+    )
+
+
+def _cookies(headers: Headers) -> SimpleCookie:
+    cookies = SimpleCookie()
+    try:
+        cookies.load(headers.get("cookie", ""))
+    except Exception:  # a malformed cookie header is treated as no cookie
+        return SimpleCookie()
+    return cookies
+
+
+def _signed_in(headers: Headers) -> bool:
+    return "cookie" in headers and SESSION_COOKIE in _cookies(headers)
+
+
+def _language(headers: Headers) -> str:
+    morsel = _cookies(headers).get(i18n.LANGUAGE_COOKIE) if "cookie" in headers else None
+    return i18n.choose_language(morsel.value if morsel else None)
