@@ -23,12 +23,24 @@ environment.install_gettext_callables(  # type: ignore[attr-defined]
 )
 
 
+# Distinct addresses a process keeps; past it, the table starts again.
+_URLS_KEPT = 50_000
+
+
 @pass_context
 def url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> str:
-    """A site-relative path, so pages never name a host (and work behind any proxy)."""
+    """A site-relative path, so pages never name a host (and work behind any proxy). Each
+    address is built once per process: Starlette finds a route by trying the included routers
+    in turn, about 0.1 ms a link, a third of the rendering of a page with thirty links."""
     request: Request = context["request"]
     root: str = request.scope.get("root_path", "")
-    return root + str(request.app.url_path_for(name, **path_params))
+    built: dict[tuple[Any, ...], str] | None = getattr(request.app.state, "urls", None)
+    if built is None or len(built) > _URLS_KEPT:
+        built = request.app.state.urls = {}
+    key = (name, *sorted(path_params.items()))
+    if (path := built.get(key)) is None:
+        path = built[key] = str(request.app.url_path_for(name, **path_params))
+    return root + path
 
 
 environment.globals.update(
