@@ -2,9 +2,8 @@
 the same response served again without rendering, and never a stale one after a change."""
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session
-
 from sqlalchemy import update
+from sqlmodel import Session
 
 from app.comments import service as comments
 from app.comments.models import Comment

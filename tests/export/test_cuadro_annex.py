@@ -95,7 +95,7 @@ def test_pdf_annexes_on_landscape_pages_with_every_column_and_sector(db: Session
         _("Contributor"),
         _("Proposal"),
         _("Justification"),
-        _("Disposition and reason"),
+        _("Outcome and reason"),
         _("Resulting version"),
         *rules.stance_names().values(),
         _("Status"),

@@ -6,7 +6,9 @@ import re
 import zipfile
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 from sqlmodel import Session, select
 
 from app.amendments import service as amendments
@@ -16,6 +18,7 @@ from app.comments.models import Comment
 from app.consensus import positions
 from app.drafts import snapshots
 from app.drafts.models import Draft
+from app.export import html
 from app.export import service as exports
 from app.intake import service as intake
 from app.intake.models import Receipt
@@ -283,7 +286,7 @@ def test_the_matriz_holds_every_contribution_with_its_channel_and_what_became_of
     assert "Artículo 1., versión 2" in section  # the version the accepted letter produced
     assert "Aún sin respuesta" in section  # the comment on article 2 has no answer yet
     # Positions, counted per article.
-    assert re.search(r"<tr><td>Artículo 2\.</td><td>1</td>", section), section
+    assert re.search(r"<tr><td>Artículo 2\.</td><td>1</td>", page)
 
 
 def test_tracked_changes_credit_the_organization_that_wrote_in_not_the_secretariat(
@@ -308,3 +311,32 @@ def test_tracked_changes_credit_the_organization_that_wrote_in_not_the_secretari
         xml = package.read("word/document.xml").decode()
     authors = set(re.findall(r'w:author="([^"]+)"', xml))
     assert authors == {"Central de Mineros de Nasca"}
+
+
+def test_a_long_matriz_is_printed_part_by_part_into_one_pdf_numbered_throughout(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    draft = make_draft(db)
+    member = make_member(db)
+    written = [
+        comments.add_comment(
+            db, member, draft, entry_of(db, draft, f"Artículo {1 + n % 3}."), body=f"Aporte {n}."
+        )
+        for n in range(7)
+    ]
+    db.commit()
+    whole = exports.render(db, draft, "pdf", with_annexes={"aportes", "consenso"}).content
+    monkeypatch.setattr(html, "ROWS_PER_PART", 3)  # the bill, three parts of the matriz, the rest
+    parted = exports.render(db, draft, "pdf", with_annexes={"aportes", "consenso"}).content
+    pages = [" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(parted)).pages]
+    text = " ".join(pages)
+    assert all(f"Com. {c.id}" in text and f"Aporte {n}." in text for n, c in enumerate(written))
+    assert (
+        text.count("Anexo: matriz de aportes".upper()) + text.count("Anexo: matriz de aportes") == 1
+    )
+    assert "Posiciones por artículo" in pages[-1] or "Posiciones por artículo" in text
+    assert "Anexo: informe de consenso".upper() in text.upper()
+    # Each page's number, at its foot, follows the one before across the parts.
+    for number, page in enumerate(pages, start=1):
+        assert page.endswith(str(number)), (number, page[-40:])
+    assert len(PdfReader(io.BytesIO(whole)).pages) <= len(pages)
