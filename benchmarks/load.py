@@ -27,6 +27,7 @@ from sqlalchemy import insert
 from app.comments.models import Comment
 from app.consensus.models import Position, PositionRecord
 from app.core import security
+from app.core.config import ROOT
 from app.core.db import write_session
 from app.core.models import utcnow
 from app.core.security import SESSION_COOKIE
@@ -148,6 +149,58 @@ def uvicorn(factory: str, port: int, env: dict[str, str], workers: int) -> Itera
             process.wait()
 
 
+_NGINX_MAIN = """
+worker_processes auto;
+pid {root}/nginx.pid;
+error_log {root}/error.log;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {root}/body;
+    proxy_temp_path {root}/proxy;
+    fastcgi_temp_path {root}/fastcgi;
+    uwsgi_temp_path {root}/uwsgi;
+    scgi_temp_path {root}/scgi;
+    include {root}/mesa.conf;
+}}
+"""
+
+
+@contextmanager
+def nginx(upstream_port: int, port: int) -> Iterator[str]:
+    """Debian's nginx with the repository's own deploy/nginx.conf in front of Mesa: its
+    micro-cache, gzip and static files, only the ports and folders moved here."""
+    root = Path(tempfile.mkdtemp(prefix="mesa-nginx-"))
+    root.chmod(0o755)  # nginx's workers run as another user when it is started as root
+    shipped = (ROOT / "deploy" / "nginx.conf").read_text()
+    server = (
+        shipped.replace("listen 80;", f"listen 127.0.0.1:{port};")
+        .replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream_port};")
+        .replace("/var/cache/nginx/mesa", str(root / "cache"))
+        .replace("/srv/mesa/static/", f"{ROOT / 'static'}/")
+    )
+    (root / "mesa.conf").write_text(server)
+    (root / "nginx.conf").write_text(_NGINX_MAIN.format(root=root))
+    binary = shutil.which("nginx") or "/usr/sbin/nginx"
+    command = [binary, "-p", str(root), "-c", str(root / "nginx.conf"), "-g", "daemon off;"]
+    process = subprocess.Popen(command, preexec_fn=_all_cores)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx2.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx2.TransportError:
+                pass
+            time.sleep(0.1)
+        else:
+            raise RuntimeError("nginx did not start")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
 @dataclass
 class Load:
     p50_ms: float
@@ -242,6 +295,16 @@ def run() -> None:
                 f"{tag} consensus map", wrk(f"{mesa}/drafts/{data.slug}/consensus"), "≤ 2× article"
             )
             line(f"{tag} article page, signed-in member", wrk(article, data.cookie), "p99 < 250 ms")
+            if scale == 1 and (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
+                with nginx(8731, 8733) as proxy:
+                    page = f"/drafts/{data.slug}/provisions/{data.uid}"
+                    line("through nginx: article page, anonymous", wrk(f"{proxy}{page}"))
+                    line("through nginx: provision API, anonymous", wrk(f"{proxy}{api}"))
+                    line("through nginx: contents page", wrk(f"{proxy}/drafts/{data.slug}"))
+                    line(
+                        "through nginx: article, signed-in member",
+                        wrk(f"{proxy}{page}", data.cookie),
+                    )
     flat = articles[10].per_second / articles[1].per_second
     print(
         f"article page throughput at 10× data ÷ at 1×: {flat:.2f} (target: flat, ≈ 1)", flush=True

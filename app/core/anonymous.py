@@ -10,6 +10,7 @@ read from the database on each request, is the one it was rendered at; the revis
 the transaction of every change, so no process serves a page from before a change it can see.
 """
 
+import asyncio
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -48,6 +49,7 @@ class AnonymousResponses:
         self._bytes = 0
         self._kept: OrderedDict[Hashable, Stored] = OrderedDict()
         self._lock = Lock()
+        self._rendering: dict[Hashable, asyncio.Event] = {}  # in this event loop, by key
 
     def clear(self) -> None:
         with self._lock:
@@ -78,14 +80,30 @@ class AnonymousResponses:
         if revision is None:
             await self.app(scope, receive, send)
             return
-        with self._lock:
-            found = self._kept.get(key)
-            if found is not None:
-                self._kept.move_to_end(key)
-        if found is not None and found[0] == revision:
+        found = self._current(key, revision)
+        if found is None and (rendering := self._rendering.get(key)) is not None:
+            # Fifty readers arriving on a new revision wait for the first one's page instead
+            # of all rendering it at once.
+            await rendering.wait()
+            found = self._current(key, revision)
+        if found is not None:
             await self._replay(found, headers, send)
             return
-        await self.app(scope, receive, self._keeping(key, revision, send))
+        done = self._rendering.setdefault(key, asyncio.Event())
+        try:
+            await self.app(scope, receive, self._keeping(key, revision, send))
+        finally:
+            done.set()
+            if self._rendering.get(key) is done:
+                del self._rendering[key]
+
+    def _current(self, key: Hashable, revision: Hashable) -> Stored | None:
+        with self._lock:
+            found = self._kept.get(key)
+            if found is None or found[0] != revision:
+                return None
+            self._kept.move_to_end(key)
+            return found
 
     async def _replay(self, stored: Stored, request: Headers, send: Send) -> None:
         _revision, status, headers, body = stored
