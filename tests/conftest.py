@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
 from hypothesis import settings
 from sqlalchemy import Engine, create_engine, event, text
@@ -15,7 +15,14 @@ from sqlmodel import Session
 
 from app.core import migrate, security
 from app.core.config import Settings
-from app.core.db import create_db_engine, get_session, get_write_session, normalize_url
+from app.core.db import (
+    READS_ONLY,
+    SAFE_METHODS,
+    create_db_engine,
+    get_session,
+    get_write_session,
+    normalize_url,
+)
 from app.drafts.service import public_revision
 from app.main import create_app
 
@@ -89,12 +96,22 @@ def give_each_request_its_own_session(app: FastAPI, db: Session) -> FastAPI:
     """Every request of `app` gets its own session, closed after it as in production (so a
     template reading something the request's rollback detached fails here as it would there),
     on savepoints of the test's transaction so the test still rolls everything back. The
-    anonymous readers' cache reads the draft's revision on the test's connection too."""
+    anonymous readers' cache reads the draft's revision on the test's connection too, and a
+    request that only reads is marked so, as in production, so the caches by revision serve it."""
     app.state.public_revision = public_revision(db.connection())
 
-    def request_session() -> Iterator[Session]:
+    def read_or_write_session(request: Request) -> Iterator[Session]:
+        yield from request_session(reads=request.method in SAFE_METHODS)
+
+    def write_session() -> Iterator[Session]:
+        yield from request_session(reads=False)
+
+    def request_session(reads: bool) -> Iterator[Session]:
         with Session(
-            bind=db.connection(), join_transaction_mode="create_savepoint", expire_on_commit=False
+            bind=db.connection(),
+            join_transaction_mode="create_savepoint",
+            expire_on_commit=False,
+            info={READS_ONLY: True} if reads else {},
         ) as session:
             wrote = _track_uncommitted_writes(session)
             try:
@@ -109,8 +126,8 @@ def give_each_request_its_own_session(app: FastAPI, db: Session) -> FastAPI:
                 else:
                     session.commit()
 
-    app.dependency_overrides[get_session] = request_session
-    app.dependency_overrides[get_write_session] = request_session
+    app.dependency_overrides[get_session] = read_or_write_session
+    app.dependency_overrides[get_write_session] = write_session
     return app
 
 

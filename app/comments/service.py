@@ -1,7 +1,7 @@
 """Comments: add, reply, edit for a short while (history kept), hide with a reason."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, func, select
@@ -10,6 +10,7 @@ from app.audit import service as audit
 from app.audit.service import actor_of
 from app.comments.anchoring import find_quote, reanchor
 from app.comments.models import Comment, CommentRevision
+from app.core.cache import RevisionCache
 from app.core.errors import Forbidden, InvalidInput, NotFound
 from app.core.i18n import N_, _
 from app.core.models import as_utc, utcnow
@@ -202,15 +203,40 @@ class CommentView:
     channel: str = Channel.MESA  # how it reached the secretariat (entered on the sender's behalf)
 
 
+# Comments, their hiding and answers, members' names and the clause's text all move the
+# draft's revision.
+_threads: RevisionCache[Page[CommentView]] = RevisionCache(size=256)
+
+
 def thread(
     session: Session,
+    draft: Draft,
     entry: drafts.OutlineEntry,
     paging: PageRequest | None = None,
     viewer: Member | None = None,
 ) -> Page[CommentView]:
-    """One page of a clause's comments, each with its replies, as `viewer` sees them: a fixed
-    number of queries."""
+    """One page of a clause's comments, each with its replies, as `viewer` sees them: what is
+    the same for every reader once per revision of the draft in each process (for requests
+    that only read), then which of them the viewer may still edit."""
     paging = paging or PageRequest(per_page=PAGE_SIZE)
+    reveal = viewer is not None and can(viewer.role, Permission.RECEIVE)
+    key = (draft.cache_key, entry.id, entry.version, paging.page, paging.per_page, reveal)
+    shared = _threads.get(session, key, lambda: _thread(session, entry, paging, reveal))
+    if viewer is None:
+        return shared
+    now = utcnow()
+
+    def as_seen(view: CommentView) -> CommentView:
+        editable = can_edit(view.comment, viewer, now) and view.comment.receipt_id is None
+        return replace(view, editable=editable, replies=[as_seen(r) for r in view.replies])
+
+    return Page([as_seen(v) for v in shared.items], shared.total, shared.page, shared.per_page)
+
+
+def _thread(
+    session: Session, entry: drafts.OutlineEntry, paging: PageRequest, reveal: bool
+) -> Page[CommentView]:
+    """A fixed number of queries, however many comments."""
     top = paginate(
         session,
         select(Comment)
@@ -223,7 +249,7 @@ def thread(
         .where(col(Comment.parent_id).in_([c.id for c in top.items]))
         .order_by(col(Comment.created_at), col(Comment.id))
     ).all()
-    views = _views(session, entry, [*top.items, *replies], viewer)
+    views = _views(session, entry, [*top.items, *replies], reveal=reveal)
     for reply in replies:
         assert reply.parent_id is not None
         views[reply.parent_id].replies.append(views[reply.id])
@@ -246,19 +272,25 @@ def comment_list(
 
 
 def view_of(
-    session: Session, entry: drafts.OutlineEntry, comment: Comment, viewer: Member | None
+    session: Session, entry: drafts.OutlineEntry, comment: Comment, viewer: Member
 ) -> CommentView:
-    return _views(session, entry, [comment], viewer)[comment.id]
+    """One comment as `viewer` sees it (the API's answer to a change)."""
+    reveal = can(viewer.role, Permission.RECEIVE)
+    view = _views(session, entry, [comment], reveal=reveal)[comment.id]
+    view.editable = can_edit(comment, viewer) and comment.receipt_id is None
+    return view
 
 
 def _views(
     session: Session,
     entry: drafts.OutlineEntry,
     comments: Sequence[Comment],
-    viewer: Member | None = None,
+    *,
+    reveal: bool = False,
 ) -> dict[int | None, CommentView]:
-    """What is shown of each comment: its author, whether its passage still stands, how often
-    it was edited; three queries whatever the number of comments."""
+    """What is shown of each comment, the same for every reader (`reveal`: the secretariat,
+    who sees reserved names): its author, whether its passage still stands, how often it was
+    edited; three queries whatever the number of comments."""
     people = {
         m.id: m
         for m in session.exec(
@@ -274,8 +306,6 @@ def _views(
     )
     texts = _version_texts(session, entry, {c.version for c in comments if c.quote})
     received = receipts(session, (c.receipt_id for c in comments))
-    reveal = viewer is not None and can(viewer.role, Permission.RECEIVE)
-    now = utcnow()
 
     def view(comment: Comment) -> CommentView:
         receipt = received.get(comment.receipt_id) if comment.receipt_id else None
@@ -298,7 +328,6 @@ def _views(
             author.sector,
             anchored,
             revisions.get(comment.id or 0, 0),
-            editable=can_edit(comment, viewer, now) and receipt is None,
             channel=author.channel,
         )
 

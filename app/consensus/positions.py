@@ -14,6 +14,7 @@ from app.consensus import rules
 from app.consensus.models import Position, PositionRecord
 from app.consensus.rounds import in_open_round
 from app.consensus.service import get_rule
+from app.core.cache import RevisionCache
 from app.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from app.core.i18n import N_, _
 from app.core.models import utcnow
@@ -143,7 +144,7 @@ def my_position(session: Session, member: Member, entry: drafts.OutlineEntry) ->
     ).first()
 
 
-@dataclass
+@dataclass(frozen=True)
 class PositionView:
     name: str
     organization: str
@@ -154,7 +155,20 @@ class PositionView:
     stale: bool
 
 
+# Positions, members' names and the clause's text all move the draft's revision.
+_by_sector: RevisionCache[dict[str, list[PositionView]]] = RevisionCache(size=512)
+
+
 def positions_by_sector(
+    session: Session, draft: Draft, entry: drafts.OutlineEntry
+) -> dict[str, list[PositionView]]:
+    """The clause's positions grouped by sector, the same for every reader: once per revision
+    of the draft in each process for the requests that only read."""
+    key = (draft.cache_key, entry.id, entry.version)
+    return _by_sector.get(session, key, lambda: _positions_by_sector(session, entry))
+
+
+def _positions_by_sector(
     session: Session, entry: drafts.OutlineEntry
 ) -> dict[str, list[PositionView]]:
     rows = session.exec(

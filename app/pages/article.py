@@ -48,7 +48,7 @@ def render_article_page(
         "following": following,
         "latest_snapshot": snapshots.latest_snapshot_version(session, draft, entry),
         "thread": (
-            comments.thread(session, entry, PageRequest(page, comments.PAGE_SIZE), member)
+            comments.thread(session, draft, entry, PageRequest(page, comments.PAGE_SIZE), member)
             if entry.is_clause
             else None
         ),
@@ -72,7 +72,7 @@ def render_article_page(
         context |= {
             "outcome": reports.outcome(session, draft, entry),
             "explain": rules.explain,
-            "positions": positions.positions_by_sector(session, entry),
+            "positions": positions.positions_by_sector(session, draft, entry),
             "my_position": positions.my_position(session, member, entry) if member else None,
             "position_form": position_form or {"stance": "", "reason": "", "error": ""},
             "stances": list(rules.Stance),

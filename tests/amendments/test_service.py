@@ -308,7 +308,7 @@ def test_passage_comments_are_reanchored_after_an_accept(
     )
     amendment = propose(db, draft, author, ARTICLE_2.replace("nacional", "de la República"))
     service.accept(db, secretariat, draft, amendment, expected_version=1, reason="Redacción")  # type: ignore[arg-type]
-    views = comments.thread(db, entry_of(db, draft, "Artículo 2.")).items
+    views = comments.thread(db, draft, entry_of(db, draft, "Artículo 2.")).items
     assert [(v.comment.body, v.anchored) for v in views] == [
         ("De acuerdo", True),
         ("Impreciso", False),

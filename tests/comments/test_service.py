@@ -60,7 +60,7 @@ class TestAdd:
         reply = service.add_comment(db, member, draft, entry, body="Respuesta", parent_id=first.id)
         deeper = service.add_comment(db, member, draft, entry, body="Otra", parent_id=reply.id)
         assert reply.parent_id == deeper.parent_id == first.id
-        thread = service.thread(db, entry)
+        thread = service.thread(db, draft, entry)
         assert [len(view.replies) for view in thread.items] == [2]
 
     def test_a_closed_draft_takes_no_comments(
@@ -98,7 +98,7 @@ class TestAnchoring:
             heading=None,
             reason="Precisión",
         )
-        [view] = service.thread(db, entry_of(db, draft, "Artículo 2.")).items
+        [view] = service.thread(db, draft, entry_of(db, draft, "Artículo 2.")).items
         assert view.anchored
 
     def test_a_passage_that_changed_refers_to_earlier_text(
@@ -119,7 +119,7 @@ class TestAnchoring:
             heading=None,
             reason="Acuerdo",
         )
-        [view] = service.thread(db, entry_of(db, draft, "Artículo 2.")).items
+        [view] = service.thread(db, draft, entry_of(db, draft, "Artículo 2.")).items
         assert not view.anchored
         assert view.comment.quote == "No comprende a la gran minería"
 
@@ -174,7 +174,7 @@ class TestEditAndHide:
         reply = service.add_comment(db, member, draft, entry, body="Respuesta", parent_id=fresh.id)
 
         def editable(viewer: Member | None) -> dict[str, bool]:
-            views = service.thread(db, entry, viewer=viewer).items
+            views = service.thread(db, draft, entry, viewer=viewer).items
             views += [r for v in views for r in v.replies]
             return {v.comment.body: v.editable for v in views}
 
@@ -200,7 +200,7 @@ class TestEditAndHide:
         with pytest.raises(InvalidInput):
             service.hide_comment(db, make_member(db, role="secretariat"), comment, " ")
         service.hide_comment(db, make_member(db, role="secretariat"), comment, "Lenguaje ofensivo")
-        [view] = service.thread(db, entry).items
+        [view] = service.thread(db, draft, entry).items
         assert view.comment.hidden_reason == "Lenguaje ofensivo" and view.comment.body == "Insulto"
 
 
@@ -220,10 +220,10 @@ def test_threads_are_paginated_with_a_fixed_number_of_queries(
 
     event.listen(db.get_bind(), "before_cursor_execute", count)
     try:
-        first = service.thread(db, entry, PageRequest(1, service.PAGE_SIZE))
+        first = service.thread(db, draft, entry, PageRequest(1, service.PAGE_SIZE))
         queries_first = len(statements)
         statements.clear()
-        second = service.thread(db, entry, PageRequest(2, service.PAGE_SIZE))
+        second = service.thread(db, draft, entry, PageRequest(2, service.PAGE_SIZE))
     finally:
         event.remove(db.get_bind(), "before_cursor_execute", count)
     assert (len(first.items), len(second.items), first.pages) == (service.PAGE_SIZE, 5, 2)

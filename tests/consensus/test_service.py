@@ -144,7 +144,7 @@ class TestPositions:
         db.commit()
         assert outcome(db, draft, "Artículo 2.").status == "no_positions"  # stale: not counted
         entry = entry_of(db, draft, "Artículo 2.")
-        grouped = positions.positions_by_sector(db, entry)
+        grouped = positions.positions_by_sector(db, draft, entry)
         assert all(view.stale for views in grouped.values() for view in views)
 
         for member in voters:
