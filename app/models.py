@@ -29,6 +29,7 @@ from app.members.models import (
     RecoveryCode,
     SignInFailure,
 )
+from app.search.models import SearchDocument
 
 metadata = SQLModel.metadata
 
@@ -53,6 +54,7 @@ __all__ = [
     "ProvisionVersion",
     "RecoveryCode",
     "RoundClause",
+    "SearchDocument",
     "SignInFailure",
     "Snapshot",
     "SnapshotEntry",

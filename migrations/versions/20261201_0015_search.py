@@ -1,0 +1,86 @@
+"""search
+
+One search over each draft's clauses, comments, amendments and exposición de motivos. The rows
+are in `search_document`; each engine indexes them its own way. PostgreSQL: the `unaccent`
+extension, a text search configuration `mesa_spanish` (Spanish stemming after removing
+accents) and a generated, weighted `tsv` column with a GIN index. SQLite: an FTS5 table of the
+words' stems (app/search/text.py stems them: FTS5 has no Spanish stemmer) whose tokenizer also
+folds case and accents. Both outside the models, so migrations/env.py leaves them out of
+`alembic check`. The existing rows are indexed here; from then on, in every write's flush.
+
+Revision ID: 0015
+Revises: 0012
+Created: 2026-12-01 19:30:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = '0015'
+down_revision: str | None = '0012'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# Heading weighs most for a clause; what people say about a clause weighs less than its text.
+_TSV = """
+    setweight(to_tsvector('mesa_spanish', heading),
+              CASE WHEN kind = 'provision' THEN 'A' ELSE 'B' END::"char")
+    || setweight(to_tsvector('mesa_spanish', body),
+              CASE kind WHEN 'provision' THEN 'B' WHEN 'comment' THEN 'D' ELSE 'C' END::"char")
+"""
+
+
+def upgrade() -> None:
+    op.create_table(
+        'search_document',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('kind', sa.String(length=12), nullable=False),
+        sa.Column('object_id', sa.Integer(), nullable=False),
+        sa.Column('draft_id', sa.Integer(), nullable=False),
+        sa.Column('provision_id', sa.Integer(), nullable=True),
+        sa.Column('author_id', sa.Integer(), nullable=True),
+        sa.Column('heading', sa.Text(), nullable=False),
+        sa.Column('body', sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(['author_id'], ['member.id']),
+        sa.ForeignKeyConstraint(['draft_id'], ['draft.id']),
+        sa.ForeignKeyConstraint(['provision_id'], ['provision.id']),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('kind', 'object_id'),
+    )
+    with op.batch_alter_table('search_document') as batch_op:
+        batch_op.create_index('ix_search_document_draft_id', ['draft_id'], unique=False)
+        batch_op.create_index('ix_search_document_provision_id', ['provision_id'], unique=False)
+
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute('CREATE EXTENSION IF NOT EXISTS unaccent')
+        op.execute('CREATE TEXT SEARCH CONFIGURATION mesa_spanish (COPY = pg_catalog.spanish)')
+        op.execute(
+            'ALTER TEXT SEARCH CONFIGURATION mesa_spanish ALTER MAPPING FOR '
+            'asciiword, asciihword, hword_asciipart, word, hword, hword_part '
+            'WITH unaccent, spanish_stem'
+        )
+        op.execute(f'ALTER TABLE search_document ADD COLUMN tsv tsvector GENERATED ALWAYS AS ({_TSV}) STORED')
+        op.execute('CREATE INDEX search_document_tsv ON search_document USING gin (tsv)')
+    else:
+        op.execute(
+            "CREATE VIRTUAL TABLE search_fts USING fts5("
+            "heading, body, tokenize = 'unicode61 remove_diacritics 2')"
+        )
+
+    from app.search.indexing import rebuild
+
+    rebuild(op.get_bind())
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == 'postgresql':
+        op.drop_table('search_document')
+        op.execute('DROP TEXT SEARCH CONFIGURATION mesa_spanish')
+    else:
+        op.execute('DROP TABLE search_fts')
+        with op.batch_alter_table('search_document') as batch_op:
+            batch_op.drop_index('ix_search_document_provision_id')
+            batch_op.drop_index('ix_search_document_draft_id')
+        op.drop_table('search_document')
