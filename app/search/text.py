@@ -19,10 +19,10 @@ from markupsafe import Markup, escape
 _WORD = re.compile(r"\w+")
 # Words that carry no meaning alone; PostgreSQL's spanish_stem drops them from plain queries,
 # and so does the query side here (documents keep them, so phrases still match in place).
-STOPWORDS = frozenset(
+_STOPWORDS_TEXT = (
     "a al como con de del el en entre es la las lo los o para por que se sin su sus un una y"
-    .split()
-)  # fmt: skip
+)
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split(" "))
 MAX_QUERY_LENGTH = 200
 MAX_PARTS = 10  # words and phrases in one query
 _stemmer = snowballstemmer.stemmer("spanish")
