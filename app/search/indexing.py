@@ -45,9 +45,11 @@ def put(
         select(documents.c.id).where(documents.c.kind == kind, documents.c.object_id == object_id)
     ).scalar()
     if found is None:
-        found = connection.execute(
+        inserted = connection.execute(
             insert(documents).values(kind=kind, object_id=object_id, **values)
-        ).inserted_primary_key[0]
+        ).inserted_primary_key
+        assert inserted is not None
+        found = inserted[0]
     else:
         connection.execute(update(documents).where(documents.c.id == found).values(**values))
     if connection.dialect.name == "sqlite":

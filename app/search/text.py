@@ -120,7 +120,7 @@ def snippet(text: str, query: Query, size: int = SNIPPET_WORDS) -> Markup:
         # The window of `size` words that holds most hits, starting a little before the first.
         best_count = -1
         for first in hits:
-            start = max(0, first - 3)
+            start = max(0, min(first - 3, len(spans) - size))
             count = sum(1 for h in hits if start <= h < start + size)
             if count > best_count:
                 best, best_count = start, count

@@ -24,12 +24,20 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 # Heading weighs most for a clause; what people say about a clause weighs less than its text.
-_TSV = """
-    setweight(to_tsvector('mesa_spanish', heading),
-              CASE WHEN kind = 'provision' THEN 'A' ELSE 'B' END::"char")
-    || setweight(to_tsvector('mesa_spanish', body),
-              CASE kind WHEN 'provision' THEN 'B' WHEN 'comment' THEN 'D' ELSE 'C' END::"char")
-"""
+_WEIGHT = {
+    'heading': "CASE WHEN kind = 'provision' THEN 'A' ELSE 'B' END::\"char\"",
+    'body': "CASE kind WHEN 'provision' THEN 'B' WHEN 'comment' THEN 'D' ELSE 'C' END::\"char\"",
+}
+
+
+def _lexemes(column: str) -> str:
+    """Each word twice: stemmed then unaccented (the Snowball stemmer PostgreSQL ships knows
+    "formalización" but not "formalizacion"), and unaccented then stemmed (so "mineria", as
+    people type it, finds "minería"). The queries ask for either (app/search/service.py)."""
+    return (
+        f"setweight(mesa_unaccent(to_tsvector('pg_catalog.spanish', {column})::text)::tsvector, "
+        f"{_WEIGHT[column]}) || setweight(to_tsvector('mesa_spanish', {column}), {_WEIGHT[column]})"
+    )
 
 
 def upgrade() -> None:
@@ -61,7 +69,17 @@ def upgrade() -> None:
             'asciiword, asciihword, hword_asciipart, word, hword, hword_part '
             'WITH unaccent, spanish_stem'
         )
-        op.execute(f'ALTER TABLE search_document ADD COLUMN tsv tsvector GENERATED ALWAYS AS ({_TSV}) STORED')
+        schema = op.get_bind().exec_driver_sql('SELECT current_schema()').scalar()
+        # unaccent() is only STABLE (it looks its dictionary up by name); with the dictionary
+        # named in full it is as immutable as an index or a generated column needs.
+        op.execute(
+            'CREATE FUNCTION mesa_unaccent(text) RETURNS text LANGUAGE sql IMMUTABLE STRICT '
+            f"PARALLEL SAFE AS $$ SELECT {schema}.unaccent('{schema}.unaccent'::regdictionary, $1) $$"
+        )
+        tsv = f"{_lexemes('heading')} || {_lexemes('body')}"
+        op.execute(
+            f'ALTER TABLE search_document ADD COLUMN tsv tsvector GENERATED ALWAYS AS ({tsv}) STORED'
+        )
         op.execute('CREATE INDEX search_document_tsv ON search_document USING gin (tsv)')
     else:
         op.execute(
@@ -77,6 +95,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     if op.get_bind().dialect.name == 'postgresql':
         op.drop_table('search_document')
+        op.execute('DROP FUNCTION mesa_unaccent(text)')
         op.execute('DROP TEXT SEARCH CONFIGURATION mesa_spanish')
     else:
         op.execute('DROP TABLE search_fts')
