@@ -93,8 +93,10 @@ def parse(text: str) -> Query:
                 parts.append(Part(tuple(found)))
         else:
             parts += [Part((word,)) for word in found if fold(word) not in STOPWORDS]
-    unique = list(dict.fromkeys(parts))
-    return Query(tuple(unique[:MAX_PARTS]))
+    unique: dict[tuple[str, ...], Part] = {}
+    for part in parts:  # "minería MINERÍA" asks for one thing
+        unique.setdefault(tuple(stem(word) for word in part.words), part)
+    return Query(tuple(unique.values())[:MAX_PARTS])
 
 
 def fts5_match(query: Query) -> str:
@@ -125,7 +127,9 @@ def snippet(text: str, query: Query, size: int = SNIPPET_WORDS) -> Markup:
             if count > best_count:
                 best, best_count = start, count
     window = spans[best : best + size]
-    begin, end = (0 if best == 0 else window[0][0]), window[-1][1]
+    to_the_end = best + size >= len(spans)
+    begin = 0 if best == 0 else window[0][0]
+    end = len(text) if to_the_end else window[-1][1]
     out: list[str] = ["…"] if best > 0 else []
     cursor = begin
     for start, stop, hit in window:
@@ -135,6 +139,6 @@ def snippet(text: str, query: Query, size: int = SNIPPET_WORDS) -> Markup:
         out.append(f"<mark>{escape(text[start:stop])}</mark>")
         cursor = stop
     out.append(str(escape(text[cursor:end])))
-    if best + size < len(spans):
+    if not to_the_end:
         out.append("…")
     return Markup("".join(out))  # noqa: S704 (every piece of text was escaped above)
