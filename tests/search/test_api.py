@@ -81,7 +81,7 @@ class TestApi:
 
     def test_bad_input_is_a_4xx_never_a_500(self, client: TestClient, db: Session) -> None:
         make_draft(db)
-        for params in [
+        refused: list[dict[str, str | int]] = [
             {},
             {"q": ""},
             {"q": "x" * 201},
@@ -89,7 +89,8 @@ class TestApi:
             {"q": "a", "sector": "martians"},
             {"q": "a", "per_page": 0},
             {"q": "a", "page": 10**9},
-        ]:
+        ]
+        for params in refused:
             assert client.get("/api/v1/search", params=params).status_code == 422, params
         assert client.get("/api/v1/search", params={"q": "a", "draft": "nope"}).status_code == 404
         # Characters FTS5 and tsquery would read as syntax are only words here.
