@@ -22,6 +22,12 @@ from app.search.text import stemmed
 documents = SearchDocument.__table__  # type: ignore[attr-defined]
 
 
+def tags(kind: str, draft_id: int, provision_id: int | None, *, hidden: bool, removed: bool) -> str:
+    """What SQLite's index is filtered on, as words of its own column (app/search/service.py)."""
+    words = [f"k{kind}", f"d{draft_id}"] + ([f"p{provision_id}"] if provision_id else [])
+    return " ".join(words + ["hidden"] * hidden + ["removed"] * removed)
+
+
 def put(
     connection: Connection,
     *,
@@ -32,14 +38,23 @@ def put(
     author_id: int | None,
     heading: str,
     body: str,
+    hidden: bool = False,
 ) -> None:
     """Writes (or rewrites) one document and, on SQLite, its FTS5 row of stems."""
+    removed = provision_id is not None and (
+        connection.execute(
+            select(Provision.removed_at).where(Provision.id == provision_id)  # type: ignore[call-overload]
+        ).scalar()
+        is not None
+    )
     values = dict(
         draft_id=draft_id,
         provision_id=provision_id,
         author_id=author_id,
         heading=heading,
         body=body,
+        hidden=hidden,
+        removed=removed,
     )
     found = connection.execute(
         select(documents.c.id).where(documents.c.kind == kind, documents.c.object_id == object_id)
@@ -53,11 +68,53 @@ def put(
     else:
         connection.execute(update(documents).where(documents.c.id == found).values(**values))
     if connection.dialect.name == "sqlite":
-        connection.execute(text("DELETE FROM search_fts WHERE rowid = :id"), {"id": found})
-        connection.execute(
-            text("INSERT INTO search_fts (rowid, heading, body) VALUES (:id, :heading, :body)"),
-            {"id": found, "heading": stemmed(heading), "body": stemmed(body)},
-        )
+        _put_fts(
+            connection, found, kind, draft_id, provision_id, heading, body,
+            hidden=hidden, removed=removed,
+        )  # fmt: skip
+
+
+def _put_fts(
+    connection: Connection,
+    id_: int,
+    kind: str,
+    draft_id: int,
+    provision_id: int | None,
+    heading: str,
+    body: str,
+    *,
+    hidden: bool,
+    removed: bool,
+) -> None:
+    connection.execute(text("DELETE FROM search_fts WHERE rowid = :id"), {"id": id_})
+    connection.execute(
+        text(
+            "INSERT INTO search_fts (rowid, heading, body, tags)"
+            " VALUES (:id, :heading, :body, :tags)"
+        ),
+        {
+            "id": id_,
+            "heading": stemmed(heading),
+            "body": stemmed(body),
+            "tags": tags(kind, draft_id, provision_id, hidden=hidden, removed=removed),
+        },
+    )
+
+
+def provision_removed(connection: Connection, provision_id: int, removed: bool) -> None:
+    """A clause deleted (or back): it and what was said about it follow."""
+    rows = connection.execute(
+        select(documents).where(documents.c.provision_id == provision_id)
+    ).all()
+    connection.execute(
+        update(documents).where(documents.c.provision_id == provision_id).values(removed=removed)
+    )
+    if connection.dialect.name == "sqlite":
+        for row in rows:
+            _put_fts(
+                connection, row.id, row.kind, row.draft_id, provision_id, row.heading, row.body,
+                hidden=row.hidden, removed=removed,
+            )  # fmt: skip
 
 
 def remove(connection: Connection, kind: Kind, object_id: int) -> None:
@@ -110,6 +167,7 @@ def index_comment(connection: Connection, comment: Comment) -> None:
         author_id=comment.author_id,
         heading="",
         body=comment.body,
+        hidden=comment.hidden_at is not None,
     )
 
 
@@ -187,7 +245,7 @@ def _comment_written(_mapper: Mapper[Any], connection: Connection, target: Comme
 
 
 def _comment_changed(_mapper: Mapper[Any], connection: Connection, target: Comment) -> None:
-    if _changed(target, "body", "provision_id", "draft_id"):
+    if _changed(target, "body", "hidden_at", "provision_id", "draft_id"):
         index_comment(connection, target)
 
 
@@ -210,6 +268,12 @@ def _amendment_deleted(_mapper: Mapper[Any], connection: Connection, target: Ame
     remove(connection, Kind.AMENDMENT, target.id)
 
 
+def _provision_changed(_mapper: Mapper[Any], connection: Connection, target: Provision) -> None:
+    if _changed(target, "removed_at"):
+        assert target.id is not None
+        provision_removed(connection, target.id, target.removed_at is not None)
+
+
 def _motives_written(_mapper: Mapper[Any], connection: Connection, target: Motives) -> None:
     index_motives(connection, target)
 
@@ -224,6 +288,7 @@ _HOOKS: list[tuple[type, str, Any]] = [
     (Amendment, "after_update", _amendment_changed),
     (Amendment, "after_delete", _amendment_deleted),
     (Motives, "after_insert", _motives_written),
+    (Provision, "after_update", _provision_changed),
 ]
 
 

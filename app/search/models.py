@@ -34,6 +34,10 @@ class SearchDocument(SQLModel, table=True):
     author_id: int | None = Field(default=None, foreign_key="member.id")
     heading: str = Field(default="", sa_type=Text)
     body: str = Field(default="", sa_type=Text)
+    # Copied from the rows they follow (a comment hidden by moderation, a clause deleted), so
+    # a search filters without joining; the same flush that changes them changes these.
+    hidden: bool = Field(default=False)
+    removed: bool = Field(default=False)
 
 
 # The engines' own index lives outside the models, so Alembic's comparison (migrations/env.py,

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup
-from sqlalchemy import text
+from sqlalchemy import Connection, text
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from app.amendments.models import Amendment, AmendmentStatus, status_names
@@ -21,17 +22,16 @@ from app.comments.models import Comment
 from app.core.i18n import _
 from app.core.pagination import Page, PageRequest
 from app.drafts import service as drafts
-from app.drafts.models import Draft
+from app.drafts.models import Draft, Provision
 from app.members.models import Member
 from app.members.permissions import Permission, can
-from app.search.models import Kind
+from app.search.models import Kind, SearchDocument
 from app.search.text import Query, parse, snippet
 from app.search.text import fts5_match as fts5_expression
 
-# Order of the groups on the results page.
+# The order of the results: by group, each by relevance.
 KINDS = [Kind.PROVISION, Kind.MOTIVES, Kind.AMENDMENT, Kind.COMMENT]
-# SQLite: bm25 is negative (lower is better); a clause's match counts more than a comment's.
-_SQLITE_BOOST = "CASE d.kind WHEN 'provision' THEN 4.0 WHEN 'motives' THEN 2.0 WHEN 'amendment' THEN 1.5 ELSE 1.0 END"  # noqa: E501
+documents = SearchDocument.__table__  # type: ignore[attr-defined]
 
 
 def kind_names() -> dict[str, str]:
@@ -87,80 +87,152 @@ def search(
     paging: PageRequest = PageRequest(),  # noqa: B008 (frozen)
 ) -> Results:
     """What `text_` finds in the drafts `within` (those the reader may read: the caller's
-    rule), that `member` may see, best first."""
+    rule), that `member` may see: clauses first, then the exposición de motivos, amendments
+    and comments (the groups of the results page), each by relevance."""
     query = parse(text_)
     empty = Results(query, Page([], 0, paging.page, paging.per_page))
     if not query or not within:
         return empty
+    provision_id = None
+    if filters.article:
+        provision_id = session.exec(
+            select(Provision.id).where(Provision.uid == filters.article)
+        ).first()
+        if provision_id is None:
+            return empty
     drafts_by_id = {draft.id: draft for draft in within}
-    postgres = session.get_bind().dialect.name == "postgresql"
-    params: dict[str, Any] = {}
-    if postgres:
+    moderator = member is not None and can(member.role, Permission.MODERATE)
+    engine_of = _Postgres if session.get_bind().dialect.name == "postgresql" else _Sqlite
+    engine = engine_of(query, list(drafts_by_id), moderator, provision_id, filters.sector)
+    connection = session.connection()
+    counts = engine.counts(connection)
+    kinds = [filters.kind] if filters.kind else KINDS
+    total = sum(counts.get(kind, 0) for kind in kinds)
+    ids: list[int] = []
+    skip, wanted = paging.offset, paging.per_page
+    for kind in kinds:  # the page may span the end of one group and the start of the next
+        found = counts.get(kind, 0)
+        if skip >= found:
+            skip -= found
+            continue
+        take = min(wanted, found - skip)
+        ids += engine.ranked(connection, kind, take, skip)
+        wanted, skip = wanted - take, 0
+        if not wanted:
+            break
+    rows = {
+        row.id: row
+        for row in connection.execute(sa_select(documents).where(documents.c.id.in_(ids))).all()
+    }
+    hits = _hits(session, query, [rows[id_] for id_ in ids], drafts_by_id)
+    return Results(query, Page(hits, total, paging.page, paging.per_page), counts)
+
+
+class _Sqlite:
+    """FTS5 over stems: the filters are words of the `tags` column (app/search/indexing.py), so
+    counting and ranking stay inside the index; only the author's sector needs a join."""
+
+    def __init__(
+        self,
+        query: Query,
+        draft_ids: list[int | None],
+        moderator: bool,
+        provision_id: int | None,
+        sector: str | None,
+    ) -> None:
+        expression = "{heading body} : (" + fts5_expression(query) + ")"
+        expression += " AND tags : (" + " OR ".join(f"d{id_}" for id_ in draft_ids) + ")"
+        if provision_id is not None:
+            expression += f" AND tags : p{provision_id}"
+        expression += " NOT tags : removed"
+        if not moderator:
+            expression += " NOT tags : hidden"
+        self.expression = expression
+        self.sector = sector
+
+    def _from(self) -> str:
+        if not self.sector:
+            return "search_fts"
+        return (
+            "search_fts JOIN search_document d ON d.id = search_fts.rowid"
+            " JOIN member m ON m.id = d.author_id AND m.sector = :sector"
+        )
+
+    def _match(self, kind: str) -> dict[str, Any]:
+        return {"match": f"({self.expression}) AND tags : k{kind}", "sector": self.sector}
+
+    def counts(self, connection: Connection) -> dict[str, int]:
+        found = {}
+        for kind in KINDS:
+            found[kind] = connection.execute(
+                text(f"SELECT count(*) FROM {self._from()} WHERE search_fts MATCH :match"),  # noqa: S608 (fixed fragments; every value is a bound parameter)
+                self._match(kind),
+            ).scalar_one()
+        return {kind: n for kind, n in found.items() if n}
+
+    def ranked(self, connection: Connection, kind: str, limit: int, offset: int) -> list[int]:
+        return list(
+            connection.execute(
+                text(
+                    f"SELECT search_fts.rowid FROM {self._from()} WHERE search_fts MATCH :match"  # noqa: S608 (as above)
+                    " ORDER BY bm25(search_fts, 5.0, 1.0, 0.0), search_fts.rowid"
+                    " LIMIT :limit OFFSET :offset"
+                ),
+                {**self._match(kind), "limit": limit, "offset": offset},
+            ).scalars()
+        )
+
+
+class _Postgres:
+    """The weighted tsvector (heading A for a clause, its text B, amendments and the
+    exposición C, comments D) against both stemmings of each part of the query."""
+
+    def __init__(
+        self,
+        query: Query,
+        draft_ids: list[int | None],
+        moderator: bool,
+        provision_id: int | None,
+        sector: str | None,
+    ) -> None:
+        self.params: dict[str, Any] = {"drafts": draft_ids, "provision": provision_id}
         parts = []
         for n, part in enumerate(query.parts):
-            params[f"p{n}"] = part.text
+            self.params[f"p{n}"] = part.text
             # As the migration indexes each word: stemmed then unaccented, or the other way.
             parts.append(
                 f"(mesa_unaccent(phraseto_tsquery('pg_catalog.spanish', :p{n})::text)::tsquery"
                 f" || phraseto_tsquery('mesa_spanish', :p{n}))"
             )
         source = f"search_document d CROSS JOIN (SELECT {' && '.join(parts)}) AS q(query)"
-        match = "d.tsv @@ q.query"
-        score = "ts_rank(d.tsv, q.query)"
-        order = "score DESC, d.id"
-    else:
-        params["match"] = fts5_expression(query)
-        source = "search_fts JOIN search_document d ON d.id = search_fts.rowid"
-        match = "search_fts MATCH :match"
-        score = f"bm25(search_fts, 5.0, 1.0) * {_SQLITE_BOOST}"
-        order = "score, d.id"
+        conditions = ["d.tsv @@ q.query", "d.draft_id = ANY(:drafts)", "NOT d.removed"]
+        if not moderator:
+            conditions.append("NOT d.hidden")
+        if provision_id is not None:
+            conditions.append("d.provision_id = :provision")
+        if sector:
+            source += " JOIN member m ON m.id = d.author_id"
+            conditions.append("m.sector = :sector")
+            self.params["sector"] = sector
+        self.source, self.where = source, " AND ".join(conditions)
 
-    conditions = [match, _in_list("d.draft_id", list(drafts_by_id), "draft", params)]
-    conditions.append("(d.provision_id IS NULL OR p.removed_at IS NULL)")
-    if not (member and can(member.role, Permission.MODERATE)):
-        conditions.append("(d.kind <> 'comment' OR c.hidden_at IS NULL)")
-    if filters.article:
-        conditions.append("p.uid = :article")
-        params["article"] = filters.article
-    if filters.sector:
-        conditions.append("m.sector = :sector")
-        params["sector"] = filters.sector
-    joins = (
-        " LEFT JOIN provision p ON p.id = d.provision_id"
-        " LEFT JOIN comment c ON d.kind = 'comment' AND c.id = d.object_id"
-        " LEFT JOIN member m ON m.id = d.author_id"
-    )
-    where = " AND ".join(conditions)
-    connection = session.connection()
-    counts = {
-        kind: count
-        for kind, count in connection.execute(
-            text(f"SELECT d.kind, count(*) FROM {source}{joins} WHERE {where} GROUP BY d.kind"),  # noqa: S608 (fixed fragments; every value is a bound parameter)
-            params,
+    def counts(self, connection: Connection) -> dict[str, int]:
+        rows = connection.execute(
+            text(f"SELECT d.kind, count(*) FROM {self.source} WHERE {self.where} GROUP BY d.kind"),  # noqa: S608 (fixed fragments; every value is a bound parameter)
+            self.params,
         ).all()
-    }
-    if filters.kind:
-        where += " AND d.kind = :kind"
-        params["kind"] = filters.kind
-    total = counts.get(filters.kind, 0) if filters.kind else sum(counts.values())
-    rows = connection.execute(
-        text(
-            f"SELECT d.id, d.kind, d.draft_id, d.provision_id, d.object_id, d.heading, d.body,"  # noqa: S608 (as above)
-            f" {score} AS score FROM {source}{joins} WHERE {where}"
-            f" ORDER BY {order} LIMIT :limit OFFSET :offset"
-        ),
-        {**params, "limit": paging.per_page, "offset": paging.offset},
-    ).all()
-    hits = _hits(session, query, rows, drafts_by_id)
-    return Results(query, Page(hits, total, paging.page, paging.per_page), counts)
+        return {kind: n for kind, n in rows}
 
-
-def _in_list(column: str, values: list[Any], name: str, params: dict[str, Any]) -> str:
-    names = []
-    for n, value in enumerate(values):
-        params[f"{name}{n}"] = value
-        names.append(f":{name}{n}")
-    return f"{column} IN ({', '.join(names)})"
+    def ranked(self, connection: Connection, kind: str, limit: int, offset: int) -> list[int]:
+        return list(
+            connection.execute(
+                text(
+                    f"SELECT d.id FROM {self.source} WHERE {self.where} AND d.kind = :kind"  # noqa: S608 (as above)
+                    " ORDER BY ts_rank(d.tsv, q.query) DESC, d.id LIMIT :limit OFFSET :offset"
+                ),
+                {**self.params, "kind": kind, "limit": limit, "offset": offset},
+            ).scalars()
+        )
 
 
 def _hits(

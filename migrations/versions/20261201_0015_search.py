@@ -5,8 +5,9 @@ are in `search_document`; each engine indexes them its own way. PostgreSQL: the 
 extension, a text search configuration `mesa_spanish` (Spanish stemming after removing
 accents) and a generated, weighted `tsv` column with a GIN index. SQLite: an FTS5 table of the
 words' stems (app/search/text.py stems them: FTS5 has no Spanish stemmer) whose tokenizer also
-folds case and accents. Both outside the models, so migrations/env.py leaves them out of
-`alembic check`. The existing rows are indexed here; from then on, in every write's flush.
+folds case and accents, and whose `tags` column holds what a search filters on (kind, draft,
+clause, hidden, removed) as words, so filtering and counting never leave the index. Both are
+outside the models, so migrations/env.py leaves them out of `alembic check`. The existing rows are indexed here; from then on, in every write's flush.
 
 Revision ID: 0015
 Revises: 0012
@@ -51,6 +52,8 @@ def upgrade() -> None:
         sa.Column('author_id', sa.Integer(), nullable=True),
         sa.Column('heading', sa.Text(), nullable=False),
         sa.Column('body', sa.Text(), nullable=False),
+        sa.Column('hidden', sa.Boolean(), nullable=False),
+        sa.Column('removed', sa.Boolean(), nullable=False),
         sa.ForeignKeyConstraint(['author_id'], ['member.id']),
         sa.ForeignKeyConstraint(['draft_id'], ['draft.id']),
         sa.ForeignKeyConstraint(['provision_id'], ['provision.id']),
@@ -84,7 +87,7 @@ def upgrade() -> None:
     else:
         op.execute(
             "CREATE VIRTUAL TABLE search_fts USING fts5("
-            "heading, body, tokenize = 'unicode61 remove_diacritics 2')"
+            "heading, body, tags, tokenize = 'unicode61 remove_diacritics 2')"
         )
 
     from app.search.indexing import rebuild
