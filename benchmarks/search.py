@@ -5,7 +5,9 @@ under 50 ms a query, served through the API in process."""
 import logging
 import os
 import random
+import re
 import time
+from collections import Counter
 from urllib.parse import urlencode
 
 from sqlalchemy import create_engine, text
@@ -13,7 +15,7 @@ from sqlalchemy import create_engine, text
 from app.amendments.models import Amendment
 from app.comments.models import Comment
 from app.core import migrate
-from app.core.config import Settings
+from app.core.config import ROOT, Settings
 from app.core.db import create_db_engine, normalize_url, write_session
 from app.drafts import service
 from app.drafts.importing import parse_draft
@@ -23,15 +25,11 @@ from app.members.service import MemberDetails, add_member
 from benchmarks.common import fresh_database, generated_law, report, request_timings
 
 ARTICLES, COMMENTS, AMENDMENTS, MEMBERS = 300, 10_000, 3_000, 30
-_VOCABULARY = (
-    "minería artesanal pequeña escala formalización REINFO mercurio pallaqueras plazo registro "
-    "concesión comunidades campesinas agua ambiente salud trabajo seguridad Estado gobierno "
-    "regional fiscalización sanción multa permiso cierre relaves planta beneficio oro cobre "
-    "titular contrato explotación cooperativa asociación capacitación asistencia técnica "
-    "tributación regalías responsabilidad social consulta previa territorio frontera "
-    "informalidad ilegalidad transición inscripción requisito declaración compromiso"
-)
-WORDS = _VOCABULARY.split(" ")
+# Comments and amendments are written in the words of the real draft, drawn by their frequency
+# there (so "minería" is common and "pallaqueras" rare, as in life), with the words people
+# search for added at plausible rates. DENSE is the worst case: one word in half of everything.
+TERMS = {"mercurio": 0.004, "REINFO": 0.003, "pallaqueras": 0.001, "plazo": 0.006}
+DENSE = "zzdenso"
 QUERIES = [
     "mercurio",
     "formalización",
@@ -39,20 +37,38 @@ QUERIES = [
     "REINFO",
     "pallaqueras",
     "plazo",
-    '"consulta previa"',
+    '"pequeña minería"',
     "registro comunidades",
     "productor minero artesanal",  # in every article's text
     "inexistente",
+    DENSE,
 ]
 
 
-def sentence(rng: random.Random, length: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(length)).capitalize() + "."
+def vocabulary() -> tuple[list[str], list[int]]:
+    law = (ROOT / "drafts" / "mineria-artesanal.md").read_text(encoding="utf-8")
+    counts = Counter(word for word in re.findall(r"[^\W\d_]+", law) if len(word) > 1)
+    for term, share in TERMS.items():
+        counts[term] += int(share * sum(counts.values()))
+    words = list(counts)
+    return words, [counts[w] for w in words]
+
+
+def sentence(rng: random.Random, words: list[str], weights: list[int], length: int) -> str:
+    return " ".join(rng.choices(words, weights, k=length)).capitalize() + "."
 
 
 def populate(url: str) -> str:
     engine = create_db_engine(url)
     rng = random.Random(19)
+    words, weights = vocabulary()
+
+    def text_of(sentences: int, length: tuple[int, int]) -> str:
+        body = " ".join(
+            sentence(rng, words, weights, rng.randint(*length)) for _ in range(sentences)
+        )
+        return body + (f" {DENSE}." if rng.random() < 0.5 else "")
+
     started = time.perf_counter()
     with write_session(engine) as session:
         draft = service.import_draft(
@@ -78,9 +94,7 @@ def populate(url: str) -> str:
                     draft_id=draft.id,
                     provision_id=rng.choice(clauses).id,
                     author_id=rng.choice(authors).id,  # type: ignore[arg-type]
-                    body=" ".join(
-                        sentence(rng, rng.randint(8, 30)) for _ in range(rng.randint(1, 3))
-                    ),
+                    body=text_of(rng.randint(1, 3), (8, 30)),
                     version=1,
                 )
             )
@@ -93,8 +107,8 @@ def populate(url: str) -> str:
                     kind="modify",
                     provision_id=rng.choice(clauses).id,
                     base_version=1,
-                    text=" ".join(sentence(rng, 25) for _ in range(3)),
-                    rationale=sentence(rng, rng.randint(10, 40)),
+                    text=text_of(3, (25, 25)),
+                    rationale=text_of(1, (10, 40)),
                     author_id=rng.choice(authors).id,  # type: ignore[arg-type]
                 )
             )
@@ -102,6 +116,13 @@ def populate(url: str) -> str:
                 session.flush()
         session.commit()
         slug = draft.slug
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        # What autovacuum and SQLite's automerge would have done by the time anyone searches.
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("VACUUM ANALYZE"))
+        else:
+            connection.execute(text("INSERT INTO search_fts(search_fts) VALUES ('optimize')"))
+            connection.execute(text("ANALYZE"))
     print(f"indexed {ARTICLES} articles, {COMMENTS} comments, {AMENDMENTS} amendments "
           f"in {time.perf_counter() - started:.1f} s", flush=True)  # fmt: skip
     engine.dispose()
@@ -113,11 +134,12 @@ def measure(kind: str, url: str) -> None:
     engine = create_db_engine(url)
     app = create_app(Settings(database_url=url), engine=engine)
     paths = {q: "/api/v1/search?" + urlencode({"q": q, "draft": slug}) for q in QUERIES}
-    timings = request_timings(app, list(paths.values()), repeat=40)
+    timings = request_timings(app, ["/api/v1/drafts", *paths.values()], repeat=40)
+    report(f"{kind}: (GET /api/v1/drafts, for scale)", timings["/api/v1/drafts"], "")
     for q, path in paths.items():
         report(f"{kind}: {q}", timings[path], "p95 < 50 ms")
-    everything = [t for path in paths.values() for t in timings[path]]
-    report(f"{kind}: every query", everything, "p95 < 50 ms")
+    everything = [t for q, path in paths.items() if q != DENSE for t in timings[path]]
+    report(f"{kind}: every query but the worst case", everything, "p95 < 50 ms")
     engine.dispose()
 
 

@@ -83,7 +83,11 @@ def upgrade() -> None:
         op.execute(
             f'ALTER TABLE search_document ADD COLUMN tsv tsvector GENERATED ALWAYS AS ({tsv}) STORED'
         )
-        op.execute('CREATE INDEX search_document_tsv ON search_document USING gin (tsv)')
+        # Without the pending list a search never scans entries not yet merged into the index.
+        op.execute(
+            'CREATE INDEX search_document_tsv ON search_document USING gin (tsv) '
+            'WITH (fastupdate = off)'
+        )
     else:
         op.execute(
             "CREATE VIRTUAL TABLE search_fts USING fts5("

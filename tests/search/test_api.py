@@ -148,3 +148,29 @@ class TestPage:
         make_draft(db)
         for params in [{}, {"q": ""}, {"q": "x" * 1500}, {"kind": "poem", "q": "ley"}]:
             assert client.get("/search", params=params).status_code == 200, params
+
+
+def test_following_next_visits_every_result_once_across_the_groups(
+    client: TestClient, db: Session
+) -> None:
+    draft = make_draft(db)
+    author = make_member(db)
+    for label in ["Artículo 1.", "Artículo 2.", "Artículo 4."]:
+        entry = entry_of(db, draft, label)
+        for n in range(4):
+            comments.add_comment(db, author, draft, entry, body=f"Sobre la presente Ley ({n})")
+    db.commit()
+    url: str | None = "/api/v1/search?q=ley&per_page=5"
+    seen: list[tuple[str, str | None, int | None]] = []
+    while url:
+        response = client.get(url)
+        seen += [(r["type"], r["uid"], r["id"]) for r in response.json()["results"]]
+        url = _links(response.headers["Link"]).get("next")
+    assert len(seen) == len(set(seen)) == response.json()["total"]
+    kinds = [kind for kind, _uid, _id in seen]
+    assert kinds == sorted(kinds, key=["provision", "motives", "amendment", "comment"].index)
+    assert kinds.count("comment") == 12
+
+
+def _links(header: str) -> dict[str, str]:
+    return {rel: url for url, rel in re.findall(r'<([^>]+)>; rel="(\w+)"', header)}

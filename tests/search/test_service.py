@@ -84,6 +84,22 @@ class TestWords:
 
 
 class TestRanking:
+    def test_an_article_whose_heading_matches_comes_before_one_that_says_it_once(
+        self, db: Session, draft: Draft, secretariat: Member
+    ) -> None:
+        four, two = entry_of(db, draft, "Artículo 4."), entry_of(db, draft, "Artículo 2.")
+        editing.revise(
+            db, secretariat, draft, uid=four.uid, expected_version=1,
+            text="La inscripción es pública y gratuita.", heading="Registro", reason="Claridad.",
+        )  # fmt: skip
+        editing.revise(
+            db, secretariat, draft, uid=two.uid, expected_version=1,
+            text="Se aplica en todo el territorio nacional, a quien figure en el registro.",
+            heading="Ámbito", reason="Claridad.",
+        )  # fmt: skip
+        db.commit()
+        assert labels(find(db, draft, "registro")) == ["Artículo 4", "Artículo 2"]
+
     def test_an_article_whose_heading_matches_comes_before_a_comment_that_mentions_it(
         self, db: Session, draft: Draft, member: Member
     ) -> None:
