@@ -11,6 +11,7 @@ from app.core.db import SessionDep
 from app.core.pagination import PageParams, PageRequest, set_list_headers
 from app.core.templating import render
 from app.drafts.deps import load_draft, readable_drafts
+from app.drafts.importing import MAX_SLUG_LENGTH, SLUG_PATTERN
 from app.drafts.models import Draft
 from app.members.deps import OptionalMember
 from app.members.models import Member, Sector, sector_names
@@ -23,8 +24,9 @@ api = APIRouter(prefix="/api/v1", tags=["search"])
 pages = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 20
-Slug = Annotated[str | None, Query(max_length=80)]
-Uid = Annotated[str | None, Query(max_length=36)]
+# Only what a slug or a uid can be reaches a query (a NUL would be a 500 on PostgreSQL).
+Slug = Annotated[str | None, Query(max_length=MAX_SLUG_LENGTH, pattern=SLUG_PATTERN.pattern)]
+Uid = Annotated[str | None, Query(max_length=36, pattern=r"^[0-9a-f-]+$")]
 
 
 def _within(session: SessionDep, member: Member | None, slug: str | None) -> list[Draft]:

@@ -15,6 +15,8 @@ from functools import lru_cache
 import snowballstemmer
 from markupsafe import Markup, escape
 
+from app.core.text import clean
+
 # A word: letters and digits (any script), as unicode61 and PostgreSQL's parser split them.
 _WORD = re.compile(r"\w+")
 # Words that carry no meaning alone; PostgreSQL's spanish_stem drops them from plain queries,
@@ -83,7 +85,7 @@ class Query:
 def parse(text: str) -> Query:
     """Words and "phrases in quotes"; every part must be found. An unclosed quote runs to the
     end. Plain words that mean nothing alone ("de", "la") are left out, as PostgreSQL does."""
-    text = unicodedata.normalize("NFC", text)[:MAX_QUERY_LENGTH]
+    text = clean(text)[:MAX_QUERY_LENGTH]  # no NUL or lone surrogate reaches an engine
     text = text.replace("“", '"').replace("”", '"').replace("«", '"').replace("»", '"')
     parts: list[Part] = []
     for index, chunk in enumerate(text.split('"')):

@@ -89,12 +89,23 @@ class TestApi:
             {"q": "a", "sector": "martians"},
             {"q": "a", "per_page": 0},
             {"q": "a", "page": 10**9},
+            {"q": "a", "draft": "ley\x00"},
+            {"q": "a", "article": "\x00"},
         ]
         for params in refused:
             assert client.get("/api/v1/search", params=params).status_code == 422, params
         assert client.get("/api/v1/search", params={"q": "a", "draft": "nope"}).status_code == 404
         # Characters FTS5 and tsquery would read as syntax are only words here.
-        for q in ['"', "a AND OR NOT", "col:mercurio*", "(((", "'; DROP TABLE draft; --", "\\"]:
+        odd = [
+            '"',
+            "a AND OR NOT",
+            "col:mercurio*",
+            "(((",
+            "'; DROP TABLE draft; --",
+            "\\",
+            "\x00a",
+        ]
+        for q in odd:
             assert client.get("/api/v1/search", params={"q": q}).status_code == 200, q
 
 
