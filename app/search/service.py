@@ -124,7 +124,7 @@ def search(
         row.id: row
         for row in connection.execute(sa_select(documents).where(documents.c.id.in_(ids))).all()
     }
-    hits = _hits(session, query, [rows[id_] for id_ in ids], drafts_by_id)
+    hits = _hits(session, query, [rows[id_] for id_ in ids if id_ in rows], drafts_by_id)
     return Results(query, Page(hits, total, paging.page, paging.per_page), counts)
 
 

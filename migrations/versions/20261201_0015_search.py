@@ -93,6 +93,11 @@ def upgrade() -> None:
             "CREATE VIRTUAL TABLE search_fts USING fts5("
             "heading, body, tags, tokenize = 'unicode61 remove_diacritics 2')"
         )
+        # However a document goes (a service, a cleanup in SQL), its row of stems goes with it.
+        op.execute(
+            'CREATE TRIGGER search_document_deleted AFTER DELETE ON search_document '
+            'BEGIN DELETE FROM search_fts WHERE rowid = old.id; END'
+        )
 
     from app.search.indexing import rebuild
 
