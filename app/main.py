@@ -42,6 +42,7 @@ from app.members import router as members_router
 from app.members import templating as members_templating
 from app.members.deps import current_member
 from app.pages import router as pages_router
+from app.search import router as search_router
 
 
 def wants_json(request: Request) -> bool:
@@ -192,6 +193,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(members_router.pages)
     app.include_router(audit_router.api)
     app.include_router(audit_router.pages)
+    app.include_router(search_router.api)
+    app.include_router(search_router.pages)
 
     app.add_exception_handler(DomainError, handle_domain_error)
     app.add_exception_handler(HTTPException, handle_http_error)

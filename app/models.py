@@ -30,6 +30,7 @@ from app.members.models import (
     RecoveryCode,
     SignInFailure,
 )
+from app.search.models import SearchDocument
 
 metadata = SQLModel.metadata
 
@@ -55,6 +56,7 @@ __all__ = [
     "Receipt",
     "RecoveryCode",
     "RoundClause",
+    "SearchDocument",
     "SignInFailure",
     "Snapshot",
     "SnapshotEntry",

@@ -18,6 +18,7 @@ MODULES = [
     "exports",
     "importing",
     "load",
+    "search",
 ]
 
 for name in sys.argv[1:] or MODULES:

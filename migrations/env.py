@@ -5,6 +5,7 @@ from alembic import context
 import app.models
 from app.core.config import get_settings
 from app.core.db import create_db_engine
+from app.search.models import include_name, include_object
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or get_settings().database_url
@@ -19,6 +20,8 @@ def run_migrations() -> None:
             # SQLite cannot ALTER most things; batch mode rebuilds the table instead.
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_name=include_name,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()

@@ -78,13 +78,14 @@ def every_page(live_engine: Engine) -> dict[str, str]:
             "account": "/account",
             "members": "/members",
             "sign-in": "/sign-in",
+            "search": "/search?q=registro&draft=ley-de-prueba",
         }
 
 
 # What each role must reach (the rest may be refused to it): so a walk that was turned away
 # everywhere cannot pass.
 MUST_SEE = {
-    None: {"drafts", "contents", "article", "consensus", "record", "sign-in"},
+    None: {"drafts", "contents", "article", "consensus", "record", "sign-in", "search"},
     People.observer: {"article", "history", "record", "account", "contributions"},
     People.member: {"article", "propose", "amendment", "contributions", "account"},
     People.secretariat: {"edit", "queue", "export", "snapshot", "round", "record"},

@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, inspect, text
 import app.models
 from app.core import migrate
 from app.core.db import create_db_engine, normalize_url
+from app.search.models import include_name, include_object
 from tests.conftest import POSTGRES_URL
 
 
@@ -37,7 +38,14 @@ def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
 def schema_differences(url: str) -> list[object]:
     engine = create_db_engine(url)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "compare_type": True,
+                "include_name": include_name,
+                "include_object": include_object,
+            },
+        )
         differences: list[object] = compare_metadata(context, app.models.metadata)
     engine.dispose()
     return differences

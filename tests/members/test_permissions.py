@@ -22,6 +22,8 @@ ROUTES: dict[tuple[str, str], str] = {
     ("GET", "/language/{language}"): PUBLIC,
     ("GET", "/"): PUBLIC,
     ("GET", "/api/v1/drafts"): PUBLIC,
+    ("GET", "/api/v1/search"): PUBLIC,  # finds only what the reader may read
+    ("GET", "/search"): PUBLIC,
     ("GET", "/api/v1/drafts/{slug}"): PUBLIC,
     ("GET", "/api/v1/drafts/{slug}/provisions/{uid}"): PUBLIC,
     ("GET", "/drafts/{slug}"): PUBLIC,
