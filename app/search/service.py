@@ -23,6 +23,7 @@ from app.core.i18n import _
 from app.core.pagination import Page, PageRequest
 from app.drafts import service as drafts
 from app.drafts.models import Draft, Provision
+from app.intake.service import credit, receipts
 from app.members.models import Member
 from app.members.permissions import Permission, can
 from app.search.models import Kind, SearchDocument
@@ -252,12 +253,14 @@ def _hits(
         for a in session.exec(select(Amendment).where(col(Amendment.id).in_(ids["amendment"])))
     }
     authors = {c.author_id for c in comments.values()} | {a.author_id for a in amendments.values()}
-    names = {
-        id_: name
-        for id_, name in session.exec(
-            select(Member.id, Member.name).where(col(Member.id).in_(authors))
-        ).all()
-    }
+    people = {m.id: m for m in session.exec(select(Member).where(col(Member.id).in_(authors)))}
+    received = receipts(session, (c.receipt_id for c in comments.values()))
+
+    def credited(comment: Comment) -> str:
+        """Its author, or whom the secretariat entered it for ("Reservado" if they asked)."""
+        receipt = received.get(comment.receipt_id) if comment.receipt_id else None
+        return credit(people[comment.author_id], receipt, comment.created_at).name
+
     outlines = {
         row.draft_id: drafts.load_outline(session, drafts_by_id[row.draft_id]) for row in rows
     }
@@ -283,7 +286,7 @@ def _hits(
         elif row.kind == Kind.COMMENT and (comment := comments.get(row.object_id)):
             label = _(
                 "Comment by %(name)s — %(label)s",
-                name=names.get(comment.author_id, ""),
+                name=credited(comment),
                 label=where,
             )
             hidden = comment.hidden_at is not None

@@ -340,3 +340,22 @@ def test_a_long_matriz_is_printed_part_by_part_into_one_pdf_numbered_throughout(
     for number, page in enumerate(pages, start=1):
         assert page.endswith(str(number)), (number, page[-40:])
     assert len(PdfReader(io.BytesIO(whole)).pages) <= len(pages)
+
+
+def test_search_credits_a_received_comment_to_its_sender_and_keeps_a_reserved_name(
+    client: TestClient, db: Session
+) -> None:
+    draft = make_draft(db)
+    secretariat = make_member(db, role="secretariat", name="Rosa de la Secretaría")
+    receipt = intake.record_receipt(db, secretariat, draft, intake.Received(
+        "email", "Eulogia Quispe", intake.today_in_peru(), reserved=True,
+    ))  # fmt: skip
+    comments.add_comment(
+        db, secretariat, draft, entry_of(db, draft, "Artículo 1."),
+        body="Las pallaqueras seleccionan mineral a mano.", receipt=receipt,
+    )  # fmt: skip
+    db.commit()
+    found = client.get("/api/v1/search", params={"q": "pallaqueras"}).json()["results"]
+    assert [r["label"] for r in found if r["type"] == "comment"] == [
+        "Comentario de Reservado — Artículo 1"
+    ]
