@@ -2,7 +2,13 @@
 
 from sqlmodel import SQLModel
 
-from app.amendments.models import Amendment, AmendmentSource
+from app.amendments.models import (
+    Adhesion,
+    Amendment,
+    AmendmentProposal,
+    AmendmentSource,
+    SupportRule,
+)
 from app.audit.models import AuditEvent
 from app.comments.models import Comment, CommentRevision
 from app.consensus.models import (
@@ -33,7 +39,9 @@ from app.members.models import (
 metadata = SQLModel.metadata
 
 __all__ = [
+    "Adhesion",
     "Amendment",
+    "AmendmentProposal",
     "AmendmentSource",
     "ApiToken",
     "AuditEvent",
@@ -56,5 +64,6 @@ __all__ = [
     "SignInFailure",
     "Snapshot",
     "SnapshotEntry",
+    "SupportRule",
     "metadata",
 ]
