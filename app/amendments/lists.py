@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
-from app.amendments import merging
-from app.amendments.models import Amendment, AmendmentKind, AmendmentStatus
+from app.amendments import merging, support
+from app.amendments.models import Amendment, AmendmentKind, AmendmentProposal, AmendmentStatus
 from app.amendments.service import proposed_text
 from app.core.pagination import Page, PageRequest, paginate
 from app.drafts import diffing
@@ -80,6 +80,8 @@ class QueueItem:
     competes_with: list[int]  # other pending amendments editing the same passage
     # What accepting it would change: from the current text once rebased, else from its base.
     ops: list[tuple[diffing.Op, str]]
+    support: support.Support
+    proposal: AmendmentProposal | None = None
 
 
 @dataclass
@@ -91,8 +93,14 @@ class QueueGroup:
 
 @dataclass
 class Queue:
-    groups: Page[QueueGroup]  # a page of the clauses with pending amendments, in document order
-    pending: int
+    groups: Page[QueueGroup]  # a page of the clauses with pending amendments
+    pending: int  # the amendments in the queue, as filtered
+    rule: support.Rule
+    gathering: int = 0  # pending amendments still short of the draft's minimum support
+
+
+# How the queue can be ordered: the document's order, or the broadest support first.
+QUEUE_SORTS = ("document", "support")
 
 
 def pending_by_clause(session: Session, draft: Draft) -> dict[int, int]:
@@ -111,22 +119,44 @@ def pending_count(session: Session, draft: Draft) -> int:
     return sum(pending_by_clause(session, draft).values())
 
 
-def merge_queue(session: Session, draft: Draft, *, paging: PageRequest) -> Queue:
-    """Pending amendments grouped by clause in document order, each with what accepting it
-    would do now. A fixed number of queries per page, whatever the number of amendments."""
+def merge_queue(
+    session: Session,
+    draft: Draft,
+    *,
+    paging: PageRequest,
+    sort: str = "document",
+    min_organizations: int = 0,
+    min_sectors: int = 0,
+) -> Queue:
+    """Pending amendments grouped by clause, each with what accepting it would do now and who
+    supports it. Amendments short of the draft's minimum support wait outside the queue.
+    `sort`: "document" (the clauses in document order) or "support" (the clause with the
+    broadest supported amendment first, and within a clause the broadest first); the minimums
+    filter by breadth of support. A fixed number of queries per page."""
     outline = drafts.load_outline(session, draft)
     order = {entry.id: index for index, entry in enumerate(outline.entries)}
-    counts = pending_by_clause(session, draft)
-    clause_ids = sorted((pid for pid in counts if pid in order), key=order.__getitem__)
-    shown = Page.of(clause_ids, paging).items
-    rows = session.exec(
+    pending = session.exec(
         select(Amendment, Member)
         .join(Member, col(Member.id) == Amendment.author_id)
-        .where(
-            col(Amendment.provision_id).in_(shown), Amendment.status == AmendmentStatus.SUBMITTED
-        )
+        .where(Amendment.draft_id == draft.id, Amendment.status == AmendmentStatus.SUBMITTED)
         .order_by(col(Amendment.id))
     ).all()
+    backing = support.supports(session, [a for a, _m in pending])
+    rule = support.get_rule(session, draft)
+    eligible = [(a, m) for a, m in pending if backing[a.id or 0].meets(rule)]
+    asked = support.Rule(max(min_organizations, 1), max(min_sectors, 1))
+    rows = [
+        (a, m) for a, m in eligible if a.provision_id in order and backing[a.id or 0].meets(asked)
+    ]
+    if sort == "support":
+        rows.sort(key=lambda row: _by_support(backing[row[0].id or 0], order[row[0].provision_id]))
+    clause_ids = list(dict.fromkeys(a.provision_id for a, _m in rows))
+    if sort != "support":
+        clause_ids.sort(key=order.__getitem__)
+    shown = Page.of(clause_ids, paging).items
+    queued = len(rows)
+    rows = [(a, m) for a, m in rows if a.provision_id in set(shown)]
+    published = support.proposals(session, [a.id for a, _m in rows if a.id is not None])
     entries = {entry.id: entry for entry in outline.entries if entry.id in set(shown)}
     wanted = {(e.id, e.version) for e in entries.values()} | {
         (a.provision_id, a.base_version) for a, _m in rows if a.base_version is not None
@@ -162,12 +192,20 @@ def merge_queue(session: Session, draft: Draft, *, paging: PageRequest) -> Queue
                 merged,
                 [],
                 ops,
+                backing[amendment.id or 0],
+                published.get(amendment.id or 0),
             )
         )
     for group in groups.values():
         _mark_competing(group.items)
     page = Page(list(groups.values()), len(clause_ids), paging.page, paging.per_page)
-    return Queue(page, sum(counts.values()))
+    return Queue(page, queued, rule, gathering=len(pending) - len(eligible))
+
+
+def _by_support(backing: support.Support, place: int) -> tuple[int, int, int]:
+    """The broadest first (sectors, then organizations); the document's order among equals."""
+    sectors, organizations = backing.breadth
+    return (-sectors, -organizations, place)
 
 
 def _mark_competing(items: list[QueueItem]) -> None:
