@@ -631,10 +631,23 @@ def queue_page(
     session: SessionDep,
     page: PageQuery = 1,
     sort: Annotated[Literal["document", "support"], Query()] = "document",
-    min_organizations: Annotated[int, Query(ge=0, le=support.MAX_ORGANIZATIONS)] = 0,
-    min_sectors: Annotated[int, Query(ge=0, le=len(Sector))] = 0,
+    # Strings: the filter form sends an empty field as "" (no minimum).
+    min_organizations: Annotated[str, Query(max_length=10)] = "",
+    min_sectors: Annotated[str, Query(max_length=10)] = "",
 ) -> HTMLResponse:
-    return _queue_page(request, session, draft, page, sort, min_organizations, min_sectors)
+    organizations = _minimum(min_organizations, support.MAX_ORGANIZATIONS)
+    sectors = _minimum(min_sectors, len(Sector))
+    return _queue_page(request, session, draft, page, sort, organizations, sectors)
+
+
+def _minimum(text: str, limit: int) -> int:
+    """A filter's minimum from the query string: empty is none; else a count up to `limit`."""
+    if not text.strip():
+        return 0
+    number = parse_id(text.strip())
+    if number is None or number > limit:
+        raise InvalidInput(_("Between 1 and %(n)s.", n=limit))
+    return number
 
 
 def _queue_page(

@@ -22,7 +22,9 @@ from app.members.models import Member
 from tests.factories import entry_of, make_draft, make_member, uid_of
 from tests.races import committed, meeting_at_first_write, real_client, together
 
-ARTICLE_2 = "2.1 Se aplica en todo el territorio de la República.\n2.2 No comprende a la gran minería."
+ARTICLE_2 = (
+    "2.1 Se aplica en todo el territorio de la República.\n2.2 No comprende a la gran minería."
+)
 
 
 def demo(db: Session, email: str) -> Member:
@@ -93,7 +95,10 @@ class TestAdhere:
         support.adhere(db, demo(db, "minem@mesa.example"), amendment)
         # A second person of the same organization is a second adhesion, not a second one.
         colleague = make_member(
-            db, name="Otra de la Defensoría", sector="ombudsman", organization="Defensoría del Pueblo"
+            db,
+            name="Otra de la Defensoría",
+            sector="ombudsman",
+            organization="Defensoría del Pueblo",
         )
         support.adhere(db, colleague, amendment)
         db.commit()
@@ -435,7 +440,8 @@ class TestApi:
         url = f"/api/v1/drafts/{draft.slug}/support-rule"
         assert client.get(url).json() == {"min_organizations": 1, "min_sectors": 1}
         body = {"min_organizations": 3, "min_sectors": 2}
-        assert client.put(url, json=body, headers=bearer(db, demo(db, "trabajo@mesa.example"))).status_code == 403  # fmt: skip
+        member = bearer(db, demo(db, "trabajo@mesa.example"))
+        assert client.put(url, json=body, headers=member).status_code == 403
         assert client.put(url, json=body, headers=bearer(db, secretariat)).json() == body
         assert client.get(url).json() == body
         too_many = client.put(url, json={"min_organizations": 3, "min_sectors": 99},

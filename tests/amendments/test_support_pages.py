@@ -12,7 +12,9 @@ from app.drafts.models import Draft
 from app.members.models import Member
 from tests.factories import make_draft, make_member, post_form, sign_in, uid_of
 
-ARTICLE_2 = "2.1 Se aplica en todo el territorio de la República.\n2.2 No comprende a la gran minería."
+ARTICLE_2 = (
+    "2.1 Se aplica en todo el territorio de la República.\n2.2 No comprende a la gran minería."
+)
 
 
 def propose(db: Session, draft: Draft, author: Member, label: str = "Artículo 2.") -> Amendment:
