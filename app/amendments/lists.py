@@ -135,28 +135,41 @@ def merge_queue(
     filter by breadth of support. A fixed number of queries per page."""
     outline = drafts.load_outline(session, draft)
     order = {entry.id: index for index, entry in enumerate(outline.entries)}
-    pending = session.exec(
-        select(Amendment, Member)
-        .join(Member, col(Member.id) == Amendment.author_id)
-        .where(Amendment.draft_id == draft.id, Amendment.status == AmendmentStatus.SUBMITTED)
-        .order_by(col(Amendment.id))
-    ).all()
-    backing = support.supports(session, [a for a, _m in pending])
-    rule = support.get_rule(session, draft)
-    eligible = [(a, m) for a, m in pending if backing[a.id or 0].meets(rule)]
-    asked = support.Rule(max(min_organizations, 1), max(min_sectors, 1))
-    rows = [
-        (a, m) for a, m in eligible if a.provision_id in order and backing[a.id or 0].meets(asked)
+    pending: list[tuple[int, int]] = [
+        (int(amendment_id or 0), provision_id)
+        for amendment_id, provision_id in session.exec(
+            select(col(Amendment.id), col(Amendment.provision_id))
+            .where(Amendment.draft_id == draft.id, Amendment.status == AmendmentStatus.SUBMITTED)
+            .order_by(col(Amendment.id))
+        ).all()
+        if provision_id in order
     ]
-    if sort == "support":
-        rows.sort(key=lambda row: _by_support(backing[row[0].id or 0], order[row[0].provision_id]))
-    clause_ids = list(dict.fromkeys(a.provision_id for a, _m in rows))
+    rule = support.get_rule(session, draft)
+    asked = support.Rule(max(min_organizations, 1), max(min_sectors, 1))
+    gathering = 0
+    if rule.is_set or asked.is_set or sort == "support":  # every pending one's support counts
+        breadths = support.pending_breadths(session, draft)
+        eligible = [(a, p) for a, p in pending if rule.allows(breadths[a])]
+        gathering = len(pending) - len(eligible)
+        pending = [(a, p) for a, p in eligible if asked.allows(breadths[a])]
+        if sort == "support":
+            pending.sort(key=lambda row: _by_support(breadths[row[0]], order[row[1]]))
+    clause_ids = list(dict.fromkeys(p for _a, p in pending))
     if sort != "support":
         clause_ids.sort(key=order.__getitem__)
     shown = Page.of(clause_ids, paging).items
-    queued = len(rows)
-    rows = [(a, m) for a, m in rows if a.provision_id in set(shown)]
-    published = support.proposals(session, [a.id for a, _m in rows if a.id is not None])
+    chosen = [a for a, p in pending if p in set(shown)]
+    backing = support.supports_of_ids(session, chosen)
+    found = {
+        amendment.id: (amendment, author)
+        for amendment, author in session.exec(
+            select(Amendment, Member)
+            .join(Member, col(Member.id) == Amendment.author_id)
+            .where(col(Amendment.id).in_(chosen))
+        ).all()
+    }
+    rows = [found[a] for a in chosen]
+    published = support.proposals(session, chosen)
     entries = {entry.id: entry for entry in outline.entries if entry.id in set(shown)}
     wanted = {(e.id, e.version) for e in entries.values()} | {
         (a.provision_id, a.base_version) for a, _m in rows if a.base_version is not None
@@ -199,12 +212,12 @@ def merge_queue(
     for group in groups.values():
         _mark_competing(group.items)
     page = Page(list(groups.values()), len(clause_ids), paging.page, paging.per_page)
-    return Queue(page, queued, rule, gathering=len(pending) - len(eligible))
+    return Queue(page, len(pending), rule, gathering=gathering)
 
 
-def _by_support(backing: support.Support, place: int) -> tuple[int, int, int]:
+def _by_support(breadth: tuple[int, int], place: int) -> tuple[int, int, int]:
     """The broadest first (sectors, then organizations); the document's order among equals."""
-    sectors, organizations = backing.breadth
+    sectors, organizations = breadth
     return (-sectors, -organizations, place)
 
 

@@ -10,8 +10,11 @@ for themself.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import case, union_all
+from sqlmodel import Session, col, func, select
 
 from app.amendments.models import (
     Adhesion,
@@ -71,16 +74,16 @@ class Support:
     author: Supporter
     supporters: list[Supporter] = field(default_factory=list)  # the adhesions, oldest first
 
-    @property
+    @cached_property  # asked once the supporters are all in
     def organizations(self) -> list[str]:
         """Each organization once, the author's first."""
         seen: dict[str, str] = {}
         for person in [self.author, *self.supporters]:
             name = person.organization.strip() or person.name
-            seen.setdefault(name.casefold(), name)
+            seen.setdefault(name.lower(), name)  # as pending_breadths counts them
         return list(seen.values())
 
-    @property
+    @cached_property
     def sectors(self) -> list[str]:
         return list(dict.fromkeys(p.sector for p in [self.author, *self.supporters]))
 
@@ -95,10 +98,7 @@ class Support:
         return (len(self.sectors), len(self.organizations))
 
     def meets(self, rule: "Rule") -> bool:
-        return (
-            len(self.organizations) >= rule.min_organizations
-            and len(self.sectors) >= rule.min_sectors
-        )
+        return rule.allows(self.breadth)
 
 
 def support_phrase(support: Support) -> str:
@@ -112,35 +112,74 @@ def support_phrase(support: Support) -> str:
 
 
 def supports(session: Session, amendments: Sequence[Amendment]) -> dict[int, Support]:
-    """The support of each amendment, by id: two queries whatever their number."""
-    ids = [a.id for a in amendments if a.id is not None]
+    """The support of each amendment, by id."""
+    return supports_of_ids(session, [a.id for a in amendments if a.id is not None])
+
+
+def supports_of_ids(session: Session, amendment_ids: Iterable[int]) -> dict[int, Support]:
+    """The support of each amendment, by id: two queries of a few columns whatever their
+    number (the merge queue counts every pending amendment's)."""
+    ids = set(amendment_ids)
     if not ids:
         return {}
-    people = {
-        m.id: m
-        for m in session.exec(
-            select(Member).where(col(Member.id).in_({a.author_id for a in amendments}))
-        ).all()
-    }
-    found = {a.id: Support(_supporter(people[a.author_id])) for a in amendments if a.id is not None}
+    person = (col(Member.name), col(Member.organization), col(Member.sector))
+    authors = session.exec(
+        select(col(Amendment.id), *person)
+        .join(Member, col(Member.id) == Amendment.author_id)
+        .where(col(Amendment.id).in_(ids))
+    ).all()
+    found = {int(amendment_id or 0): Support(Supporter(*who)) for amendment_id, *who in authors}
     rows = session.exec(
-        select(Adhesion.amendment_id, Member)
+        select(col(Adhesion.amendment_id), *person)
         .join(Member, col(Member.id) == Adhesion.member_id)
         .where(col(Adhesion.amendment_id).in_(ids))
         .order_by(col(Adhesion.id))
     ).all()
-    for amendment_id, member in rows:
-        found[amendment_id].supporters.append(_supporter(member))
+    for amendment_id, *who in rows:
+        found[amendment_id].supporters.append(Supporter(*who))
     return found
+
+
+def _organization_key(member: type[Member]) -> Any:
+    """An organization as counted in SQL: its name without case, or the person's own."""
+    name = func.trim(col(member.organization))
+    return func.lower(case((name == "", col(member.name)), else_=name))
+
+
+def pending_breadths(session: Session, draft: Draft) -> dict[int, tuple[int, int]]:
+    """(sectors, organizations) behind each pending amendment of the draft, counted in SQL:
+    what the merge queue sorts and filters by, in one query whatever their number."""
+    pending = (Amendment.draft_id == draft.id, Amendment.status == AmendmentStatus.SUBMITTED)
+    backers = union_all(
+        select(
+            col(Amendment.id).label("amendment_id"),
+            _organization_key(Member).label("organization"),
+            col(Member.sector).label("sector"),
+        )
+        .join(Member, col(Member.id) == Amendment.author_id)
+        .where(*pending),
+        select(
+            col(Adhesion.amendment_id),
+            _organization_key(Member),
+            col(Member.sector),
+        )
+        .join(Member, col(Member.id) == Adhesion.member_id)
+        .join(Amendment, col(Amendment.id) == Adhesion.amendment_id)
+        .where(*pending),
+    ).subquery()
+    rows = session.exec(
+        select(
+            backers.c.amendment_id,
+            func.count(func.distinct(backers.c.sector)),
+            func.count(func.distinct(backers.c.organization)),
+        ).group_by(backers.c.amendment_id)
+    ).all()
+    return {int(a): (int(sectors), int(organizations)) for a, sectors, organizations in rows}
 
 
 def support_of(session: Session, amendment: Amendment) -> Support:
     assert amendment.id is not None
     return supports(session, [amendment])[amendment.id]
-
-
-def _supporter(member: Member) -> Supporter:
-    return Supporter(member.name, member.organization, member.sector)
 
 
 def supporter_ids(session: Session, amendment: Amendment) -> set[int]:
@@ -189,8 +228,7 @@ class SupportSummary:
 def support_summaries(session: Session, amendment_ids: Sequence[int]) -> dict[int, SupportSummary]:
     """The support and the secretariat's proposal of each amendment, by id: a fixed number of
     queries. Ids of no amendment are left out."""
-    amendments = session.exec(select(Amendment).where(col(Amendment.id).in_(set(amendment_ids))))
-    found = supports(session, amendments.all())
+    found = supports_of_ids(session, amendment_ids)
     published = proposals(session, found)
     summaries = {}
     for amendment_id, support in found.items():
@@ -217,6 +255,10 @@ class Rule:
     @property
     def is_set(self) -> bool:
         return (self.min_organizations, self.min_sectors) != (1, 1)
+
+    def allows(self, breadth: tuple[int, int]) -> bool:
+        sectors, organizations = breadth
+        return organizations >= self.min_organizations and sectors >= self.min_sectors
 
 
 def get_rule(session: Session, draft: Draft) -> Rule:
