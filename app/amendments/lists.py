@@ -10,6 +10,7 @@ from sqlmodel import Session, col, func, select
 from app.amendments import merging, support
 from app.amendments.models import Amendment, AmendmentKind, AmendmentProposal, AmendmentStatus
 from app.amendments.service import proposed_text
+from app.amendments.support import Support
 from app.core.pagination import Page, PageRequest, paginate
 from app.drafts import diffing
 from app.drafts import service as drafts
@@ -80,7 +81,7 @@ class QueueItem:
     competes_with: list[int]  # other pending amendments editing the same passage
     # What accepting it would change: from the current text once rebased, else from its base.
     ops: list[tuple[diffing.Op, str]]
-    support: support.Support
+    support: Support
     proposal: AmendmentProposal | None = None
 
 
@@ -267,6 +268,9 @@ class Contribution:
     draft: Draft
     uid: str
     label: str
+    support: Support | None = None
+    # Pending and still short of its draft's minimum support: not in the merge queue yet.
+    gathering: bool = False
 
 
 def contributions(session: Session, member: Member, paging: PageRequest) -> Page[Contribution]:
@@ -287,7 +291,19 @@ def contributions(session: Session, member: Member, paging: PageRequest) -> Page
             labels[draft.id] = {
                 e.uid: e.label.text for e in drafts.load_outline(session, draft).entries
             }
-    items = [Contribution(a, d, uid, labels[d.id or 0].get(uid, "—")) for a, d, uid in rows]
+    backing = support.supports(session, [a for a, _d, _uid in rows])
+    rules = {d.id: support.get_rule(session, d) for _a, d, _uid in rows}
+    items = [
+        Contribution(
+            a,
+            d,
+            uid,
+            labels[d.id or 0].get(uid, "—"),
+            backing.get(a.id or 0),
+            a.status == AmendmentStatus.SUBMITTED and not backing[a.id or 0].meets(rules[d.id]),
+        )
+        for a, d, uid in rows
+    ]
     return Page(items, found.total, found.page, found.per_page)
 
 

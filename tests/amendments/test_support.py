@@ -437,6 +437,14 @@ class TestApi:
         missing = client.put(url, json={"proposal": "accept_modified", "note": "x"},
                              headers=bearer(db, secretariat))  # fmt: skip
         assert missing.status_code == 422
+        service.reject(db, secretariat, amendment, "No procede")
+        db.commit()
+        late = client.put(url, json={"proposal": "reject", "note": "Tarde"},
+                          headers=bearer(db, secretariat))  # fmt: skip
+        assert late.status_code == 409
+        assert (
+            client.get(f"/api/v1/amendments/{amendment.id}").json()["proposal"]["followed"] is False
+        )
 
     def test_the_support_rule_is_read_and_set_by_the_secretariat(
         self, client: TestClient, db: Session, draft: Draft, secretariat: Member

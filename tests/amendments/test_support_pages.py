@@ -116,6 +116,14 @@ class TestAdhering:
         page = client.get(f"/amendments/{amendment.id}").text
         assert "Reuniendo adhesiones" in page
         assert "Tiene 1 de 3 organizaciones y 1 de 2 sectores" in page
+        mine = client.get("/me/contributions").text
+        assert "reuniendo adhesiones" in mine
+        assert "Respaldada por 1 organización de 1 sector" in mine
+        for member in (ombudsman(db), make_member(db, sector="labour", organization="MTPE")):
+            support.adhere(db, member, amendment)
+        db.commit()
+        assert "reuniendo adhesiones" not in client.get("/me/contributions").text
+        assert "Reuniendo adhesiones" not in client.get(f"/amendments/{amendment.id}").text
 
 
 class TestProposalForm:
