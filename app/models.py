@@ -2,7 +2,13 @@
 
 from sqlmodel import SQLModel
 
-from app.amendments.models import Amendment, AmendmentSource
+from app.amendments.models import (
+    Adhesion,
+    Amendment,
+    AmendmentProposal,
+    AmendmentSource,
+    SupportRule,
+)
 from app.audit.models import AuditEvent
 from app.comments.models import Comment, CommentRevision
 from app.consensus.models import (
@@ -35,7 +41,9 @@ from app.search.models import SearchDocument
 metadata = SQLModel.metadata
 
 __all__ = [
+    "Adhesion",
     "Amendment",
+    "AmendmentProposal",
     "AmendmentSource",
     "ApiToken",
     "AuditEvent",
@@ -60,5 +68,6 @@ __all__ = [
     "SignInFailure",
     "Snapshot",
     "SnapshotEntry",
+    "SupportRule",
     "metadata",
 ]

@@ -13,6 +13,7 @@ MODULES = [
     "diffing",
     "history",
     "merging",
+    "support",
     "rebasing",
     "consensus",
     "exports",

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, func, select
 
-from app.amendments import merging
-from app.amendments.models import Amendment, AmendmentKind, AmendmentStatus
+from app.amendments import merging, support
+from app.amendments.models import Amendment, AmendmentKind, AmendmentProposal, AmendmentStatus
 from app.amendments.service import proposed_text
+from app.amendments.support import Support
 from app.core.pagination import Page, PageRequest, paginate
 from app.drafts import diffing
 from app.drafts import service as drafts
@@ -85,6 +86,8 @@ class QueueItem:
     competes_with: list[int]  # other pending amendments editing the same passage
     # What accepting it would change: from the current text once rebased, else from its base.
     ops: list[tuple[diffing.Op, str]]
+    support: Support
+    proposal: AmendmentProposal | None = None
 
 
 @dataclass
@@ -96,8 +99,14 @@ class QueueGroup:
 
 @dataclass
 class Queue:
-    groups: Page[QueueGroup]  # a page of the clauses with pending amendments, in document order
-    pending: int
+    groups: Page[QueueGroup]  # a page of the clauses with pending amendments
+    pending: int  # the amendments in the queue, as filtered
+    rule: support.Rule
+    gathering: int = 0  # pending amendments still short of the draft's minimum support
+
+
+# How the queue can be ordered: the document's order, or the broadest support first.
+QUEUE_SORTS = ("document", "support")
 
 
 def pending_by_clause(session: Session, draft: Draft) -> dict[int, int]:
@@ -116,27 +125,58 @@ def pending_count(session: Session, draft: Draft) -> int:
     return sum(pending_by_clause(session, draft).values())
 
 
-def merge_queue(session: Session, draft: Draft, *, paging: PageRequest) -> Queue:
-    """Pending amendments grouped by clause in document order, each with what accepting it
-    would do now. A fixed number of queries per page, whatever the number of amendments."""
+def merge_queue(
+    session: Session,
+    draft: Draft,
+    *,
+    paging: PageRequest,
+    sort: str = "document",
+    min_organizations: int = 0,
+    min_sectors: int = 0,
+) -> Queue:
+    """Pending amendments grouped by clause, each with what accepting it would do now and who
+    supports it. Amendments short of the draft's minimum support wait outside the queue.
+    `sort`: "document" (the clauses in document order) or "support" (the clause with the
+    broadest supported amendment first, and within a clause the broadest first); the minimums
+    filter by breadth of support. A fixed number of queries per page."""
     outline = drafts.load_outline(session, draft)
     order = {entry.id: index for index, entry in enumerate(outline.entries)}
-    counts = pending_by_clause(session, draft)
-    clause_ids = sorted((pid for pid in counts if pid in order), key=order.__getitem__)
+    pending: list[tuple[int, int]] = [
+        (int(amendment_id or 0), provision_id)
+        for amendment_id, provision_id in session.exec(
+            select(col(Amendment.id), col(Amendment.provision_id))
+            .where(Amendment.draft_id == draft.id, Amendment.status == AmendmentStatus.SUBMITTED)
+            .order_by(col(Amendment.id))
+        ).all()
+        if provision_id in order
+    ]
+    rule = support.get_rule(session, draft)
+    asked = support.Rule(max(min_organizations, 1), max(min_sectors, 1))
+    gathering = 0
+    if rule.is_set or asked.is_set or sort == "support":  # every pending one's support counts
+        breadths = support.pending_breadths(session, draft)
+        eligible = [(a, p) for a, p in pending if rule.allows(breadths[a])]
+        gathering = len(pending) - len(eligible)
+        pending = [(a, p) for a, p in eligible if asked.allows(breadths[a])]
+        if sort == "support":
+            pending.sort(key=lambda row: _by_support(breadths[row[0]], order[row[1]]))
+    clause_ids = list(dict.fromkeys(p for _a, p in pending))
+    if sort != "support":
+        clause_ids.sort(key=order.__getitem__)
     shown = Page.of(clause_ids, paging).items
-    rows = [
-        (a, credit(m, r, a.created_at))
-        for a, m, r in session.exec(
+    chosen = [a for a, p in pending if p in set(shown)]
+    backing = support.supports_of_ids(session, chosen)
+    found = {
+        amendment.id: (amendment, credit(author, receipt, amendment.created_at))
+        for amendment, author, receipt in session.exec(
             select(Amendment, Member, Receipt)
             .join(Member, col(Member.id) == Amendment.author_id)
             .outerjoin(Receipt, col(Receipt.id) == Amendment.receipt_id)
-            .where(
-                col(Amendment.provision_id).in_(shown),
-                Amendment.status == AmendmentStatus.SUBMITTED,
-            )
-            .order_by(col(Amendment.id))
+            .where(col(Amendment.id).in_(chosen))
         ).all()
-    ]
+    }
+    rows = [found[a] for a in chosen]
+    published = support.proposals(session, chosen)
     entries = {entry.id: entry for entry in outline.entries if entry.id in set(shown)}
     wanted = {(e.id, e.version) for e in entries.values()} | {
         (a.provision_id, a.base_version) for a, _m in rows if a.base_version is not None
@@ -172,12 +212,20 @@ def merge_queue(session: Session, draft: Draft, *, paging: PageRequest) -> Queue
                 merged,
                 [],
                 ops,
+                backing[amendment.id or 0],
+                published.get(amendment.id or 0),
             )
         )
     for group in groups.values():
         _mark_competing(group.items)
     page = Page(list(groups.values()), len(clause_ids), paging.page, paging.per_page)
-    return Queue(page, sum(counts.values()))
+    return Queue(page, len(pending), rule, gathering=gathering)
+
+
+def _by_support(breadth: tuple[int, int], place: int) -> tuple[int, int, int]:
+    """The broadest first (sectors, then organizations); the document's order among equals."""
+    sectors, organizations = breadth
+    return (-sectors, -organizations, place)
 
 
 def _mark_competing(items: list[QueueItem]) -> None:
@@ -229,6 +277,9 @@ class Contribution:
     draft: Draft
     uid: str
     label: str
+    support: Support | None = None
+    # Pending and still short of its draft's minimum support: not in the merge queue yet.
+    gathering: bool = False
 
 
 def contributions(session: Session, member: Member, paging: PageRequest) -> Page[Contribution]:
@@ -249,7 +300,19 @@ def contributions(session: Session, member: Member, paging: PageRequest) -> Page
             labels[draft.id] = {
                 e.uid: e.label.text for e in drafts.load_outline(session, draft).entries
             }
-    items = [Contribution(a, d, uid, labels[d.id or 0].get(uid, "—")) for a, d, uid in rows]
+    backing = support.supports(session, [a for a, _d, _uid in rows])
+    rules = {d.id: support.get_rule(session, d) for _a, d, _uid in rows}
+    items = [
+        Contribution(
+            a,
+            d,
+            uid,
+            labels[d.id or 0].get(uid, "—"),
+            backing.get(a.id or 0),
+            a.status == AmendmentStatus.SUBMITTED and not backing[a.id or 0].meets(rules[d.id]),
+        )
+        for a, d, uid in rows
+    ]
     return Page(items, found.total, found.page, found.per_page)
 
 

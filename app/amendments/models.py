@@ -70,3 +70,59 @@ class AmendmentSource(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     amendment_id: int = Field(foreign_key="amendment.id", index=True)
     source_id: int = Field(foreign_key="amendment.id")
+
+
+class ProposalKind(StrEnum):
+    """How the secretariat proposes to handle an amendment, published before it decides."""
+
+    ACCEPT = "accept"  # acoger
+    ACCEPT_MODIFIED = "accept_modified"  # acoger con modificaciones: with the proposed text
+    REJECT = "reject"  # no acoger
+
+
+def proposal_names() -> dict[str, str]:
+    return {
+        ProposalKind.ACCEPT: _("Accept"),
+        ProposalKind.ACCEPT_MODIFIED: _("Accept with modifications"),
+        ProposalKind.REJECT: _("Do not accept"),
+    }
+
+
+class Adhesion(SQLModel, table=True):
+    """A member co-signing a pending amendment. One per member and amendment: the unique
+    constraint stands behind every adhesion, whatever races to it."""
+
+    __table_args__ = (UniqueConstraint("amendment_id", "member_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    amendment_id: int = Field(foreign_key="amendment.id", index=True)
+    member_id: int = Field(foreign_key="member.id", index=True)
+    created_at: datetime = created_at_field()
+
+
+class AmendmentProposal(SQLModel, table=True):
+    """The secretariat's proposed handling of one amendment (propuesta de la Secretaría),
+    published before the decision; the decision records whether it followed it."""
+
+    __tablename__ = "amendment_proposal"
+
+    id: int | None = Field(default=None, primary_key=True)
+    amendment_id: int = Field(foreign_key="amendment.id", unique=True)
+    proposal: str = Field(max_length=20)
+    note: str = Field(sa_type=Text)
+    text: str | None = Field(default=None, sa_type=Text)  # accept_modified: the proposed text
+    proposed_by_id: int = Field(foreign_key="member.id")
+    proposed_at: datetime = created_at_field()
+    followed: bool | None = None  # set by the decision; None while pending or if withdrawn
+
+
+class SupportRule(SQLModel, table=True):
+    """A draft's minimum support before an amendment reaches the merge queue; the author's
+    organization and sector count. A draft without one sends every amendment to the queue."""
+
+    __tablename__ = "support_rule"
+
+    id: int | None = Field(default=None, primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", unique=True)
+    min_organizations: int = Field(default=1)
+    min_sectors: int = Field(default=1)

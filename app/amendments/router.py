@@ -1,12 +1,12 @@
 """Amendments over HTTP: the API, the proposal form, the merge queue and the decisions."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlmodel import Session, select
 
-from app.amendments import lists, service
+from app.amendments import lists, service, support
 from app.amendments.deps import Amender, Merger
 from app.amendments.models import Amendment, AmendmentKind, AmendmentSource, AmendmentStatus
 from app.amendments.schemas import (
@@ -17,14 +17,21 @@ from app.amendments.schemas import (
     AmendmentPublic,
     AmendmentSummary,
     Decision,
+    ProposalBody,
+    ProposalPublic,
     RejectBody,
+    SupporterPublic,
+    SupportPublic,
+    SupportRuleBody,
+    SupportRulePublic,
 )
 from app.consensus import reports
 from app.core.bounds import MAX_INT, Id, IdPath, PageQuery, parse_id
 from app.core.db import SessionDep
-from app.core.errors import DomainError
+from app.core.errors import DomainError, InvalidInput
 from app.core.forms import refused
 from app.core.http import see_other
+from app.core.i18n import _
 from app.core.pagination import PageParams, PageRequest, set_list_headers
 from app.core.templating import render
 from app.drafts import diffing, editing
@@ -89,7 +96,36 @@ def _public(session: Session, amendment: Amendment) -> AmendmentPublic:
         )
         if decided
         else None,
+        **_support_fields(session, draft, amendment, target),
     )
+
+
+def _support_fields(
+    session: Session, draft: Draft, amendment: Amendment, target: drafts.OutlineEntry | None
+) -> dict[str, Any]:
+    backing = support.support_of(session, amendment)
+    proposal = support.proposal_of(session, amendment)
+    proposer = session.get(Member, proposal.proposed_by_id) if proposal else None
+    return {
+        "supporters": [
+            SupporterPublic(name=p.name, organization=p.organization, sector=p.sector)
+            for p in backing.supporters
+        ],
+        "support": SupportPublic(
+            organizations=backing.organizations,
+            sectors=backing.sectors,
+            meets_rule=backing.meets(support.get_rule(session, draft)),
+        ),
+        "proposal": ProposalPublic(
+            proposal=proposal.proposal,
+            note=proposal.note,
+            text=support.proposal_text(proposal, target),
+            by=proposer.name if proposer else None,
+            followed=proposal.followed,
+        )
+        if proposal
+        else None,
+    }
 
 
 # API -----------------------------------------------------------------------------------------
@@ -200,6 +236,57 @@ def reject(
     service.reject(session, merger, amendment, body.reason, out_of_scope=body.out_of_scope)
     session.commit()
     return _public(session, amendment)
+
+
+@api.post("/amendments/{amendment_id}/support", status_code=201)
+def support_amendment(
+    amendment_id: IdPath, member: Amender, session: SessionDep
+) -> AmendmentPublic:
+    amendment, _draft = _amendment_and_draft(session, amendment_id, member)
+    support.adhere(session, member, amendment)
+    session.commit()
+    return _public(session, amendment)
+
+
+@api.delete("/amendments/{amendment_id}/support")
+def withdraw_support(amendment_id: IdPath, member: Amender, session: SessionDep) -> AmendmentPublic:
+    amendment, _draft = _amendment_and_draft(session, amendment_id, member)
+    support.withdraw_adhesion(session, member, amendment)
+    session.commit()
+    return _public(session, amendment)
+
+
+@api.put("/amendments/{amendment_id}/proposal")
+def publish_proposal(
+    amendment_id: IdPath, body: ProposalBody, merger: Merger, session: SessionDep
+) -> AmendmentPublic:
+    amendment, _draft = _amendment_and_draft(session, amendment_id, merger)
+    support.publish_proposal(
+        session, merger, amendment, proposal=body.proposal, note=body.note, text=body.text
+    )
+    session.commit()
+    return _public(session, amendment)
+
+
+@api.get("/drafts/{slug}/support-rule")
+def read_support_rule(draft: DraftDep, session: SessionDep) -> SupportRulePublic:
+    rule = support.get_rule(session, draft)
+    return SupportRulePublic(min_organizations=rule.min_organizations, min_sectors=rule.min_sectors)
+
+
+@api.put("/drafts/{slug}/support-rule")
+def set_support_rule(
+    draft: DraftDep, body: SupportRuleBody, merger: Merger, session: SessionDep
+) -> SupportRulePublic:
+    rule = support.set_rule(
+        session,
+        merger,
+        draft,
+        min_organizations=body.min_organizations,
+        min_sectors=body.min_sectors,
+    )
+    session.commit()
+    return SupportRulePublic(min_organizations=rule.min_organizations, min_sectors=rule.min_sectors)
 
 
 # Pages: proposing ------------------------------------------------------------------------------
@@ -354,9 +441,28 @@ def _amendment_page(
             else []
         ),
         "sources": sources,
+        **_support_context(session, draft, amendment, entry),
         **extra,
     }
     return render(request, "amendments/amendment.html", context, status_code=status)
+
+
+def _support_context(
+    session: Session, draft: Draft, amendment: Amendment, entry: drafts.OutlineEntry | None
+) -> dict[str, Any]:
+    """Who backs the amendment, what the draft's rule asks of it before the queue, and the
+    secretariat's proposal."""
+    backing = support.support_of(session, amendment)
+    proposal = support.proposal_of(session, amendment)
+    return {
+        "support": backing,
+        "support_phrase": support.support_phrase(backing),
+        "supporter_ids": support.supporter_ids(session, amendment),
+        "support_rule": support.get_rule(session, draft),
+        "proposal": proposal,
+        "proposal_text": support.proposal_text(proposal, entry) if proposal else None,
+        "proposer": session.get(Member, proposal.proposed_by_id) if proposal else None,
+    }
 
 
 @pages.get("/amendments/{amendment_id}", response_class=HTMLResponse)
@@ -445,6 +551,64 @@ def withdraw_submit(
     return see_other(request.app.url_path_for("amendment_page", amendment_id=amendment_id))
 
 
+@pages.post("/amendments/{amendment_id}/support", response_model=None)
+def support_submit(
+    request: Request, amendment_id: IdPath, member: Amender, session: SessionDep
+) -> Response:
+    amendment, draft = _amendment_and_draft(session, amendment_id, member)
+    try:
+        support.adhere(session, member, amendment)
+    except DomainError as error:
+        return refused(session, error, lambda e: _amendment_page(
+            request, session, amendment, draft, status=e.status_code, support_error=e.message
+        ))  # fmt: skip
+    session.commit()
+    url = request.app.url_path_for("amendment_page", amendment_id=amendment_id)
+    return see_other(f"{url}?adhered=1#support")
+
+
+@pages.post("/amendments/{amendment_id}/support/withdraw", response_model=None)
+def support_withdraw_submit(
+    request: Request, amendment_id: IdPath, member: Amender, session: SessionDep
+) -> Response:
+    amendment, draft = _amendment_and_draft(session, amendment_id, member)
+    try:
+        support.withdraw_adhesion(session, member, amendment)
+    except DomainError as error:
+        return refused(session, error, lambda e: _amendment_page(
+            request, session, amendment, draft, status=e.status_code, support_error=e.message
+        ))  # fmt: skip
+    session.commit()
+    url = request.app.url_path_for("amendment_page", amendment_id=amendment_id)
+    return see_other(f"{url}#support")
+
+
+@pages.post("/amendments/{amendment_id}/proposal", response_model=None)
+def proposal_submit(
+    request: Request,
+    amendment_id: IdPath,
+    merger: Merger,
+    session: SessionDep,
+    proposal: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+    text: Annotated[str | None, Form()] = None,
+) -> Response:
+    amendment, draft = _amendment_and_draft(session, amendment_id, merger)
+    try:
+        support.publish_proposal(
+            session, merger, amendment, proposal=proposal, note=note, text=text
+        )
+    except DomainError as error:
+        typed = {"proposal": proposal, "note": note, "text": text}
+        return refused(session, error, lambda e: _amendment_page(
+            request, session, amendment, draft, status=e.status_code,
+            proposal_form={**typed, "error": e.message, "field": e.details.get("field")},
+        ))  # fmt: skip
+    session.commit()
+    url = request.app.url_path_for("amendment_page", amendment_id=amendment_id)
+    return see_other(f"{url}#proposal")
+
+
 # Pages: the list and the merge queue ------------------------------------------------------
 
 
@@ -485,16 +649,94 @@ def queue_page(
     _merger: Merger,
     session: SessionDep,
     page: PageQuery = 1,
+    sort: Annotated[Literal["document", "support"], Query()] = "document",
+    # Strings: the filter form sends an empty field as "" (no minimum).
+    min_organizations: Annotated[str, Query(max_length=10)] = "",
+    min_sectors: Annotated[str, Query(max_length=10)] = "",
 ) -> HTMLResponse:
-    queue = lists.merge_queue(session, draft, paging=PageRequest(page, QUEUE_CLAUSES_PER_PAGE))
+    organizations = _minimum(min_organizations, support.MAX_ORGANIZATIONS)
+    sectors = _minimum(min_sectors, len(Sector))
+    return _queue_page(request, session, draft, page, sort, organizations, sectors)
+
+
+def _minimum(text: str, limit: int) -> int:
+    """A filter's minimum from the query string: empty is none; else a count up to `limit`."""
+    if not text.strip():
+        return 0
+    number = parse_id(text.strip())
+    if number is None or number > limit:
+        raise InvalidInput(_("Between 1 and %(n)s.", n=limit))
+    return number
+
+
+def _queue_page(
+    request: Request,
+    session: Session,
+    draft: Draft,
+    page: int = 1,
+    sort: str = "document",
+    min_organizations: int = 0,
+    min_sectors: int = 0,
+    status: int = 200,
+    rule_form: dict[str, Any] | None = None,
+) -> HTMLResponse:
+    queue = lists.merge_queue(
+        session,
+        draft,
+        paging=PageRequest(page, QUEUE_CLAUSES_PER_PAGE),
+        sort=sort,
+        min_organizations=min_organizations,
+        min_sectors=min_sectors,
+    )
     outline = drafts.load_outline(session, draft)
     decided = reports.outcomes(session, draft, outline)
+    filters = {"sort": sort, "min_organizations": min_organizations, "min_sectors": min_sectors}
     context = {
         "draft": draft,
         "queue": queue,
+        "filters": filters,
+        # The pager keeps the order and the filters.
+        "query": "&".join(f"{k}={v}" for k, v in filters.items() if v not in ("document", 0)),
+        "support_phrase": support.support_phrase,
+        "rule_form": rule_form,
         "accepted": parse_id(request.query_params.get("accepted")),
         "rejected": parse_id(request.query_params.get("rejected")),
         # Where each clause of the queue stands in consensus, for the secretariat deciding.
         "consensus": {group.entry.uid: decided[group.entry.id] for group in queue.groups.items},
     }
-    return render(request, "amendments/queue.html", context)
+    return render(request, "amendments/queue.html", context, status_code=status)
+
+
+@pages.post("/drafts/{slug}/queue/support-rule", response_model=None)
+def support_rule_submit(
+    request: Request,
+    draft: DraftDep,
+    merger: Merger,
+    session: SessionDep,
+    min_organizations: Annotated[str, Form()] = "1",
+    min_sectors: Annotated[str, Form()] = "1",
+) -> Response:
+    typed = {"min_organizations": min_organizations, "min_sectors": min_sectors}
+    try:
+        support.set_rule(
+            session,
+            merger,
+            draft,
+            min_organizations=_whole_number(min_organizations, "min_organizations"),
+            min_sectors=_whole_number(min_sectors, "min_sectors"),
+        )
+    except DomainError as error:
+        return refused(session, error, lambda e: _queue_page(
+            request, session, draft, status=e.status_code,
+            rule_form={**typed, "error": e.message, "field": e.details.get("field")},
+        ))  # fmt: skip
+    session.commit()
+    return see_other(request.app.url_path_for("queue_page", slug=draft.slug) + "#support-rule")
+
+
+def _whole_number(text: str, field: str) -> int:
+    """A count typed in a form; anything else is the form's error beside its field."""
+    number = parse_id(text.strip())
+    if number is None:
+        raise InvalidInput(_("Write a whole number, 1 or more."), field=field)
+    return number

@@ -2,7 +2,7 @@
 
 from pydantic import BaseModel, Field
 
-from app.core.bounds import Id
+from app.core.bounds import Count, Id
 from app.intake.schemas import ReceivedBody
 
 # An accepted text may draw on this many of the clause's other amendments.
@@ -36,11 +36,50 @@ class Decision(BaseModel):
     version: int | None
 
 
+class SupporterPublic(BaseModel):
+    name: str
+    organization: str
+    sector: str
+
+
+class ProposalPublic(BaseModel):
+    proposal: str  # accept, accept_modified or reject
+    note: str
+    text: str | None = None  # accept_modified: the text the secretariat proposes
+    by: str | None = None
+    followed: bool | None = None  # once decided: whether the decision followed it
+
+
+class SupportPublic(BaseModel):
+    organizations: list[str]  # each once, the author's first
+    sectors: list[str]
+    meets_rule: bool  # whether it has the support the draft asks of the merge queue
+
+
 class AmendmentPublic(AmendmentSummary):
     text: str | None
     heading: str | None
     rationale: str
     decision: Decision | None = None
+    supporters: list[SupporterPublic] = []  # the members who adhered, oldest first
+    support: SupportPublic | None = None
+    proposal: ProposalPublic | None = None
+
+
+class ProposalBody(BaseModel):
+    proposal: str
+    note: str = ""
+    text: str | None = None
+
+
+class SupportRuleBody(BaseModel):
+    min_organizations: Count = 1
+    min_sectors: Count = 1
+
+
+class SupportRulePublic(BaseModel):
+    min_organizations: int
+    min_sectors: int
 
 
 class AcceptBody(BaseModel):

@@ -15,8 +15,10 @@ from app.amendments import merging
 from app.amendments.models import (
     Amendment,
     AmendmentKind,
+    AmendmentProposal,
     AmendmentSource,
     AmendmentStatus,
+    ProposalKind,
 )
 from app.audit import service as audit
 from app.audit.service import actor_of
@@ -199,8 +201,30 @@ def reject(
         "amendment.rejected",
         f"amendment:{amendment.id}",
         draft_id=amendment.draft_id,
-        details=details,
+        details={**details, **_settle_proposal(session, amendment)},
     )
+
+
+# The decision that follows each proposed handling.
+_FOLLOWS = {
+    ProposalKind.ACCEPT: AmendmentStatus.ACCEPTED,
+    ProposalKind.ACCEPT_MODIFIED: AmendmentStatus.ACCEPTED_MODIFIED,
+    ProposalKind.REJECT: AmendmentStatus.REJECTED,
+}
+
+
+def _settle_proposal(session: Session, amendment: Amendment) -> dict[str, object]:
+    """Records, on the secretariat's published proposal if there is one, whether the decision
+    just taken followed it; returns what the decision's audit event says of it."""
+    proposal = session.exec(
+        select(AmendmentProposal).where(AmendmentProposal.amendment_id == amendment.id)
+    ).first()
+    if proposal is None:
+        return {}
+    proposal.followed = _FOLLOWS.get(ProposalKind(proposal.proposal)) == amendment.status
+    session.add(proposal)
+    session.flush()
+    return {"proposal": proposal.proposal, "followed_proposal": proposal.followed}
 
 
 @dataclass
@@ -466,6 +490,7 @@ def _record_accept(
             "label": label,
             "version": version,
             "reason": amendment.decision_reason,
+            **_settle_proposal(session, amendment),
         },
     )
 

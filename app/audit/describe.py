@@ -32,6 +32,14 @@ SENTENCES: dict[str, str] = {
     "amendment.accepted_modified": N_("%(who)s accepted with changes %(what)s to %(clause)s"),
     "amendment.rejected": N_("%(who)s did not accept %(what)s"),
     "amendment.withdrawn": N_("%(who)s withdrew %(what)s"),
+    "amendment.supported": N_("%(who)s adhered to %(what)s"),
+    "amendment.support_withdrawn": N_("%(who)s withdrew their adhesion to %(what)s"),
+    "amendment.proposal_published": N_(
+        "%(who)s published the secretariat's proposal on %(what)s: %(proposal)s"
+    ),
+    "amendment.support_rule_changed": N_(
+        "%(who)s changed the support an amendment of %(what)s needs to reach the merge queue"
+    ),
     "comment.added": N_("%(who)s commented on %(what)s"),
     "comment.edited": N_("%(who)s edited %(what)s"),
     "comment.hidden": N_("%(who)s hid %(what)s"),
@@ -93,6 +101,17 @@ STANCES = {
     "abstain": N_("Abstain"),
     "object": N_("Object"),
     "block": N_("Block"),
+}
+PROPOSALS = {
+    "accept": N_("accept"),
+    "accept_modified": N_("accept with modifications"),
+    "reject": N_("do not accept"),
+}
+# A decision taken after the secretariat published its proposed handling says whether it
+# followed it.
+FOLLOWED = {
+    True: N_("as the secretariat had proposed"),
+    False: N_("departing from the secretariat's proposal"),
 }
 ROLES = {
     "observer": N_("Observer"),
@@ -168,12 +187,16 @@ def describe(
         phase=_(PHASES.get(str(details.get("after")), str(details.get("after", "")))),
         numbering=_(NUMBERING.get(str(details.get("after")), str(details.get("after", "")))),
         stance=_(STANCES.get(str(details.get("stance")), str(details.get("stance", "")))),
+        proposal=_(PROPOSALS.get(str(details.get("proposal")), str(details.get("proposal", "")))),
         role=_(ROLES.get(str(details.get("role")), str(details.get("role", "")))),
         before=_(ROLES.get(str(details.get("before")), str(details.get("before", "")))),
         after=_(ROLES.get(str(details.get("after")), str(details.get("after", "")))),
         **{"from": clause_phrase(str(details.get("from", "")))},
     )
     text = escape(_(sentence)) % values  # the values are escaped, the links kept
+    followed = details.get("followed_proposal")
+    if action != "amendment.proposal_published" and isinstance(followed, bool):
+        text += Markup(" (") + _(FOLLOWED[followed]) + Markup(")")
     if current_language.get() == "es":
         for full, short in _CONTRACTIONS:
             text = text.replace(full, short)

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from app.amendments import lists as amendments
+from app.amendments import support
 from app.amendments.models import Amendment, AmendmentStatus, status_names
 from app.comments import service as comments
 from app.consensus import reports, rules
@@ -42,6 +43,7 @@ class Contribution:
     disposition: str
     reason: str
     result: str  # the version it produced, if any
+    support: str = ""  # an amendment's adhesions: "Respaldada por 4 organizaciones de 3 sectores"
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,9 @@ def _contributions(session: Session, draft: Draft, outline: drafts.Outline) -> l
         )
         rows.append((key, contribution))
 
-    for a, by, uid in amendments.with_authors(session, draft):
+    received = amendments.with_authors(session, draft)
+    backing = support.support_summaries(session, [a.id for a, _by, _uid in received if a.id])
+    for a, by, uid in received:
         result = ""
         if a.result_version is not None:
             made = by_id.get(a.result_provision_id or 0) or by_uid.get(uid)
@@ -164,6 +168,7 @@ def _contributions(session: Session, draft: Draft, outline: drafts.Outline) -> l
             disposition=_amendment_disposition(a),
             reason=a.decision_reason or "",
             result=result,
+            support=backing[a.id].phrase if a.id in backing else "",
         )
     for c, by, uid in comments.with_authors(session, draft):
         justification = f"«{c.quote}»" if c.quote else ""

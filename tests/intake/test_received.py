@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from sqlmodel import Session, select
 
 from app.amendments import service as amendments
+from app.amendments import support
 from app.audit.models import AuditEvent
 from app.comments import service as comments
 from app.comments.models import Comment
@@ -359,3 +360,27 @@ def test_search_credits_a_received_comment_to_its_sender_and_keeps_a_reserved_na
     assert [r["label"] for r in found if r["type"] == "comment"] == [
         "Comentario de Reservado — Artículo 1"
     ]
+
+
+def test_an_amendment_received_outside_mesa_counts_its_senders_organization_first(
+    db: Session,
+) -> None:
+    draft = make_draft(db)
+    secretariat = make_member(db, role="secretariat", organization="Secretaría Técnica")
+    letter = intake.record_receipt(db, secretariat, draft, intake.Received(
+        "front_desk", "Central de Mineros de Nasca", intake.today_in_peru(),
+        organization="Central de Mineros de Nasca", sector="miners_organization",
+    ))  # fmt: skip
+    amendment = amendments.submit_amendment(
+        db, secretariat, draft, kind="modify", target_uid=uid_of(db, draft, "Artículo 1."),
+        base_version=1, text="La presente Ley tiene por objeto ordenar la formalización.",
+        rationale="Carta", receipt=letter,
+    )  # fmt: skip
+    ombudsman = make_member(db, organization="Defensoría del Pueblo", sector="ombudsman")
+    support.adhere(db, ombudsman, amendment)
+    db.commit()
+    backing = support.support_of(db, amendment)
+    assert backing.organizations == ["Central de Mineros de Nasca", "Defensoría del Pueblo"]
+    assert support.pending_breadths(db, draft)[amendment.id or 0] == (2, 2)
+    page = exports.render(db, draft, "html", with_annexes={"aportes"}).content.decode()
+    assert "Respaldada por 2 organizaciones de 2 sectores" in page
