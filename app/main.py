@@ -6,7 +6,6 @@ from urllib.parse import quote
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
@@ -20,7 +19,7 @@ from app.consensus import router as consensus_router
 from app.consensus import templating as consensus_templating
 from app.core import router as core_router
 from app.core.anonymous import AnonymousResponses
-from app.core.config import ROOT, Settings, get_settings
+from app.core.config import Settings, get_settings
 from app.core.csrf import CsrfCookieMiddleware, verify_csrf
 from app.core.db import create_db_engine, read_session
 from app.core.errors import DomainError
@@ -28,6 +27,7 @@ from app.core.http import see_other
 from app.core.i18n import _
 from app.core.limits import RequestLimitsMiddleware
 from app.core.middleware import LanguageMiddleware, SecurityHeadersMiddleware, ValidatorsMiddleware
+from app.core.static import STATIC, FingerprintedFiles
 from app.core.templating import environment, render
 from app.drafts import import_router
 from app.drafts import router as drafts_router
@@ -164,7 +164,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     # Outermost: what anonymous readers are served again is what went out, gzipped and all.
     app.state.public_revision = public_revision(app.state.engine)
     app.add_middleware(AnonymousResponses, revision_of=lambda slug: app.state.public_revision(slug))
-    app.mount("/static", StaticFiles(directory=ROOT / "static"), name="static")
+    app.mount("/static", FingerprintedFiles(directory=STATIC), name="static")
     for domain in (
         drafts_templating,
         amendments_templating,

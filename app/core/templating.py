@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from app.core import i18n
 from app.core.config import ROOT
 from app.core.csrf import form_token
+from app.core.static import fingerprint
 
 environment = Environment(
     loader=FileSystemLoader(ROOT / "templates"),
@@ -39,7 +40,10 @@ def url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> str:
         built = request.app.state.urls = {}
     key = (name, *sorted(path_params.items()))
     if (path := built.get(key)) is None:
-        path = built[key] = str(request.app.url_path_for(name, **path_params))
+        path = str(request.app.url_path_for(name, **path_params))
+        if name == "static":  # named by its content: kept for a year (app/core/static.py)
+            path += f"?v={fingerprint(path_params['path'])}"
+        built[key] = path
     return root + path
 
 

@@ -1,12 +1,16 @@
 """Anonymous readers' pages follow from the draft's revision: an ETag, a 304 for a current copy,
 the same response served again without rendering, and never a stale one after a change."""
 
+import hashlib
+import re
+
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 from sqlmodel import Session
 
 from app.comments import service as comments
 from app.comments.models import Comment
+from app.core.static import A_YEAR, STATIC
 from app.drafts.models import Draft
 from tests.factories import entry_of, make_draft, make_member, sign_in
 
@@ -88,3 +92,17 @@ def test_a_draft_made_private_is_never_served_from_what_was_kept(
     db.exec(update(Draft).where(Draft.id == draft.id).values(is_public=False))
     db.commit()
     assert client.get(path).status_code == 401
+
+
+def test_static_files_are_linked_by_their_content_and_kept_for_a_year(client: TestClient) -> None:
+    page = client.get("/").text
+    href = re.search(r'href="(/static/css/mesa\.css\?v=([0-9a-f]{12}))"', page)
+    assert href, "the stylesheet is linked with its content's hash"
+    digest = hashlib.sha256((STATIC / "css" / "mesa.css").read_bytes()).hexdigest()
+    assert href.group(2) == digest[:12]
+    assert client.get(href.group(1)).headers["cache-control"] == A_YEAR
+    # Another version's address (or none) is not promised to last.
+    assert "immutable" not in client.get("/static/css/mesa.css").headers.get("cache-control", "")
+    assert "immutable" not in client.get("/static/css/mesa.css?v=000000000000").headers.get(
+        "cache-control", ""
+    )
