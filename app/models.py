@@ -29,6 +29,13 @@ from app.members.models import (
     RecoveryCode,
     SignInFailure,
 )
+from app.notifications.models import (
+    Follow,
+    MailSettings,
+    Notification,
+    OutboxMessage,
+    RoundReminder,
+)
 
 metadata = SQLModel.metadata
 
@@ -43,16 +50,21 @@ __all__ = [
     "ConsensusRule",
     "Draft",
     "EditorialNote",
+    "Follow",
     "Invitation",
+    "MailSettings",
     "Member",
     "MemberSession",
     "Motives",
+    "Notification",
+    "OutboxMessage",
     "Position",
     "PositionRecord",
     "Provision",
     "ProvisionVersion",
     "RecoveryCode",
     "RoundClause",
+    "RoundReminder",
     "SignInFailure",
     "Snapshot",
     "SnapshotEntry",

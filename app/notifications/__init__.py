@@ -1,0 +1,1 @@
+"""Following, notifications (the Novedades feed) and the mail outbox its worker delivers."""
