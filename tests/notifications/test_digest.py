@@ -73,7 +73,7 @@ def a_day_of_activity(db: Session) -> tuple[Member, Member]:
 def test_a_day_of_activity_is_one_digest_grouped_by_draft_and_article(
     db: Session, smtp: SmtpServer, sessions: worker.Sessions
 ) -> None:
-    follower, weekly = a_day_of_activity(db)
+    follower, _weekly = a_day_of_activity(db)
     # Not before the day has passed.
     assert worker.run_digests(sessions) == 0
     tomorrow = utcnow() + timedelta(days=1, minutes=1)
@@ -84,7 +84,10 @@ def test_a_day_of_activity_is_one_digest_grouped_by_draft_and_article(
     digest = mails[0]
     assert digest["Subject"] == "Mesa: 6 novedades en lo que sigue"
     text = text_part(digest)
-    assert "3 enmiendas nuevas en artículos que sigue; 2 artículos cambiaron; 1 comentario nuevo." in text
+    assert (
+        "3 enmiendas nuevas en artículos que sigue; 2 artículos cambiaron; 1 comentario nuevo."
+        in text
+    )
     # Grouped: the draft once, each article once, in its group what happened there.
     assert text.count("Ley de prueba") == 1
     assert text.count("Artículo 2. Ámbito") == 1 and text.count("Artículo 3. Definiciones") == 1
@@ -100,7 +103,8 @@ def test_a_day_of_activity_is_one_digest_grouped_by_draft_and_article(
     assert worker.run_digests(sessions, now=tomorrow + timedelta(days=2)) == 0
     pending = db.exec(
         select(Notification).where(
-            Notification.member_id == follower.id, Notification.mailed_at == None  # noqa: E711
+            Notification.member_id == follower.id,
+            Notification.mailed_at == None,  # noqa: E711
         )
     ).all()
     assert pending == []
@@ -111,4 +115,6 @@ def test_a_day_of_activity_is_one_digest_grouped_by_draft_and_article(
     deliver(sessions, smtp, now=next_week)
     weekly_mail = smtp.inbox.to("pedro@mesa.example")
     assert len(weekly_mail) == 1
-    assert "3 enmiendas nuevas en artículos que sigue; 1 artículo cambió." in text_part(weekly_mail[0])
+    assert "3 enmiendas nuevas en artículos que sigue; 1 artículo cambió." in text_part(
+        weekly_mail[0]
+    )

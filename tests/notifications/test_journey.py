@@ -33,7 +33,7 @@ def test_a_rejected_amendment_reaches_its_author_by_mail_and_in_news(
             "kind": "modify",
             "target": uid,
             "base_version": 1,
-            "text": "2.1 Se aplica en todo el territorio nacional, incluidas las zonas de frontera.",
+            "text": "2.1 Se aplica en todo el territorio nacional, incluida la frontera.",
             "rationale": "Precisar el ámbito.",
         },
         headers=bearer(db, author),
@@ -70,7 +70,10 @@ def test_a_rejected_amendment_reaches_its_author_by_mail_and_in_news(
     anonymous = TestClient(client.app)
     answer = anonymous.post("/" + path, data={"List-Unsubscribe": "One-Click"})
     assert answer.status_code == 200
-    assert db.exec(select(MailSettings).where(MailSettings.member_id == author.id)).one().email == "off"
+    assert (
+        db.exec(select(MailSettings).where(MailSettings.member_id == author.id)).one().email
+        == "off"
+    )
     assert anonymous.post("/" + path[:-3] + "abc", data={}).status_code == 404
 
     sign_in(client, author)
