@@ -18,6 +18,7 @@ MODULES = [
     "exports",
     "importing",
     "load",
+    "digest",
 ]
 
 for name in sys.argv[1:] or MODULES:
