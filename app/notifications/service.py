@@ -12,8 +12,10 @@ import hmac
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
-from sqlalchemy import false, update
+from sqlalchemy import false, insert, update
+from sqlalchemy import select as columns
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -25,7 +27,7 @@ from app.comments.models import Comment
 from app.consensus.models import ConsensusRound, Position, RoundClause
 from app.core.config import get_settings
 from app.core.errors import InvalidInput, NotFound
-from app.core.i18n import LANGUAGES, _, format_datetime, speaking
+from app.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, format_datetime, speaking
 from app.core.models import utcnow
 from app.core.pagination import Page, PageRequest, paginate
 from app.drafts import service as drafts
@@ -343,54 +345,85 @@ class Telling:
     urgent: bool = False  # mailed at once unless mail is off (a round about to close)
 
 
-def tell(session: Session, recipients: dict[int, bool], telling: Telling) -> list[Notification]:
+class Addressee(Protocol):
+    """Whom a mail goes to: a member, or the columns of one."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def email(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class _Recipient:
+    id: int
+    name: str
+    email: str
+
+
+def tell(session: Session, recipients: dict[int, bool], telling: Telling) -> int:
     """Writes the notification for each recipient (member id → whether it is a decision on
-    their own contribution), and queues at once the mail of those who hear it immediately."""
+    their own contribution), and queues at once the mail of those who hear it immediately.
+    One insert for them all: an event may be told to every member of the working group."""
     if not recipients:
-        return []
-    rows = session.exec(
-        select(Member, MailSettings)
+        return 0
+    rows = session.execute(
+        columns(
+            col(Member.id),
+            col(Member.name),
+            col(Member.email),
+            col(MailSettings.email),
+            col(MailSettings.decisions),
+            col(MailSettings.language),
+        )
         .join(MailSettings, col(MailSettings.member_id) == col(Member.id), isouter=True)
         .where(col(Member.id).in_(list(recipients)), col(Member.is_active).is_(True))
     ).all()
     now = utcnow()
-    written = []
-    for member, stored in rows:
-        assert member.id is not None
-        settings = stored or MailSettings(member_id=member.id)
-        with speaking(settings.language):
-            text = telling.say()
-        notification = Notification(
-            member_id=member.id,
-            kind=telling.kind,
-            object=telling.object,
-            draft_id=telling.draft.id if telling.draft else None,
-            topic=telling.topic[:600],
-            text=text,
-            link=telling.link,
-            decision=recipients[member.id],
-            event_seq=telling.event_seq,
-            created_at=now,
-        )
-        mode = settings.email
-        at_once = (
+    texts: dict[str, str] = {}
+    values: list[dict[str, object]] = []
+    at_once_for: list[tuple[_Recipient, str, str]] = []
+    for member_id, name, address, mode, decisions, language in rows:
+        assert member_id is not None
+        mode, decisions = mode or MailMode.DAILY, decisions or MailMode.IMMEDIATE
+        language = language or DEFAULT_LANGUAGE
+        if language not in texts:
+            with speaking(language):
+                texts[language] = telling.say()
+        decision = recipients[member_id]
+        at_once = mode != MailMode.OFF and (
             mode == MailMode.IMMEDIATE
-            or (telling.urgent and mode != MailMode.OFF)
-            or (
-                notification.decision
-                and settings.decisions == MailMode.IMMEDIATE
-                and mode != MailMode.OFF
-            )
+            or telling.urgent
+            or (decision and decisions == MailMode.IMMEDIATE)
         )
-        if mode == MailMode.OFF or at_once:
-            notification.mailed_at = now
-        session.add(notification)
-        written.append(notification)
+        values.append(
+            {
+                "member_id": member_id,
+                "kind": telling.kind,
+                "object": telling.object,
+                "draft_id": telling.draft.id if telling.draft else None,
+                "topic": telling.topic[:600],
+                "text": texts[language],
+                "link": telling.link,
+                "decision": decision,
+                "event_seq": telling.event_seq,
+                "created_at": now,
+                "mailed_at": now if at_once or mode == MailMode.OFF else None,
+            }
+        )
         if at_once:
-            with speaking(settings.language):
-                _queue_notification_mail(session, member, settings, notification)
+            at_once_for.append((_Recipient(member_id, name, address), language, texts[language]))
+    if values:
+        session.execute(insert(Notification), values)
+    for recipient, language, text in at_once_for:
+        with speaking(language):
+            _queue_notification_mail(session, recipient, language, text, telling.link)
     session.flush()
-    return written
+    return len(values)
 
 
 def _absolute(link: str) -> str:
@@ -405,24 +438,20 @@ def footer(member_id: int) -> list[Item]:
 
 
 def _queue_notification_mail(
-    session: Session, member: Member, settings: MailSettings, notification: Notification
+    session: Session, member: Addressee, language: str, text: str, link: str
 ) -> None:
     assert member.id is not None
     letter = Letter(
-        subject=_shorten(notification.text, 150),
+        subject=_shorten(text, 150),
         greeting=_("Hello %(name)s,", name=member.name),
-        paragraphs=[notification.text],
-        action=Item(_("See it in Mesa"), _absolute(notification.link)),
+        paragraphs=[text],
+        action=Item(_("See it in Mesa"), _absolute(link)),
         footer=footer(member.id),
     )
     queue_mail(
-        session,
-        member=member,
-        kind="notification",
-        letter=letter,
-        language=settings.language,
+        session, member=member, kind="notification", letter=letter, language=language,
         unsubscribe=True,
-    )
+    )  # fmt: skip
 
 
 def _shorten(text: str, limit: int) -> str:
@@ -433,7 +462,7 @@ def _shorten(text: str, limit: int) -> str:
 def queue_mail(
     session: Session,
     *,
-    member: Member,
+    member: Addressee,
     kind: str,
     letter: Letter,
     language: str,
@@ -456,8 +485,7 @@ def queue_mail(
         next_attempt_at=now,
         created_at=now,
     )
-    session.add(message)
-    session.flush()
+    session.add(message)  # flushed with the caller's next flush
     return message
 
 
@@ -492,7 +520,7 @@ def send_invitation(session: Session, *, member: Member, link: str) -> OutboxMes
                 ],
                 action=Item(_("Accept the invitation"), link),
             )
-        return queue_mail(
+        message = queue_mail(
             session,
             member=member,
             kind="password_reset" if reset else "invitation",
@@ -500,6 +528,8 @@ def send_invitation(session: Session, *, member: Member, link: str) -> OutboxMes
             language=settings.language,
             unsubscribe=False,
         )
+    session.flush()
+    return message
 
 
 # ---------------------------------------------------------------------------------------------

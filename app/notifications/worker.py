@@ -19,8 +19,10 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from sqlalchemy import Engine, or_, update
+from sqlalchemy import select as columns
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -277,11 +279,36 @@ def _summary(kinds: Counter[str], changed: int) -> str:
     return "; ".join(parts) + "."
 
 
+class Notice(Protocol):
+    """What a digest shows of a notification (its row's columns are enough)."""
+
+    @property
+    def id(self) -> int | None: ...
+
+    @property
+    def draft_id(self) -> int | None: ...
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def topic(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def link(self) -> str: ...
+
+    @property
+    def created_at(self) -> datetime: ...
+
+
 def digest_letter(
-    member: Member, notifications: Sequence[Notification], titles: dict[int | None, str]
+    member: Member, notifications: Sequence[Notice], titles: dict[int | None, str]
 ) -> Letter:
     """The digest: a summary line per draft, then what happened, article by article."""
-    by_draft: dict[int | None, list[Notification]] = defaultdict(list)
+    by_draft: dict[int | None, list[Notice]] = defaultdict(list)
     for notification in notifications:
         by_draft[notification.draft_id].append(notification)
     assert member.id is not None
@@ -307,7 +334,7 @@ def digest_letter(
         )
         title = titles.get(draft_id) or _("Mesa")
         letter.sections.append(Section(title, [Item(_summary(kinds, changed))]))
-        by_topic: dict[str, list[Notification]] = defaultdict(list)
+        by_topic: dict[str, list[Notice]] = defaultdict(list)
         for notification in items:
             by_topic[notification.topic].append(notification)
         for topic, grouped in by_topic.items():
@@ -360,13 +387,22 @@ def _digests_for(
         .join(MailSettings, col(MailSettings.member_id) == col(Member.id), isouter=True)
         .where(col(Member.id).in_(member_ids))
     ).all()
-    pending: dict[int, list[Notification]] = defaultdict(list)
-    for notification in session.exec(
-        select(Notification)
+    pending: dict[int, list[Notice]] = defaultdict(list)
+    for notice in session.execute(
+        columns(
+            col(Notification.id),
+            col(Notification.member_id),
+            col(Notification.draft_id),
+            col(Notification.kind),
+            col(Notification.topic),
+            col(Notification.text),
+            col(Notification.link),
+            col(Notification.created_at),
+        )
         .where(col(Notification.member_id).in_(member_ids), col(Notification.mailed_at).is_(None))
         .order_by(col(Notification.member_id), col(Notification.draft_id), col(Notification.id))
     ).all():
-        pending[notification.member_id].append(notification)
+        pending[notice.member_id].append(notice)
     queued = 0
     settled: list[int] = []
     for member, stored in members:
