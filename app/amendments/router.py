@@ -33,6 +33,7 @@ from app.drafts.deps import DraftDep, load_draft
 from app.drafts.models import Draft, Provision
 from app.members.deps import OptionalMember
 from app.members.models import Member, Sector
+from app.notifications import service as notifications
 
 api = APIRouter(prefix="/api/v1", tags=["amendments"])
 pages = APIRouter(include_in_schema=False)
@@ -336,6 +337,9 @@ def _amendment_page(
             else []
         ),
         "sources": sources,
+        "follow": notifications.follow_state(
+            session, request.state.member, f"amendment:{amendment.id}"
+        ),
         **extra,
     }
     return render(request, "amendments/amendment.html", context, status_code=status)

@@ -115,17 +115,13 @@ def follow(
 
 
 def unfollow(session: Session, member: Member, object: str) -> None:
-    """Stops following; what the member authored is then not followed again automatically."""
+    """Stops following; what the member authored is then not followed again automatically.
+    Stopping what one does not follow changes nothing."""
     assert member.id is not None
     existing = session.exec(
         select(Follow).where(Follow.member_id == member.id, Follow.object == object)
     ).first()
-    if existing is None:
-        existing = Follow(member_id=member.id, object=object[:MAX_OBJECT], stopped_at=utcnow())
-        if not _insert_once(session, existing):
-            unfollow(session, member, object)
-        return
-    if existing.stopped_at is None:
+    if existing is not None and existing.stopped_at is None:
         existing.stopped_at = utcnow()
         session.add(existing)
         session.flush()
@@ -144,6 +140,19 @@ def is_following(session: Session, member: Member | None, object: str) -> bool:
         ).first()
         is not None
     )
+
+
+@dataclass(frozen=True)
+class FollowState:
+    object: str
+    following: bool
+
+
+def follow_state(session: Session, member: Member | None, object: str) -> FollowState | None:
+    """For a page's follow button: None for someone signed out."""
+    if member is None:
+        return None
+    return FollowState(object, is_following(session, member, object))
 
 
 def _insert_once(session: Session, row: Follow) -> bool:

@@ -18,6 +18,7 @@ from app.drafts import service as drafts
 from app.drafts import snapshots, structure
 from app.drafts.models import Draft
 from app.drafts.text import mark_of
+from app.notifications import service as notifications
 
 
 def render_article_page(
@@ -64,6 +65,7 @@ def render_article_page(
         "comment_form": comment_form or {"body": "", "quote": "", "error": ""},
         # An edit or a hiding refused: {"comment_id", "action", "value", "error"}.
         "refused_on_comment": refused_on_comment,
+        "follow": notifications.follow_state(session, member, f"provision:{entry.uid}"),
     }
     if entry.is_clause:
         context |= {

@@ -300,3 +300,20 @@ def test_an_english_reader_is_told_in_english(db: Session) -> None:
     db.commit()
     [reply] = notices(db, author, service.Kind.REPLY)
     assert reply.text.endswith("replied to your comment on article 1.")
+
+
+def test_the_article_page_follows_in_one_click(client: TestClient, db: Session) -> None:
+    draft = make_draft(db)
+    member = make_member(db)
+    path = f"/drafts/{draft.slug}/provisions/{uid_of(db, draft, 'Artículo 1.')}"
+    sign_in(client, member)
+    assert ">Seguir</button>" in client.get(path).text
+    followed = post_form(
+        client,
+        "/follows",
+        {"object": f"provision:{uid_of(db, draft, 'Artículo 1.')}", "next": path},
+    )
+    assert followed.status_code == 303 and followed.headers["location"] == path
+    assert "Dejar de seguir" in client.get(path).text
+    contents = client.get(f"/drafts/{draft.slug}").text
+    assert ">Seguir</button>" in contents  # the draft itself is not followed yet
