@@ -379,6 +379,7 @@ def _delete_draft(engine: Engine, draft_id: int | None, audit_start: int) -> Non
         connection = session.connection()
         for statement in (
             "DELETE FROM audit_event WHERE seq > :start",
+            "DELETE FROM notification WHERE draft_id = :d",
             "DELETE FROM provision_version WHERE provision_id IN "
             "(SELECT id FROM provision WHERE draft_id = :d)",
             "DELETE FROM amendment WHERE draft_id = :d",
