@@ -4,6 +4,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from app.core.bounds import Id
+
 
 class FollowIn(BaseModel):
     object: str = Field(max_length=200)
@@ -37,7 +39,7 @@ class SettingsOut(BaseModel):
 
 
 class ReadIn(BaseModel):
-    ids: list[int] | None = Field(default=None, max_length=100)
+    ids: list[Id] | None = Field(default=None, max_length=100)
 
 
 class FollowForm(BaseModel):
