@@ -125,7 +125,6 @@ def build_message(outgoing: Outgoing, mail_from: str) -> EmailMessage:
     message["Subject"] = outgoing.subject
     message["Date"] = format_datetime(outgoing.created_at)
     message["Message-ID"] = outgoing.message_id
-    message["Content-Language"] = outgoing.language
     # Not a person writing: no auto-replies, no vacation notices (RFC 3834).
     message["Auto-Submitted"] = "auto-generated"
     if outgoing.unsubscribe_url:
@@ -134,6 +133,7 @@ def build_message(outgoing: Outgoing, mail_from: str) -> EmailMessage:
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(outgoing.body_text)
     message.add_alternative(outgoing.body_html, subtype="html")
+    message["Content-Language"] = outgoing.language  # after set_content, which clears Content-*
     return message
 
 

@@ -59,6 +59,7 @@ def test_a_rejected_amendment_reaches_its_author_by_mail_and_in_news(
     assert "No acogida" in mail["Subject"]
     assert mail["Message-ID"].startswith("<") and mail["Auto-Submitted"] == "auto-generated"
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert mail["Content-Language"] == "es"
     # Nothing else was mailed to anyone for this: the secretariat is not told its own decision.
     assert [m["To"] for m in smtp.inbox.messages] == ["rosa@mesa.example"]
     # A second pass sends nothing again.
