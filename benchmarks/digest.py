@@ -78,9 +78,7 @@ def run() -> None:
             ]
         )
         session.flush()
-        ids = session.exec(
-            select(Member.id).where(col(Member.email).startswith("m"))
-        ).all()
+        ids = session.exec(select(Member.id).where(col(Member.email).startswith("m"))).all()
         clauses = drafts.load_outline(session, draft).clauses[:ARTICLES]
         objects = [f"draft:{draft.slug}"] + [f"provision:{c.uid}" for c in clauses]
         session.add_all(
