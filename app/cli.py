@@ -2,8 +2,10 @@
 export: rendered in a read transaction, then recorded in a short write."""
 
 import argparse
+import logging
 import os
 import sys
+import threading
 from pathlib import Path
 
 from app.audit import service as audit
@@ -21,6 +23,9 @@ from app.members import demo
 from app.members import service as members
 from app.members.models import Sector
 from app.members.permissions import Role
+from app.notifications import service as notifications
+from app.notifications import worker
+from app.notifications.mail import transport_for
 
 
 def cmd_db(args: argparse.Namespace) -> int:
@@ -109,9 +114,10 @@ def cmd_member_add(args: argparse.Namespace) -> int:
         member = members.add_member(session, None, details, password)
         link = None
         if password is None:
-            # No mail server is assumed: the link is printed for whoever runs the command.
+            # Mailed (through the outbox) and printed, for whoever runs the command.
             token = members.new_invitation(session, None, member=member)
             link = f"{get_settings().base_url.rstrip('/')}/invitations/{token}"
+            notifications.send_invitation(session, member=member, link=link)
         session.commit()
     print(_("Member %(email)s added with the role %(role)s.", email=member.email, role=member.role))
     if link:
@@ -178,11 +184,54 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
     return 1
 
 
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Delivers the outbox, the digests and the rounds' reminders until stopped."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    settings = get_settings()
+    engine = create_db_engine(settings.database_url)
+    try:
+        transport = transport_for(settings)
+    except (RuntimeError, ValueError) as error:
+        print(_("Error: %(message)s", message=str(error)), file=sys.stderr)
+        return 2
+    if args.once:
+        report = worker.run_once(worker.sessions_of(engine), transport, settings)
+        print(
+            _("Mail: %(sent)s sent, %(failed)s to retry.", sent=report.sent, failed=report.failed)
+        )
+        return 0
+    stop = threading.Event()
+    try:
+        worker.run_forever(
+            worker.sessions_of(engine), transport, settings, stop, interval=args.interval
+        )
+    except KeyboardInterrupt:
+        stop.set()
+    return 0
+
+
+def _start_worker_in_process() -> None:
+    """Development: `make run` delivers mail (as .eml files under var/mail/ without
+    MESA_SMTP_URL) with nothing else to start."""
+    settings = get_settings()
+    engine = create_db_engine(settings.database_url)
+    transport = transport_for(settings)
+    thread = threading.Thread(
+        target=worker.run_forever,
+        args=(worker.sessions_of(engine), transport, settings, threading.Event()),
+        name="mesa-worker",
+        daemon=True,
+    )
+    thread.start()
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     settings = get_settings()
     port = args.port or settings.port
+    if not settings.production:
+        _start_worker_in_process()
     print(_("Mesa is at http://%(host)s:%(port)s/", host=args.host, port=port), flush=True)
     uvicorn.run(
         "app.main:create_app",
@@ -272,6 +321,11 @@ def build_parser() -> argparse.ArgumentParser:
     audit_parser.add_argument("action", choices=["verify"])
     audit_parser.set_defaults(handler=cmd_audit_verify)
 
+    work = commands.add_parser("worker", help="deliver queued mail, digests and reminders")
+    work.add_argument("--once", action="store_true", help="one pass, then exit")
+    work.add_argument("--interval", type=float, default=5.0, help="seconds between passes")
+    work.set_defaults(handler=cmd_worker)
+
     serve = commands.add_parser("serve", help="serve Mesa over HTTP")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int)
@@ -287,6 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    notifications.install()  # what the command changes is told as the web's changes are
     try:
         return int(args.handler(args))
     except DomainError as error:

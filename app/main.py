@@ -41,6 +41,9 @@ from app.intake import templating as intake_templating
 from app.members import router as members_router
 from app.members import templating as members_templating
 from app.members.deps import current_member
+from app.notifications import router as notifications_router
+from app.notifications import service as notifications
+from app.notifications.deps import count_unread
 from app.pages import router as pages_router
 from app.search import router as search_router
 
@@ -141,7 +144,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     settings = settings or get_settings()
     app = FastAPI(
         # Every request: who is asking (for pages' headers and guards), and CSRF on writes.
-        dependencies=[Depends(verify_csrf), Depends(current_member)],
+        dependencies=[Depends(verify_csrf), Depends(current_member), Depends(count_unread)],
         title="Mesa",
         version="0.1.0",
         docs_url=None,  # /api/docs is app/core/router.py's: FastAPI's page needs inline script
@@ -150,6 +153,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.engine = engine or create_db_engine(settings.database_url)
+    # A mail's one-click unsubscribe is posted by the mail client: its link's HMAC is the proof.
+    app.state.csrf_exempt = ("/unsubscribe/",)
+    notifications.install()
 
     # A law uploaded for import may be larger than any form: only those routes take more.
     app.add_middleware(
@@ -195,6 +201,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(audit_router.pages)
     app.include_router(search_router.api)
     app.include_router(search_router.pages)
+    app.include_router(notifications_router.api)
+    app.include_router(notifications_router.pages)
 
     app.add_exception_handler(DomainError, handle_domain_error)
     app.add_exception_handler(HTTPException, handle_http_error)

@@ -36,6 +36,13 @@ from app.members.models import (
     RecoveryCode,
     SignInFailure,
 )
+from app.notifications.models import (
+    Follow,
+    MailSettings,
+    Notification,
+    OutboxMessage,
+    RoundReminder,
+)
 from app.search.models import SearchDocument
 
 metadata = SQLModel.metadata
@@ -53,10 +60,14 @@ __all__ = [
     "ConsensusRule",
     "Draft",
     "EditorialNote",
+    "Follow",
     "Invitation",
+    "MailSettings",
     "Member",
     "MemberSession",
     "Motives",
+    "Notification",
+    "OutboxMessage",
     "Position",
     "PositionRecord",
     "Provision",
@@ -64,6 +75,7 @@ __all__ = [
     "Receipt",
     "RecoveryCode",
     "RoundClause",
+    "RoundReminder",
     "SearchDocument",
     "SignInFailure",
     "Snapshot",

@@ -20,6 +20,7 @@ MODULES = [
     "importing",
     "load",
     "search",
+    "digest",
 ]
 
 for name in sys.argv[1:] or MODULES:

@@ -44,6 +44,7 @@ from app.intake.service import Credit, credit
 from app.members.deps import OptionalMember
 from app.members.models import Member, Sector
 from app.members.permissions import Permission, can
+from app.notifications import service as notifications
 
 api = APIRouter(prefix="/api/v1", tags=["amendments"])
 pages = APIRouter(include_in_schema=False)
@@ -442,6 +443,9 @@ def _amendment_page(
         ),
         "sources": sources,
         **_support_context(session, draft, amendment, entry),
+        "follow": notifications.follow_state(
+            session, request.state.member, f"amendment:{amendment.id}"
+        ),
         **extra,
     }
     return render(request, "amendments/amendment.html", context, status_code=status)

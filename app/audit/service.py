@@ -9,7 +9,7 @@ itself), so concurrent writers queue instead of forking the chain.
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
@@ -83,6 +83,18 @@ def actor_of(member: Named | None) -> Actor:
     return Actor(member.id, member.name) if member else SYSTEM
 
 
+# Called with each event, in its transaction, once it is appended: another domain derives what
+# follows from the record (notifications) without the record, or any writer of it, importing it.
+Subscriber = Callable[[Session, AuditEvent], None]
+_subscribers: list[Subscriber] = []
+
+
+def subscribe(subscriber: Subscriber) -> None:
+    """Registers `subscriber` for every event from now on (once, however often it is called)."""
+    if subscriber not in _subscribers:
+        _subscribers.append(subscriber)
+
+
 def record(
     session: Session,
     actor: Actor,
@@ -114,6 +126,8 @@ def record(
     session.add(event)
     session.flush()
     _move_revisions(session, action, draft_id)
+    for subscriber in _subscribers:
+        subscriber(session, event)
     return event
 
 

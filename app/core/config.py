@@ -24,6 +24,11 @@ class Settings(BaseSettings):
     default_language: Literal["es", "en"] = "es"
     # Where people reach Mesa; used in links printed by the command line.
     base_url: str = "http://127.0.0.1:8000"
+    # Mail: smtp://host:port, smtp+starttls://user:pass@host:587 or smtps://user:pass@host:465.
+    # Unset in development: messages are written as .eml files under mail_dir.
+    smtp_url: str | None = None
+    mail_from: str = "Mesa <mesa@localhost>"
+    mail_dir: Path = ROOT / "var" / "mail"
 
     @property
     def production(self) -> bool:

@@ -4,6 +4,8 @@ Message ids are English. The catalogs are the .po files under app/locale, read a
 so there is no compile step to forget.
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date, datetime
 from functools import cache
@@ -68,6 +70,17 @@ def template_ngettext(singular: str, plural: str, n: int) -> str:
 
 def choose_language(cookie_value: str | None) -> str:
     return cookie_value if cookie_value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@contextmanager
+def speaking(language: str | None) -> Iterator[None]:
+    """Within the block, gettext answers in `language` (a mail to a member, outside any request
+    or in another reader's request)."""
+    token = current_language.set(choose_language(language))
+    try:
+        yield
+    finally:
+        current_language.reset(token)
 
 
 def babel_locale() -> Locale:

@@ -37,6 +37,7 @@ from app.members.schemas import (
     SignInForm,
     TokenForm,
 )
+from app.notifications import service as notifications
 
 api = APIRouter(prefix="/api/v1", tags=["members"])
 pages = APIRouter(include_in_schema=False)
@@ -350,8 +351,9 @@ def invite_member(
         return refused(session, error, lambda e: _members(
             request, session, form=form, error=e.message, status=e.status_code
         ))  # fmt: skip
-    session.commit()
     link = str(request.url_for("invitation_page", token=token))
+    notifications.send_invitation(session, member=member, link=link)  # in this transaction
+    session.commit()
     return _members(request, session, invited=member, invitation_link=link)
 
 
@@ -361,8 +363,9 @@ def reinvite_member(
 ) -> HTMLResponse:
     member = service.get_member(session, member_id)
     token = service.reinvite(session, admin, member=member)
-    session.commit()
     link = str(request.url_for("invitation_page", token=token))
+    notifications.send_invitation(session, member=member, link=link)  # in this transaction
+    session.commit()
     return _members(request, session, invited=member, invitation_link=link)
 
 

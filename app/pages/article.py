@@ -18,6 +18,7 @@ from app.drafts import service as drafts
 from app.drafts import snapshots, structure
 from app.drafts.models import Draft
 from app.drafts.text import mark_of
+from app.notifications import service as notifications
 
 
 def render_article_page(
@@ -67,6 +68,7 @@ def render_article_page(
         "refused_on_comment": refused_on_comment,
         # The secretariat's form of a contribution received outside Mesa, refused: what was typed.
         "received_form": received_form,
+        "follow": notifications.follow_state(session, member, f"provision:{entry.uid}"),
     }
     if entry.is_clause:
         context |= {

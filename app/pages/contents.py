@@ -17,6 +17,7 @@ from app.drafts import editing, snapshots
 from app.drafts import service as drafts
 from app.drafts.models import Draft
 from app.members.permissions import Permission, can
+from app.notifications import service as notifications
 
 
 @dataclass(frozen=True)
@@ -87,5 +88,6 @@ def render_contents_page(
         "phase_error": phase_error,
         "numbering_error": numbering_error,
         "numbering_asked": numbering_asked or draft.numbering,
+        "follow": notifications.follow_state(session, member, f"draft:{draft.slug}"),
     }
     return render(request, "drafts/contents.html", context, status_code=status)

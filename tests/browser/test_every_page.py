@@ -75,6 +75,8 @@ def every_page(live_engine: Engine) -> dict[str, str]:
             "export": f"{draft_path}/export",
             "record": "/registro",
             "contributions": "/me/contributions",
+            "news": "/me/notifications",
+            "mail": "/admin/mail",
             "account": "/account",
             "members": "/members",
             "sign-in": "/sign-in",
@@ -87,9 +89,9 @@ def every_page(live_engine: Engine) -> dict[str, str]:
 MUST_SEE = {
     None: {"drafts", "contents", "article", "consensus", "record", "sign-in", "search"},
     People.observer: {"article", "history", "record", "account", "contributions"},
-    People.member: {"article", "propose", "amendment", "contributions", "account"},
+    People.member: {"article", "propose", "amendment", "contributions", "account", "news"},
     People.secretariat: {"edit", "queue", "export", "snapshot", "round", "record"},
-    People.admin: {"members", "queue", "export", "record", "account"},
+    People.admin: {"members", "queue", "export", "record", "account", "mail"},
 }
 
 

@@ -130,6 +130,22 @@ ROUTES: dict[tuple[str, str], str] = {
     ("POST", "/members/{member_id}/role"): Permission.MANAGE_MEMBERS,
     ("POST", "/members/{member_id}/deactivate"): Permission.MANAGE_MEMBERS,
     ("POST", "/members/{member_id}/activate"): Permission.MANAGE_MEMBERS,
+    ("POST", "/api/v1/follows"): SIGNED_IN,
+    ("DELETE", "/api/v1/follows"): SIGNED_IN,
+    ("GET", "/api/v1/me/notifications"): SIGNED_IN,
+    ("POST", "/api/v1/me/notifications/read"): SIGNED_IN,
+    ("GET", "/api/v1/me/notification-settings"): SIGNED_IN,
+    ("PUT", "/api/v1/me/notification-settings"): SIGNED_IN,
+    ("GET", "/me/notifications"): SIGNED_IN,
+    ("POST", "/me/notifications/read"): SIGNED_IN,
+    ("POST", "/me/notifications/{notification_id}/open"): SIGNED_IN,
+    ("POST", "/me/notification-settings"): SIGNED_IN,
+    ("POST", "/follows"): SIGNED_IN,
+    ("POST", "/follows/stop"): SIGNED_IN,
+    ("GET", "/unsubscribe/{member_id}/{token}"): PUBLIC,
+    ("POST", "/unsubscribe/{member_id}/{token}"): PUBLIC,
+    ("GET", "/admin/mail"): Permission.MANAGE_MEMBERS,
+    ("POST", "/admin/mail/{message_id}/retry"): Permission.MANAGE_MEMBERS,
 }
 
 
