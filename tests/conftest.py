@@ -124,6 +124,7 @@ def give_each_request_its_own_session(app: FastAPI, db: Session) -> FastAPI:
                 if wrote():
                     session.rollback()
                 else:
+                    session.expire_all()  # as production's rollback does: nothing outlives it
                     session.commit()
 
     app.dependency_overrides[get_session] = read_or_write_session

@@ -322,7 +322,9 @@ def _views(
                 is not None
             )
         return CommentView(
-            comment,
+            # A copy bound to no session: views are kept by revision beyond the request, whose
+            # rollback would expire the session's own instance.
+            Comment.model_validate(comment.model_dump()),
             author.name,
             author.organization,
             author.sector,
