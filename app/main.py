@@ -26,7 +26,12 @@ from app.core.errors import DomainError
 from app.core.http import see_other
 from app.core.i18n import _
 from app.core.limits import RequestLimitsMiddleware
-from app.core.middleware import LanguageMiddleware, SecurityHeadersMiddleware, ValidatorsMiddleware
+from app.core.middleware import (
+    SHARED_CACHE_SECONDS,
+    LanguageMiddleware,
+    SecurityHeadersMiddleware,
+    ValidatorsMiddleware,
+)
 from app.core.static import STATIC, FingerprintedFiles
 from app.core.templating import environment, render
 from app.drafts import import_router
@@ -122,9 +127,8 @@ async def handle_http_error(request: Request, error: Exception) -> Response:
 
 async def handle_not_modified(request: Request, error: Exception) -> Response:
     assert isinstance(error, NotModified)
-    return Response(
-        status_code=304, headers={"ETag": error.etag, "Cache-Control": "public, no-cache"}
-    )
+    shared = {"Cache-Control": "public, no-cache", "X-Accel-Expires": str(SHARED_CACHE_SECONDS)}
+    return Response(status_code=304, headers={"ETag": error.etag, **shared})
 
 
 async def handle_validation_error(request: Request, error: Exception) -> Response:

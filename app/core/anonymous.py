@@ -27,6 +27,8 @@ from app.core.security import SESSION_COOKIE
 # The draft an address belongs to: its pages and its API.
 _DRAFT_PATH = re.compile(r"^/(?:api/v1/)?drafts/([^/]+)(?:/|$)")
 
+_REVALIDATION_HEADERS = (b"etag", b"cache-control", b"vary", b"x-accel-expires")
+
 # (draft, language, gzip, address) → (draft's revision key, status, headers, body)
 Stored = tuple[Hashable, int, list[tuple[bytes, bytes]], bytes]
 
@@ -110,7 +112,9 @@ class AnonymousResponses:
         etag = next((v for k, v in headers if k == b"etag"), b"").decode("latin-1")
         wanted = {tag.strip() for tag in request.get("if-none-match", "").split(",")}
         if etag and etag in wanted:
-            kept = [(k, v) for k, v in headers if k in (b"etag", b"cache-control", b"vary")]
+            # With the proxy's own expiry: a 304 without it made nginx hold a revalidated page as
+            # uncacheable, and fifty readers queued behind its cache lock.
+            kept = [(k, v) for k, v in headers if k in _REVALIDATION_HEADERS]
             await send({"type": "http.response.start", "status": 304, "headers": kept})
             await send({"type": "http.response.body", "body": b""})
             return
