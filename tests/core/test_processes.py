@@ -1,15 +1,19 @@
-"""Two Mesa processes on one PostgreSQL database behind Debian's nginx: what one writes the other
-shows on the next read, a session opened through one works on the other, and writes spread over
-both leave the audit record one chain. Runs on PostgreSQL only (CI)."""
+"""Two Mesa processes on one PostgreSQL database behind Debian's nginx with the repository's own
+deploy/nginx.conf: what one writes the other shows on the next read, a session opened through one
+works on the other, writes spread over both leave the audit record one chain, and nginx keeps
+anonymous pages briefly but never members'. Runs on PostgreSQL only (CI)."""
 
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import httpx2
 import pytest
@@ -17,6 +21,7 @@ from sqlalchemy import create_engine, text
 from sqlmodel import Session
 
 from app.core import migrate
+from app.core.config import ROOT
 from app.core.db import create_db_engine, normalize_url
 from app.members import service as members
 from app.members.permissions import Role
@@ -28,7 +33,7 @@ pytestmark = pytest.mark.skipif(
     reason="needs MESA_TEST_DATABASE_URL (PostgreSQL) and nginx",
 )
 
-NGINX_CONF = """
+NGINX_MAIN = """
 worker_processes 1;
 pid {root}/nginx.pid;
 error_log {root}/error.log;
@@ -40,17 +45,20 @@ http {{
     fastcgi_temp_path {root}/fastcgi;
     uwsgi_temp_path {root}/uwsgi;
     scgi_temp_path {root}/scgi;
-    upstream mesa {{ server 127.0.0.1:{a}; server 127.0.0.1:{b}; }}
-    server {{
-        listen 127.0.0.1:{port};
-        location / {{
-            proxy_pass http://mesa;
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-        }}
-    }}
+    include {root}/mesa.conf;
 }}
 """
+
+
+def shipped_nginx_conf(a: int, b: int, port: int, root: Path) -> str:
+    """The repository's own deploy/nginx.conf, with only its ports and folders moved here."""
+    shipped = (ROOT / "deploy" / "nginx.conf").read_text()
+    return (
+        shipped.replace("listen 80;", f"listen 127.0.0.1:{port};")
+        .replace("server 127.0.0.1:8000;", f"server 127.0.0.1:{a}; server 127.0.0.1:{b};")
+        .replace("/var/cache/nginx/mesa", str(root / "cache"))
+        .replace("/srv/mesa/static/", f"{ROOT / 'static'}/")
+    )
 
 
 def own_database(url: str) -> str:
@@ -82,7 +90,7 @@ def wait_for(url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, object]]:
+def deployment() -> Iterator[dict[str, object]]:
     assert POSTGRES_URL
     url = own_database(POSTGRES_URL)
     migrate.upgrade(url)
@@ -94,7 +102,9 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, o
         _token, raw = members.create_api_token(session, secretary, "procesos")
         session.commit()
     engine.dispose()
-    root = tmp_path_factory.mktemp("nginx")
+    # Its own folder, readable by nginx's workers (another user when nginx starts as root).
+    root = Path(tempfile.mkdtemp(prefix="mesa-nginx-"))
+    root.chmod(0o755)
     a, b, port = free_port(), free_port(), free_port()
     env = {**os.environ, "MESA_DATABASE_URL": url}
     servers = [
@@ -104,7 +114,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, o
         )
         for p in (a, b)
     ]
-    (root / "nginx.conf").write_text(NGINX_CONF.format(root=root, a=a, b=b, port=port))
+    (root / "mesa.conf").write_text(shipped_nginx_conf(a, b, port, root))
+    (root / "nginx.conf").write_text(NGINX_MAIN.format(root=root))
     nginx = subprocess.Popen(  # noqa: S603
         [
             str(shutil.which("nginx")),
@@ -206,3 +217,32 @@ class TestTwoProcesses:
         for base in bases:
             verified = httpx2.get(f"{base}/api/v1/audit/verify", headers=headers).json()
             assert verified["ok"] is True
+
+
+class TestBehindTheShippedNginx:
+    def test_anonymous_pages_are_kept_briefly_and_members_always_reach_mesa(
+        self, deployment: dict[str, object]
+    ) -> None:
+        proxy = str(deployment["nginx"])
+        page = f"{proxy}{deployment['article']}"
+        first, second = httpx2.get(page), httpx2.get(page)
+        assert second.status_code == 200 and second.text == first.text
+        assert second.headers["x-cache"] == "HIT"
+        headers = deployment["token"]
+        assert isinstance(headers, dict)
+        for _ in range(2):
+            assert httpx2.get(page, headers=headers).headers["x-cache"] != "HIT"
+        # After the micro-cache's two seconds, a change made meanwhile is read.
+        revise(str(deployment["a"]), deployment, "El texto leído a través de nginx.")
+        time.sleep(2.5)
+        assert "El texto leído a través de nginx." in httpx2.get(page).text
+
+    def test_static_files_are_served_by_nginx_and_kept_when_named_by_content(
+        self, deployment: dict[str, object]
+    ) -> None:
+        proxy = str(deployment["nginx"])
+        page = httpx2.get(f"{proxy}{deployment['article']}").text
+        match = re.search(r'href="(/static/css/mesa\.css\?v=[0-9a-f]{12})"', page)
+        assert match
+        named = httpx2.get(f"{proxy}{match.group(1)}")
+        assert named.status_code == 200 and "max-age=315360000" in named.headers["cache-control"]
