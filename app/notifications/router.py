@@ -34,6 +34,7 @@ from app.notifications.schemas import (
 api = APIRouter(prefix="/api/v1", tags=["notifications"])
 pages = APIRouter(include_in_schema=False)
 FEED_PAGE_SIZE = 20
+OUTBOX_PAGE_SIZE = 50
 
 
 def _readable(member: Member) -> Callable[[Draft], bool]:
@@ -217,8 +218,11 @@ def unsubscribe(
 
 
 @pages.get("/admin/mail", response_class=HTMLResponse)
-def mail_page(request: Request, admin: Admin, session: SessionDep) -> HTMLResponse:
-    return render(request, "notifications/outbox.html", {"messages": worker.troubled(session)})
+def mail_page(
+    request: Request, admin: Admin, session: SessionDep, page: PageQuery = 1
+) -> HTMLResponse:
+    messages = worker.troubled(session, PageRequest(page, OUTBOX_PAGE_SIZE))
+    return render(request, "notifications/outbox.html", {"messages": messages})
 
 
 @pages.post("/admin/mail/{message_id}/retry")

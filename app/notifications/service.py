@@ -16,7 +16,6 @@ from typing import Protocol
 
 from sqlalchemy import false, insert, update
 from sqlalchemy import select as columns
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from app.amendments import support
@@ -26,14 +25,17 @@ from app.audit.describe import STANCES, clause_phrase
 from app.audit.models import AuditEvent
 from app.comments.models import Comment
 from app.consensus.models import ConsensusRound, Position, RoundClause
+from app.core.bounds import parse_id
 from app.core.config import get_settings
-from app.core.errors import InvalidInput, NotFound
+from app.core.db import unique_or
+from app.core.errors import Conflict, InvalidInput, NotFound
 from app.core.i18n import DEFAULT_LANGUAGE, LANGUAGES, _, format_datetime, speaking
 from app.core.models import utcnow
 from app.core.pagination import Page, PageRequest, paginate
 from app.drafts import service as drafts
 from app.drafts.models import Draft, Provision, Snapshot
-from app.intake.models import disposition_names
+from app.intake.models import Receipt, disposition_names
+from app.intake.service import credit
 from app.members.models import Member
 from app.members.permissions import VOTING_ROLES
 from app.notifications.mail import Item, Letter, as_html, as_text, new_message_id
@@ -85,8 +87,8 @@ def _object_draft(session: Session, object: str) -> Draft:
         provision = session.exec(select(Provision).where(Provision.uid == key)).first()
         if provision is not None:
             return session.get_one(Draft, provision.draft_id)
-    if kind == "amendment" and key.isdigit() and len(key) < 10:
-        amendment = session.get(Amendment, int(key))
+    if kind == "amendment" and (number := parse_id(key)) is not None:
+        amendment = session.get(Amendment, number)
         if amendment is not None:
             return session.get_one(Draft, amendment.draft_id)
     if kind not in ("draft", "provision", "amendment") or len(object) > MAX_OBJECT:
@@ -160,13 +162,17 @@ def follow_state(session: Session, member: Member | None, object: str) -> Follow
     return FollowState(object, is_following(session, member, object))
 
 
+class _FollowedMeanwhile(Conflict):
+    code = "already_following"
+
+
 def _insert_once(session: Session, row: Follow) -> bool:
-    """Inserts in a savepoint; False when a concurrent request inserted the same follow first."""
+    """Inserts in a savepoint; False when a concurrent request inserted the same follow first
+    (any other integrity error is not swallowed)."""
     try:
-        with session.begin_nested():
+        with unique_or(session, _FollowedMeanwhile("")):
             session.add(row)
-            session.flush()
-    except IntegrityError:
+    except _FollowedMeanwhile:
         return False
     return True
 
@@ -196,28 +202,51 @@ class Followed:
 
 
 def following(session: Session, member: Member) -> list[Followed]:
-    """What the member follows, named as the pages name it, newest first."""
+    """What the member follows, named as the pages name it, newest first: a fixed number of
+    queries however many (taking a position on every article follows every article)."""
     follows = session.exec(
         select(Follow)
         .where(Follow.member_id == member.id, col(Follow.stopped_at).is_(None))
         .order_by(col(Follow.id).desc())
     ).all()
+    keys: dict[str, set[str]] = {"draft": set(), "provision": set(), "amendment": set()}
+    for follow in follows:
+        kind, _sep, key = follow.object.partition(":")
+        keys.setdefault(kind, set()).add(key)
+    provisions = {
+        p.uid: p
+        for p in session.exec(select(Provision).where(col(Provision.uid).in_(keys["provision"])))
+    }
+    numbers = {n for key in keys["amendment"] if (n := parse_id(key)) is not None}
+    amendments = {
+        a.id: a for a in session.exec(select(Amendment).where(col(Amendment.id).in_(numbers)))
+    }
+    wanted = {p.draft_id for p in provisions.values()} | {a.draft_id for a in amendments.values()}
+    by_id = {
+        d.id: d
+        for d in session.exec(
+            select(Draft).where(col(Draft.id).in_(wanted) | col(Draft.slug).in_(keys["draft"]))
+        )
+    }
+    by_slug = {d.slug: d for d in by_id.values()}
+    outlines = {
+        draft_id: drafts.load_outline(session, by_id[draft_id])
+        for draft_id in {p.draft_id for p in provisions.values()}
+    }
     named = []
     for follow in follows:
         kind, _sep, key = follow.object.partition(":")
-        try:
-            draft = _object_draft(session, follow.object)
-        except (NotFound, InvalidInput):
-            continue
-        if kind == "draft":
+        if kind == "draft" and (draft := by_slug.get(key)) is not None:
             name, link = _("the draft «%(title)s»", title=draft.title), f"/drafts/{draft.slug}"
-        elif kind == "provision":
-            provision = session.exec(select(Provision).where(Provision.uid == key)).one()
-            assert provision.id is not None
-            clause = _clause(session, draft, provision.id)
-            name, link = f"{clause.topic} ({draft.title})", _article_link(draft, key)
-        else:
-            name, link = _("amendment %(n)s", n=key), f"/amendments/{key}"
+        elif kind == "provision" and (provision := provisions.get(key)) is not None:
+            draft = by_id[provision.draft_id]
+            entry = outlines[provision.draft_id].by_uid.get(key)  # None: deleted since
+            topic = f"{entry.label.text} {entry.heading}".strip() if entry else key
+            name, link = f"{topic} ({draft.title})", _article_link(draft, key)
+        elif kind == "amendment" and (number := parse_id(key)) in amendments:
+            name, link = _("amendment %(n)s", n=key), f"/amendments/{number}"
+        else:  # no longer there
+            continue
         named.append(Followed(follow.object, name, link, follow.automatic))
     return named
 
@@ -581,19 +610,33 @@ def _except(recipients: Iterable[int], *excluded: int | None) -> dict[int, bool]
     return dict.fromkeys(set(recipients) - set(excluded), False)
 
 
+def _object_id(event: AuditEvent) -> int:
+    """The id in an event's object ("amendment:12" → 12): events are written by Mesa itself."""
+    return int(event.object.partition(":")[2])
+
+
+def _who(session: Session, event: AuditEvent, made: Amendment | Comment) -> str:
+    """Who made a contribution, as the record names them; for one the secretariat entered on
+    a sender's behalf, the sender ("Reservado" if they asked)."""
+    if made.receipt_id is None:
+        return event.actor_name
+    author = session.get_one(Member, made.author_id)
+    return credit(author, session.get(Receipt, made.receipt_id), made.created_at).name
+
+
 def _contributed(session: Session, event: AuditEvent, *objects: str) -> None:
     if event.actor_id is not None:
         follow_automatically(session, event.actor_id, objects)
 
 
 def _on_amendment_submitted(session: Session, event: AuditEvent) -> None:
-    amendment = session.get_one(Amendment, int(event.object.partition(":")[2]))
+    amendment = session.get_one(Amendment, _object_id(event))
     draft = session.get_one(Draft, amendment.draft_id)
     clause = _clause(session, draft, amendment.provision_id)
     target = f"provision:{clause.uid}"
     recipients = _except(followers(session, [target]), event.actor_id)
     _contributed(session, event, event.object, target, f"draft:{draft.slug}")
-    who, number = event.actor_name, amendment.id
+    who, number = _who(session, event, amendment), amendment.id
     tell(
         session,
         recipients,
@@ -628,7 +671,7 @@ def decision_recipients(session: Session, amendment: Amendment) -> dict[int, boo
 
 def _on_amendment_supported(session: Session, event: AuditEvent) -> None:
     """The author hears who co-signs; the supporter follows the amendment from now on."""
-    amendment = session.get_one(Amendment, int(event.object.partition(":")[2]))
+    amendment = session.get_one(Amendment, _object_id(event))
     draft = session.get_one(Draft, amendment.draft_id)
     clause = _clause(session, draft, amendment.provision_id)
     _contributed(session, event, event.object)
@@ -656,7 +699,7 @@ def _on_amendment_supported(session: Session, event: AuditEvent) -> None:
 def _on_proposal_published(session: Session, event: AuditEvent) -> None:
     """Before deciding, the secretariat says how it proposes to handle an amendment: its author,
     its supporters and whoever follows it hear it, and may react."""
-    amendment = session.get_one(Amendment, int(event.object.partition(":")[2]))
+    amendment = session.get_one(Amendment, _object_id(event))
     draft = session.get_one(Draft, amendment.draft_id)
     clause = _clause(session, draft, amendment.provision_id)
     recipients = decision_recipients(session, amendment)
@@ -687,7 +730,7 @@ def _on_proposal_published(session: Session, event: AuditEvent) -> None:
 
 def _on_comment_answered(session: Session, event: AuditEvent) -> None:
     """What became of a comment, for the matriz de aportes: told to its author."""
-    comment = session.get_one(Comment, int(event.object.partition(":")[2]))
+    comment = session.get_one(Comment, _object_id(event))
     draft = session.get_one(Draft, comment.draft_id)
     clause = _clause(session, draft, comment.provision_id)
     disposition = str(event.details.get("disposition", ""))
@@ -714,7 +757,7 @@ def _on_comment_answered(session: Session, event: AuditEvent) -> None:
 
 
 def _on_amendment_decided(session: Session, event: AuditEvent) -> None:
-    amendment = session.get_one(Amendment, int(event.object.partition(":")[2]))
+    amendment = session.get_one(Amendment, _object_id(event))
     draft = session.get_one(Draft, amendment.draft_id)
     clause = _clause(session, draft, amendment.result_provision_id or amendment.provision_id)
     recipients = decision_recipients(session, amendment)
@@ -844,7 +887,7 @@ def _on_comment_added(session: Session, event: AuditEvent) -> None:
     target = f"provision:{clause.uid}"
     _contributed(session, event, target, f"draft:{draft.slug}")
     link = _article_link(draft, clause.uid, f"comment-{comment.id}")
-    who = event.actor_name
+    who = _who(session, event, comment)
     replied_to = None
     if comment.parent_id is not None:
         parent = session.get_one(Comment, comment.parent_id)
@@ -885,7 +928,7 @@ def _on_comment_added(session: Session, event: AuditEvent) -> None:
 
 
 def _on_comment_hidden(session: Session, event: AuditEvent) -> None:
-    comment = session.get_one(Comment, int(event.object.partition(":")[2]))
+    comment = session.get_one(Comment, _object_id(event))
     draft = session.get_one(Draft, comment.draft_id)
     clause = _clause(session, draft, comment.provision_id)
     reason = comment.hidden_reason or ""
@@ -914,7 +957,7 @@ def _on_position_recorded(session: Session, event: AuditEvent) -> None:
 
 
 def _on_round_opened(session: Session, event: AuditEvent) -> None:
-    round_ = session.get_one(ConsensusRound, int(event.object.partition(":")[2]))
+    round_ = session.get_one(ConsensusRound, _object_id(event))
     draft = session.get_one(Draft, round_.draft_id)
     uids = session.exec(
         select(Provision.uid)
@@ -946,7 +989,7 @@ def _on_round_opened(session: Session, event: AuditEvent) -> None:
 
 def _on_snapshot_frozen(session: Session, event: AuditEvent) -> None:
     draft = session.get_one(Draft, event.draft_id)
-    snapshot = session.get_one(Snapshot, int(event.object.partition(":")[2]))
+    snapshot = session.get_one(Snapshot, _object_id(event))
     label, title = snapshot.label, draft.title
     tell(
         session,

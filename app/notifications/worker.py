@@ -32,6 +32,7 @@ from app.core.config import Settings, get_settings
 from app.core.db import write_session
 from app.core.i18n import _, format_datetime, ngettext, speaking
 from app.core.models import as_utc, utcnow
+from app.core.pagination import Page, PageRequest, paginate
 from app.drafts import service as drafts
 from app.drafts.models import Draft
 from app.members.models import Member
@@ -222,9 +223,10 @@ def retry(session: Session, message_id: int) -> None:
     )
 
 
-def troubled(session: Session, limit: int = 100) -> Sequence[OutboxMessage]:
-    """For admins: messages given up, and those waiting after a failed attempt."""
-    return session.exec(
+def troubled(session: Session, paging: PageRequest) -> Page[OutboxMessage]:
+    """For admins: messages given up, and those waiting after a failed attempt, newest first."""
+    return paginate(
+        session,
         select(OutboxMessage)
         .where(
             or_(
@@ -233,9 +235,9 @@ def troubled(session: Session, limit: int = 100) -> Sequence[OutboxMessage]:
                 & (col(OutboxMessage.attempts) > 0),
             )
         )
-        .order_by(col(OutboxMessage.id).desc())
-        .limit(limit)
-    ).all()
+        .order_by(col(OutboxMessage.id).desc()),
+        paging,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

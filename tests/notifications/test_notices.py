@@ -13,6 +13,7 @@ from app.consensus import positions, rounds
 from app.core.models import utcnow
 from app.drafts import editing, snapshots
 from app.drafts.models import Draft
+from app.intake import service as intake
 from app.members.models import Member
 from app.notifications import service, worker
 from app.notifications.models import Follow, Notification, OutboxMessage
@@ -365,3 +366,18 @@ class TestAdhesionsProposalsAndAnswers:
         [answered] = notices(db, author, service.Kind.ANSWERED)
         assert "Fuera del ámbito de la Ley" in answered.text
         assert "No es materia de la Ley." in answered.text
+
+
+def test_a_contribution_received_outside_mesa_is_told_as_its_senders(db: Session) -> None:
+    draft = make_draft(db)
+    entry = entry_of(db, draft, "Artículo 1.")
+    reader = make_member(db)
+    service.follow(db, reader, f"provision:{entry.uid}", readable=lambda _draft: True)
+    secretariat = make_member(db, role="secretariat", name="Rosa de la Secretaría")
+    receipt = intake.record_receipt(db, secretariat, draft, intake.Received(
+        "email", "Eulogia Quispe", intake.today_in_peru(), reserved=True,
+    ))  # fmt: skip
+    comments.add_comment(db, secretariat, draft, entry, body="Plazo mayor.", receipt=receipt)
+    db.commit()
+    [told] = notices(db, reader, service.Kind.COMMENT_NEW)
+    assert told.text.startswith("Reservado") and "Rosa" not in told.text
