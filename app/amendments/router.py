@@ -1,5 +1,6 @@
 """Amendments over HTTP: the API, the proposal form, the merge queue and the decisions."""
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Form, Query, Request
@@ -559,32 +560,36 @@ def withdraw_submit(
 def support_submit(
     request: Request, amendment_id: IdPath, member: Amender, session: SessionDep
 ) -> Response:
-    amendment, draft = _amendment_and_draft(session, amendment_id, member)
-    try:
-        support.adhere(session, member, amendment)
-    except DomainError as error:
-        return refused(session, error, lambda e: _amendment_page(
-            request, session, amendment, draft, status=e.status_code, support_error=e.message
-        ))  # fmt: skip
-    session.commit()
-    url = request.app.url_path_for("amendment_page", amendment_id=amendment_id)
-    return see_other(f"{url}?adhered=1#support")
+    return _change_support(request, amendment_id, member, session, support.adhere, "?adhered=1")
 
 
 @pages.post("/amendments/{amendment_id}/support/withdraw", response_model=None)
 def support_withdraw_submit(
     request: Request, amendment_id: IdPath, member: Amender, session: SessionDep
 ) -> Response:
+    return _change_support(request, amendment_id, member, session, support.withdraw_adhesion, "")
+
+
+def _change_support(
+    request: Request,
+    amendment_id: int,
+    member: Member,
+    session: Session,
+    change: Callable[[Session, Member, Amendment], object],
+    query: str,
+) -> Response:
+    """Adhering or withdrawing an adhesion from the amendment's page: back to its support, or
+    the page again with the refusal beside the button."""
     amendment, draft = _amendment_and_draft(session, amendment_id, member)
     try:
-        support.withdraw_adhesion(session, member, amendment)
+        change(session, member, amendment)
     except DomainError as error:
         return refused(session, error, lambda e: _amendment_page(
             request, session, amendment, draft, status=e.status_code, support_error=e.message
         ))  # fmt: skip
     session.commit()
     url = request.app.url_path_for("amendment_page", amendment_id=amendment_id)
-    return see_other(f"{url}#support")
+    return see_other(f"{url}{query}#support")
 
 
 @pages.post("/amendments/{amendment_id}/proposal", response_model=None)
