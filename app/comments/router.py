@@ -164,7 +164,7 @@ def comment_dispose(
         service.dispose_comment(session, merger, comment, disposition=disposition, reason=reason)
     except DomainError as error:
         return refused(session, error, lambda e: _refused_on(
-            request, session, comment, e, action="dispose", typed=reason
+            request, session, comment, e, action="dispose", typed=reason, chosen=disposition
         ))  # fmt: skip
     session.commit()
     return see_other(_return_to(request, session, comment))
@@ -197,12 +197,17 @@ def _refused_on(
     *,
     action: str,
     typed: str,
+    chosen: str = "",
 ) -> Response:
-    """The article, the refused form open beside its comment with what was typed."""
+    """The article, the refused form open beside its comment with what was typed (and, for an
+    answer, the outcome chosen)."""
     draft = session.get(Draft, comment.draft_id)
     provision = session.get(Provision, comment.provision_id)
     assert draft is not None and provision is not None
-    refused = {"comment_id": comment.id, "action": action, "value": typed, "error": error.message}
+    refused = {
+        "comment_id": comment.id, "action": action, "value": typed, "chosen": chosen,
+        "error": error.message,
+    }  # fmt: skip
     return render_article_page(
         request, draft, provision.uid, session, status=error.status_code,
         refused_on_comment=refused,

@@ -215,10 +215,13 @@ class TestTheSecretariatsAnswer:
         db.commit()
         sign_in(client, make_member(db, role="secretariat"))
         response = post_form(
-            client, f"/comments/{comment.id}/disposition", {"disposition": "accepted", "reason": ""}
+            client,
+            f"/comments/{comment.id}/disposition",
+            {"disposition": "accepted", "reason": ""},
         )
         assert response.status_code == 422
         assert f'id="disposition-{comment.id}-error"' in response.text
+        assert '<option value="accepted" selected>' in response.text  # the choice kept
         db.refresh(comment)
         assert comment.disposition is None
 
