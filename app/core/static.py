@@ -28,6 +28,7 @@ class FingerprintedFiles(StaticFiles):
     async def get_response(self, path: str, scope: Scope) -> Response:
         response = await super().get_response(path, scope)
         asked = scope.get("query_string", b"").decode("latin-1")
-        if response.status_code == 200 and asked == f"v={fingerprint(path)}" and asked != "v=":
+        digest = fingerprint(path)
+        if response.status_code == 200 and digest and asked == f"v={digest}":
             response.headers["Cache-Control"] = A_YEAR
         return response

@@ -262,7 +262,8 @@ def _hits(
         return credit(people[comment.author_id], receipt, comment.created_at).name
 
     outlines = {
-        row.draft_id: drafts.load_outline(session, drafts_by_id[row.draft_id]) for row in rows
+        draft_id: drafts.load_outline(session, drafts_by_id[draft_id])
+        for draft_id in {row.draft_id for row in rows}
     }
     entries = {entry.id: entry for outline in outlines.values() for entry in outline.entries}
     current = drafts.version_texts(
