@@ -425,9 +425,9 @@ def set_rule(
             _("Each sector needs an organization: ask for at least as many organizations."),
             field="min_organizations",
         )
-    before = get_rule(session, draft)
     assert draft.id is not None
     stored = session.exec(select(SupportRule).where(SupportRule.draft_id == draft.id)).first()
+    before = Rule(stored.min_organizations, stored.min_sectors) if stored else Rule()
     stored = stored or SupportRule(draft_id=draft.id)
     stored.min_organizations, stored.min_sectors = min_organizations, min_sectors
     twin = Conflict(

@@ -91,11 +91,13 @@ def format_datetime(value: datetime, format: str = "d MMM y, HH:mm") -> str:
     return babel_format_datetime(value, format=format, locale=babel_locale(), tzinfo=TIMEZONE)
 
 
+def day_in_peru(value: date | datetime) -> date:
+    """A moment's day in Peru's time (stored in UTC, its day there may be the one before)."""
+    return value.astimezone(TIMEZONE).date() if isinstance(value, datetime) else value
+
+
 def format_date(value: date | datetime, format: str = "d MMM y") -> str:
-    """A day; a moment is first placed in Peru's time, where its day may be the one before."""
-    if isinstance(value, datetime):
-        value = value.astimezone(TIMEZONE).date()
-    return babel_format_date(value, format=format, locale=babel_locale())
+    return babel_format_date(day_in_peru(value), format=format, locale=babel_locale())
 
 
 def format_number(value: float) -> str:

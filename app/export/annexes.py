@@ -12,7 +12,7 @@ from app.amendments import support
 from app.amendments.models import Amendment, AmendmentStatus, status_names
 from app.comments import service as comments
 from app.consensus import reports, rules
-from app.core.i18n import TIMEZONE, _, format_date
+from app.core.i18n import _, day_in_peru, format_date
 from app.core.models import as_utc
 from app.drafts import service as drafts
 from app.drafts.models import Draft
@@ -133,7 +133,7 @@ def _contributions(session: Session, draft: Draft, outline: drafts.Outline) -> l
     def add(number: str, entered_at: datetime, by: Credit, uid: str, **columns: str) -> None:
         # By article, then by the day it arrived, then as it was entered in Mesa.
         entry = by_uid.get(uid)
-        key = (order[entry.id] if entry else len(order), _day(by.on), as_utc(entered_at))
+        key = (order[entry.id] if entry else len(order), day_in_peru(by.on), as_utc(entered_at))
         contribution = Contribution(
             number=number,
             received=format_date(by.on),
@@ -191,10 +191,6 @@ def _contributions(session: Session, draft: Draft, outline: drafts.Outline) -> l
         )
     rows.sort(key=lambda pair: pair[0])
     return [contribution for _key, contribution in rows]
-
-
-def _day(on: date | datetime) -> date:
-    return on.astimezone(TIMEZONE).date() if isinstance(on, datetime) else on
 
 
 def _amendment_disposition(amendment: Amendment) -> str:

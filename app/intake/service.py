@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlmodel import Session, col, select
 
 from app.core.errors import Forbidden, InvalidInput
-from app.core.i18n import N_, TIMEZONE, _
+from app.core.i18n import N_, _, day_in_peru
 from app.core.models import utcnow
 from app.core.text import TextField
 from app.drafts.models import Draft
@@ -42,7 +42,7 @@ class Received:
 
 
 def today_in_peru() -> date:
-    return utcnow().astimezone(TIMEZONE).date()
+    return day_in_peru(utcnow())
 
 
 def record_receipt(session: Session, actor: Member, draft: Draft, received: Received) -> Receipt:
