@@ -202,6 +202,12 @@ class CommentView:
     editable: bool = False  # the viewer may still edit it (can_edit)
     channel: str = Channel.MESA  # how it reached the secretariat (entered on the sender's behalf)
 
+    @property
+    def as_seen(self) -> tuple[object, ...]:
+        """All of it that depends on who is looking, replies included: with the draft's
+        revision and the viewer's role, it names what the page shows of it."""
+        return (self.author, self.organization, self.editable, *(r.as_seen for r in self.replies))
+
 
 # Comments, their hiding and answers, members' names and the clause's text all move the
 # draft's revision.

@@ -1,15 +1,20 @@
 """Jinja2 templates with gettext in the request's language, and the helpers every page needs."""
 
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from threading import Lock
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from markupsafe import Markup
 
 from app.core import i18n
 from app.core.config import ROOT
 from app.core.csrf import form_token
+from app.core.db import SAFE_METHODS
 from app.core.static import fingerprint
 
 environment = Environment(
@@ -47,7 +52,61 @@ def url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> str:
     return root + path
 
 
+class Fragments:
+    """Parts of pages that are the same for every reader of a draft's revision (an article's
+    text, the positions on it, a comment with its controls), rendered once per process and
+    language: a member's page is rendered for them, but most of it is not about them.
+
+    `{% call fragment("name", draft.cache_key, …) %}…{% endcall %}`: the key must name all the
+    block shows, the draft's revision included, and the viewer's role when it shows controls.
+    A form in it may carry the CSRF field: the reader's own token is put in each time. Only
+    requests that read keep what they render, as in app/core/cache.py: a writing transaction
+    sees its own rows.
+    """
+
+    _CSRF_SLOT = "\x00csrf\x00"  # where a kept fragment's CSRF token goes: text never holds NUL
+
+    def __init__(self, size: int = 4096) -> None:
+        self._size = size
+        self._kept: OrderedDict[Hashable, str] = OrderedDict()
+        self._lock = Lock()
+
+    def __call__(
+        self, context: dict[str, Any], *key: Hashable, caller: Callable[[], Markup]
+    ) -> Markup:
+        if context["request"].method not in SAFE_METHODS:
+            return caller()
+        token: str = context["csrf_token"]
+        full = (key, i18n.current_language.get())
+        with self._lock:
+            kept = self._kept.get(full)
+            if kept is not None:
+                self._kept.move_to_end(full)
+        if kept is None:
+            rendered = caller()
+            kept = rendered.replace(token, self._CSRF_SLOT) if token else str(rendered)
+            with self._lock:
+                self._kept[full] = kept
+                while len(self._kept) > self._size:
+                    self._kept.popitem(last=False)
+            return rendered
+        return Markup(kept.replace(self._CSRF_SLOT, token))  # noqa: S704 (rendered, escaped, by us)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+
+fragments = Fragments()
+
+
+@pass_context
+def fragment(context: dict[str, Any], *key: Hashable, caller: Callable[[], Markup]) -> Markup:
+    return fragments(context, *key, caller=caller)
+
+
 environment.globals.update(
+    fragment=fragment,
     url_for=url_for,
     format_datetime=i18n.format_datetime,
     format_date=i18n.format_date,
@@ -61,10 +120,13 @@ templates = Jinja2Templates(env=environment)
 def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
+    token = form_token(request)
     context = {
         "lang": i18n.current_language.get(),
         "member": getattr(request.state, "member", None),
-        "csrf_token": form_token(request),
+        "csrf_token": token,
+        # Every form that posts carries it; a variable, not an include, in each of a page's forms.
+        "csrf_input": Markup('<input type="hidden" name="csrf_token" value="%s">') % token,
         **(context or {}),
     }
     return templates.TemplateResponse(request, name, context, status_code=status_code)

@@ -45,10 +45,11 @@ class NotModified(Exception):
         self.etag = etag
 
 
-def revalidate(request: Request, draft: DraftDep, member: OptionalMember) -> None:
+async def revalidate(request: Request, draft: DraftDep, member: OptionalMember) -> None:
     """For an anonymous reader, what a page or response shows follows from the draft's
     revision, the language and the address: that is its ETag, and a reader (or a proxy) that
-    has it gets a 304. Members' pages carry their own state and stay uncached."""
+    has it gets a 304. Members' pages carry their own state and stay uncached. It reads only
+    the request, so it runs on the event loop: no thread to hand over to and back."""
     if member is not None or request.headers.get("authorization"):
         return
     gzip = "gzip" in request.headers.get("accept-encoding", "")  # another representation

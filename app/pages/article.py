@@ -1,6 +1,7 @@
 """The article page: a clause's text, where it stands, its comments and amendments. The comment
 and position forms re-render it, with what was typed and the problem, when they are refused."""
 
+from dataclasses import dataclass, replace
 from typing import Any
 
 from fastapi import Request
@@ -8,17 +9,66 @@ from fastapi.responses import HTMLResponse
 from sqlmodel import Session
 
 from app.amendments import lists as amendments
+from app.amendments.models import Amendment
 from app.comments import service as comments
 from app.comments.anchoring import passages
 from app.consensus import positions, reports, rules
-from app.core.pagination import PageRequest
+from app.core.cache import RevisionCache
+from app.core.pagination import Page, PageRequest
 from app.core.templating import render
 from app.drafts import notes as editorial_notes
 from app.drafts import service as drafts
 from app.drafts import snapshots, structure
-from app.drafts.models import Draft
+from app.drafts.models import Draft, Snapshot
+from app.drafts.notes import EditorialNote
+from app.drafts.structure import Piece
 from app.drafts.text import mark_of
 from app.notifications import service as notifications
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What every reader of a provision sees at one revision of its draft: copies, bound to
+    no session, so that each process reads them once per revision."""
+
+    version: drafts.ShownVersion
+    latest_snapshot: tuple[Snapshot, int] | None
+    editorial_notes: list[EditorialNote]
+    # The text a paragraph a line, its references to other provisions as links.
+    text_lines: list[tuple[str, list[Piece]]]
+    amendments: Page[amendments.AmendmentRow]
+
+
+_shared: RevisionCache[Shared] = RevisionCache(size=512)
+
+
+def _read_shared(session: Session, draft: Draft, entry: drafts.OutlineEntry) -> Shared:
+    version = drafts.current_version(session, entry)
+    snapshot = snapshots.latest_snapshot_version(session, draft, entry)
+    listed = amendments.list_amendments(
+        session, draft, provision_id=entry.id, paging=PageRequest(per_page=10)
+    )
+    return Shared(
+        version=version,
+        latest_snapshot=(Snapshot.model_validate(snapshot[0]), snapshot[1]) if snapshot else None,
+        editorial_notes=[
+            EditorialNote.model_validate(note)
+            for note in editorial_notes.notes_of(session, entry.id)
+        ],
+        text_lines=[
+            (mark.kind if (mark := mark_of("".join(p.text for p in line))) else "paragraph", line)
+            for line in structure.lines(version.stored, entry.numbering, own_uid=entry.uid)
+        ],
+        amendments=Page(
+            [
+                replace(row, amendment=Amendment.model_validate(row.amendment))
+                for row in listed.items
+            ],
+            listed.total,
+            listed.page,
+            listed.per_page,
+        ),
+    )
 
 
 def render_article_page(
@@ -38,31 +88,27 @@ def render_article_page(
     draft or of the thread."""
     outline = drafts.load_outline(session, draft)
     entry = outline.get(uid)
-    version = drafts.current_version(session, entry)
+    shared = _shared.get(
+        session, (draft.cache_key, entry.uid), lambda: _read_shared(session, draft, entry)
+    )
     previous, following = outline.neighbours(uid) if entry.is_clause else (None, None)
     member = request.state.member
     context = {
         "draft": draft,
         "entry": entry,
-        "version": version,
+        "version": shared.version,
         "previous": previous,
         "following": following,
-        "latest_snapshot": snapshots.latest_snapshot_version(session, draft, entry),
+        "latest_snapshot": shared.latest_snapshot,
         "thread": (
             comments.thread(session, draft, entry, PageRequest(page, comments.PAGE_SIZE), member)
             if entry.is_clause
             else None
         ),
-        "passages": passages(version.text),
-        "editorial_notes": editorial_notes.notes_of(session, entry.id),
-        # The text a paragraph a line, its references to other provisions as links.
-        "text_lines": [
-            (mark.kind if (mark := mark_of("".join(p.text for p in line))) else "paragraph", line)
-            for line in structure.lines(version.stored, entry.numbering, own_uid=entry.uid)
-        ],
-        "amendments": amendments.list_amendments(
-            session, draft, provision_id=entry.id, paging=PageRequest(per_page=10)
-        ),
+        "passages": passages(shared.version.text) if member else [],
+        "editorial_notes": shared.editorial_notes,
+        "text_lines": shared.text_lines,
+        "amendments": shared.amendments,
         "comment_form": comment_form or {"body": "", "quote": "", "error": ""},
         # An edit or a hiding refused: {"comment_id", "action", "value", "error"}.
         "refused_on_comment": refused_on_comment,
