@@ -28,6 +28,7 @@ from app.core.i18n import _
 from app.core.limits import RequestLimitsMiddleware
 from app.core.middleware import (
     SHARED_CACHE_SECONDS,
+    AdmissionMiddleware,
     LanguageMiddleware,
     SecurityHeadersMiddleware,
     ValidatorsMiddleware,
@@ -171,6 +172,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.production)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.production)
     app.add_middleware(LanguageMiddleware)
+    app.add_middleware(AdmissionMiddleware)
     # Outermost: what anonymous readers are served again is what went out, gzipped and all.
     app.state.public_revision = public_revision(app.state.engine)
     app.add_middleware(AnonymousResponses, revision_of=lambda slug: app.state.public_revision(slug))

@@ -1,11 +1,14 @@
-"""ASGI middleware: the request's language, and the security headers on every response."""
+"""ASGI middleware: the request's language, the security headers on every response, and how
+many requests a process works on at once."""
 
 from http.cookies import SimpleCookie
 
+import anyio
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core import i18n
+from app.core.db import SAFE_METHODS
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -87,3 +90,46 @@ class ValidatorsMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_validators)
+
+
+# Requests that read, worked on at once by a process: a few more than its cores' worth keeps
+# the interpreter busy while one waits for the database, and stays well within the database
+# connections a process keeps (SQLAlchemy's default pool: 5, and 10 more when busy).
+READS_AT_ONCE = 8
+
+
+class AdmissionMiddleware:
+    """Requests that read are worked on `limit` at a time, the others waiting their turn in
+    order of arrival, until their response starts. Python runs one thread at a time: fifty
+    requests begun together take turns on it, each hand-over to a worker thread waiting
+    behind the others, and all finish late, each holding a database connection meanwhile;
+    taken in order, most finish early. Writes are not held back (a slow upload must not take
+    a turn from readers), nor what anonymous readers are served again (app/core/anonymous.py,
+    outside this)."""
+
+    def __init__(self, app: ASGIApp, *, limit: int = READS_AT_ONCE) -> None:
+        self.app = app
+        self.turns = anyio.Semaphore(limit)  # first come, first served
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] not in SAFE_METHODS:
+            await self.app(scope, receive, send)
+            return
+        await self.turns.acquire()
+        held = True
+
+        def release() -> None:
+            nonlocal held
+            if held:
+                held = False
+                self.turns.release()
+
+        async def send_and_release(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                release()  # the work is done; a slow reader's download takes no one's turn
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_release)
+        finally:
+            release()
