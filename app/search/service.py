@@ -129,6 +129,17 @@ def search(
     return Results(query, Page(hits, total, paging.page, paging.per_page), counts)
 
 
+# The author's sector, for the sector filter: a contribution the secretariat entered for someone
+# else (app/intake) is of its sender's sector, not of the member who typed it in.
+_AUTHOR_SECTOR = (
+    " JOIN member m ON m.id = d.author_id"
+    " LEFT JOIN comment c ON d.kind = 'comment' AND c.id = d.object_id"
+    " LEFT JOIN amendment a ON d.kind = 'amendment' AND a.id = d.object_id"
+    " LEFT JOIN receipt r ON r.id = COALESCE(c.receipt_id, a.receipt_id)"
+)
+_SECTOR_IS = "COALESCE(r.sector, m.sector) = :sector"
+
+
 class _Sqlite:
     """FTS5 over stems: the filters are words of the `tags` column (app/search/indexing.py), so
     counting and ranking stay inside the index; only the author's sector needs a join."""
@@ -154,10 +165,10 @@ class _Sqlite:
     def _from(self) -> str:
         if not self.sector:
             return "search_fts"
-        return (
-            "search_fts JOIN search_document d ON d.id = search_fts.rowid"
-            " JOIN member m ON m.id = d.author_id AND m.sector = :sector"
-        )
+        return "search_fts JOIN search_document d ON d.id = search_fts.rowid" + _AUTHOR_SECTOR
+
+    def _where(self) -> str:
+        return "search_fts MATCH :match" + (f" AND {_SECTOR_IS}" if self.sector else "")
 
     def _match(self, kind: str) -> dict[str, Any]:
         return {"match": f"({self.expression}) AND tags : k{kind}", "sector": self.sector}
@@ -166,7 +177,7 @@ class _Sqlite:
         found = {}
         for kind in KINDS:
             found[kind] = connection.execute(
-                text(f"SELECT count(*) FROM {self._from()} WHERE search_fts MATCH :match"),  # noqa: S608 (fixed fragments; every value is a bound parameter)
+                text(f"SELECT count(*) FROM {self._from()} WHERE {self._where()}"),  # noqa: S608 (fixed fragments; every value is a bound parameter)
                 self._match(kind),
             ).scalar_one()
         return {kind: n for kind, n in found.items() if n}
@@ -175,7 +186,7 @@ class _Sqlite:
         return list(
             connection.execute(
                 text(
-                    f"SELECT search_fts.rowid FROM {self._from()} WHERE search_fts MATCH :match"  # noqa: S608 (as above)
+                    f"SELECT search_fts.rowid FROM {self._from()} WHERE {self._where()}"  # noqa: S608 (as above)
                     " ORDER BY bm25(search_fts, 5.0, 1.0, 0.0), search_fts.rowid"
                     " LIMIT :limit OFFSET :offset"
                 ),
@@ -214,8 +225,8 @@ class _Postgres:
         if provision_id is not None:
             conditions.append("d.provision_id = :provision")
         if sector:
-            source += " JOIN member m ON m.id = d.author_id"
-            conditions.append("m.sector = :sector")
+            source += _AUTHOR_SECTOR
+            conditions.append(_SECTOR_IS)
             self.params["sector"] = sector
         self.source, self.where = source, " AND ".join(conditions)
 

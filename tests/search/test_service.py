@@ -1,6 +1,8 @@
 """Search on both engines: stems, accents, phrases, ranking, visibility, and an index that
 follows every write in its own transaction."""
 
+from datetime import date
+
 import pytest
 from sqlmodel import Session
 
@@ -9,6 +11,7 @@ from app.comments import service as comments
 from app.core.pagination import PageRequest
 from app.drafts import editing, motives
 from app.drafts.models import Draft
+from app.intake import service as intake
 from app.members.models import Member
 from app.search import service
 from app.search.models import Kind
@@ -225,6 +228,27 @@ class TestFilters:
         }
         [hit] = find(db, draft, "registro", sector="miners_organization").page.items
         assert hit.kind is Kind.COMMENT and hit.uid == four.uid
+
+    def test_a_contribution_received_outside_mesa_is_of_its_senders_sector(
+        self, db: Session, draft: Draft, secretariat: Member
+    ) -> None:
+        """The secretariat (executive) typed in a miners' organization's letter: the sector
+        filter finds it as the miners' contribution, not the executive's."""
+        letter = intake.Received(
+            channel="front_desk",
+            contributor="Asociación de Pallaqueras",
+            received_on=date(2026, 11, 20),
+            sector="miners_organization",
+        )
+        receipt = intake.record_receipt(db, secretariat, draft, letter)
+        entry = entry_of(db, draft, "Artículo 4.")
+        comments.add_comment(
+            db, secretariat, draft, entry, body="El registro de pallaqueras", receipt=receipt
+        )
+        db.commit()
+        [hit] = find(db, draft, "pallaqueras", sector="miners_organization").page.items
+        assert hit.kind is Kind.COMMENT
+        assert find(db, draft, "pallaqueras", sector="executive").page.total == 0
 
     def test_results_are_paged(self, db: Session, draft: Draft, member: Member) -> None:
         entry = entry_of(db, draft, "Artículo 4.")
