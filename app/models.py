@@ -12,6 +12,7 @@ from app.amendments.models import (
 from app.audit.models import AuditEvent
 from app.comments.models import Comment, CommentRevision
 from app.consensus.models import (
+    ClauseOutcome,
     ConsensusRound,
     ConsensusRule,
     Position,
@@ -54,6 +55,7 @@ __all__ = [
     "AmendmentSource",
     "ApiToken",
     "AuditEvent",
+    "ClauseOutcome",
     "Comment",
     "CommentRevision",
     "ConsensusRound",

@@ -3,6 +3,7 @@
 import logging
 import random
 
+from app.consensus import reports
 from app.consensus.models import Position, PositionRecord
 from app.core.config import Settings
 from app.core.db import write_session
@@ -11,7 +12,7 @@ from app.drafts.importing import parse_draft
 from app.main import create_app
 from app.members.models import Sector
 from app.members.service import MemberDetails, add_member
-from benchmarks.common import fresh_database, generated_law, report, request_timings
+from benchmarks.common import fresh_database, generated_law, report, request_timings, timings
 
 MEMBERS = 60
 STANCES = ["support"] * 6 + ["support_with_reservations", "abstain", "object"]
@@ -52,8 +53,18 @@ def run() -> None:
                 )
                 session.add(Position(**values))
                 session.add(PositionRecord(**values))
+        reports.keep_outcomes(session, draft)  # as recording each position one by one would
         session.commit()
         slug, count = draft.slug, len(clauses)
+        # What a position costs its clause's outcome, and what reading all of them costs after.
+        versions = {entry.id: entry.version for entry in clauses}
+        counted = timings(lambda: reports.count_outcomes(session, draft, versions), 10)
+        report(f"outcomes counted from {count * MEMBERS} positions", counted, "(was each read)")
+        kept = timings(lambda: reports.keep_outcomes(session, draft, [clauses[0].id]), 10)
+        report("one clause's outcome kept (in a write)", kept, "-")
+        read = timings(lambda: reports.read_outcomes(session, draft, versions), 10)
+        report("every clause's outcome read as kept", read, "-")
+        session.rollback()
     app = create_app(Settings(database_url=url), engine=engine)
     paths = [
         f"/api/v1/drafts/{slug}/consensus",

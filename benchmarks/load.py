@@ -25,6 +25,7 @@ import httpx2
 from sqlalchemy import insert
 
 from app.comments.models import Comment
+from app.consensus import reports
 from app.consensus.models import Position, PositionRecord
 from app.core import security
 from app.core.config import ROOT
@@ -96,6 +97,7 @@ def build(scale: int) -> Consultation:
                 )  # fmt: skip
         session.execute(insert(Position), [{**p, "updated_at": now} for p in positions])
         session.execute(insert(PositionRecord), [{**p, "created_at": now} for p in positions])
+        reports.keep_outcomes(session, draft)  # as recording each position one by one would
         session.execute(
             insert(Comment),
             [

@@ -1,8 +1,9 @@
 """Positions on clauses, the draft's consensus rule, and consensus rounds."""
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import DateTime, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.core.models import created_at_field, timestamp_field
@@ -72,3 +73,15 @@ class RoundClause(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     round_id: int = Field(foreign_key="consensus_round.id", index=True)
     provision_id: int = Field(foreign_key="provision.id")
+
+
+class ClauseOutcome(SQLModel, table=True):
+    """A clause's consensus outcome as its positions, its text, the rule and the voting members
+    make it now: kept current in the transaction of each change it follows from
+    (app/consensus/reports.py), so that reading it recomputes nothing."""
+
+    __tablename__ = "clause_outcome"
+
+    provision_id: int = Field(foreign_key="provision.id", primary_key=True)
+    draft_id: int = Field(foreign_key="draft.id", index=True)
+    outcome: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))

@@ -1,27 +1,30 @@
-"""What the positions add up to, computed and never stored: each clause's outcome by the pure
-rule in rules.py (from the positions on its current version), participation, and the clause ×
-sector matrix.
+"""What the positions add up to: each clause's outcome by the pure rule in rules.py (from the
+positions on its current version), kept current in the transaction of every change it follows
+from; participation, and the clause × sector matrix.
 """
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, delete, func, select
 
 from app.amendments.models import Amendment
+from app.audit import service as audit
+from app.audit.models import AuditEvent
 from app.comments.models import Comment
 from app.consensus import disclosure, rules
-from app.consensus.models import Position, PositionRecord
+from app.consensus.models import ClauseOutcome, Position, PositionRecord
 from app.consensus.service import get_rule
 from app.core.cache import RevisionCache
 from app.core.db import reads_only
 from app.core.models import as_utc
 from app.drafts import service as drafts
-from app.drafts.models import Draft
+from app.drafts.models import Draft, Provision
+from app.drafts.numbering import CLAUSE_KINDS
 from app.members.models import REGIONS, Member, Sector
 from app.members.permissions import VOTING_ROLES
 
@@ -50,28 +53,49 @@ _outcomes: RevisionCache[dict[int, rules.Outcome]] = RevisionCache()
 
 def outcome(session: Session, draft: Draft, entry: drafts.OutlineEntry) -> rules.Outcome:
     """The consensus outcome of one clause (the article page shows only its own)."""
-    if reads_only(session):  # the whole draft's, computed once per revision
+    if reads_only(session):  # the whole draft's, read once per revision
         return outcomes(session, draft, drafts.load_outline(session, draft))[entry.id]
-    return _decide_all(session, draft, [entry], Position.provision_id == entry.id)[entry.id]
+    return read_outcomes(session, draft, {entry.id: entry.version})[entry.id]
 
 
 def outcomes(session: Session, draft: Draft, outline: drafts.Outline) -> dict[int, rules.Outcome]:
-    """The consensus outcome of every clause, in three queries however many positions, once
-    per revision of the draft in each process for the requests that only read.
+    """The consensus outcome of every clause, as kept (one query), once per revision of the
+    draft in each process for the requests that only read."""
+    return _outcomes.get(
+        session,
+        draft.cache_key,
+        lambda: read_outcomes(
+            session, draft, {entry.id: entry.version for entry in outline.clauses}
+        ),
+    )
+
+
+def read_outcomes(
+    session: Session, draft: Draft, versions: dict[int, int]
+) -> dict[int, rules.Outcome]:
+    kept = session.exec(
+        select(ClauseOutcome.provision_id, ClauseOutcome.outcome).where(
+            ClauseOutcome.draft_id == draft.id, col(ClauseOutcome.provision_id).in_(versions)
+        )
+    ).all()
+    found = {provision_id: _outcome_from(stored) for provision_id, stored in kept}
+    # Positions written behind Mesa's back (a benchmark's data, loaded in bulk) are counted
+    # from the positions, as they will be kept from the clause's next change.
+    missing = {id_: version for id_, version in versions.items() if id_ not in found}
+    if missing:
+        found |= count_outcomes(session, draft, missing)
+    return found
+
+
+def count_outcomes(
+    session: Session, draft: Draft, versions: dict[int, int]
+) -> dict[int, rules.Outcome]:
+    """The outcomes of the clauses `versions` names (clause id → its current version), from
+    their positions: three queries however many positions.
 
     Positions are read as bare ids and stances (tens of thousands of rows); the few dozen
     members are looked up once for their names and sectors.
     """
-    return _outcomes.get(
-        session,
-        draft.cache_key,
-        lambda: _decide_all(session, draft, outline.clauses, Position.draft_id == draft.id),
-    )
-
-
-def _decide_all(
-    session: Session, draft: Draft, clauses: Sequence[drafts.OutlineEntry], which: Any
-) -> dict[int, rules.Outcome]:
     rule = get_rule(session, draft)
     voters = {
         member.id: member
@@ -82,6 +106,12 @@ def _decide_all(
         ).all()
     }
     sectors = frozenset(member.sector for member in voters.values())
+    # A few clauses by their ids; many, by the draft (one index, no long list of ids).
+    which = (
+        col(Position.provision_id).in_(versions)
+        if len(versions) < 100
+        else col(Position.draft_id) == draft.id
+    )
     rows = session.connection().execute(
         sa_select(
             col(Position.provision_id),
@@ -91,14 +121,13 @@ def _decide_all(
             col(Position.reason),
         ).where(which)
     )
-    current_version = {entry.id: entry.version for entry in clauses}
     stances = {stance.value: stance for stance in rules.Stance}
     names: dict[int, str] = {}
     by_clause: dict[int, list[rules.PositionInput]] = defaultdict(list)
     for provision_id, version, stance, member_id, reason in rows:
         member = voters.get(member_id)
         # Stale positions (on an earlier version) and non-voting members are not counted.
-        if member is None or current_version.get(provision_id) != version:
+        if member is None or versions.get(provision_id) != version:
             continue
         if member_id not in names:
             names[member_id] = (
@@ -107,9 +136,96 @@ def _decide_all(
         by_clause[provision_id].append(
             rules.PositionInput(names[member_id], member.sector, stances[stance], reason)
         )
-    return {
-        entry.id: rules.decide(by_clause[entry.id], len(voters), sectors, rule) for entry in clauses
-    }
+    return {id_: rules.decide(by_clause[id_], len(voters), sectors, rule) for id_ in versions}
+
+
+def _outcome_stored(outcome: rules.Outcome) -> dict[str, Any]:
+    stored = asdict(outcome)
+    stored["counts"] = {stance.value: n for stance, n in outcome.counts.items()}
+    stored["sectors_present"] = sorted(outcome.sectors_present)
+    stored["sectors_covered"] = sorted(outcome.sectors_covered)
+    return stored
+
+
+def _outcome_from(stored: Mapping[str, Any]) -> rules.Outcome:
+    return rules.Outcome(
+        **{
+            **stored,
+            "status": rules.Status(stored["status"]),
+            "counts": {rules.Stance(stance): n for stance, n in stored["counts"].items()},
+            "sectors_present": frozenset(stored["sectors_present"]),
+            "sectors_covered": frozenset(stored["sectors_covered"]),
+            "blockers": [tuple(pair) for pair in stored["blockers"]],
+            "objectors": [tuple(pair) for pair in stored["objectors"]],
+        }
+    )
+
+
+def keep_outcomes(
+    session: Session, draft: Draft, provision_ids: Collection[int] | None = None
+) -> None:
+    """Computes and keeps the outcomes of the draft's clauses `provision_ids` (every clause
+    when None; ids no longer a clause, e.g. a deleted provision, lose theirs)."""
+    assert draft.id is not None
+    query = select(Provision.id, Provision.current_version).where(
+        Provision.draft_id == draft.id,
+        col(Provision.kind).in_(CLAUSE_KINDS),
+        col(Provision.removed_at).is_(None),
+    )
+    if provision_ids is not None:
+        query = query.where(col(Provision.id).in_(provision_ids))
+    versions: dict[int, int] = dict(session.exec(query).all())  # type: ignore[arg-type]
+    where = [col(ClauseOutcome.draft_id) == draft.id]
+    if provision_ids is not None:
+        where.append(col(ClauseOutcome.provision_id).in_(provision_ids))
+    session.exec(delete(ClauseOutcome).where(*where))
+    session.add_all(
+        ClauseOutcome(provision_id=id_, draft_id=draft.id, outcome=_outcome_stored(outcome))
+        for id_, outcome in count_outcomes(session, draft, versions).items()
+    )
+    session.flush()
+
+
+# What an outcome follows from: a clause's positions and text, the draft's rule, and who the
+# voting members are (any change to a member: their role, sector, name or being active).
+_CLAUSE_EVENTS = frozenset(
+    {"position.recorded", "provision.revised", "provision.inserted", "provision.repealed"}
+)
+_DRAFT_EVENTS = frozenset({"consensus.rule_changed", "draft.imported"})
+
+
+def _on_event(session: Session, event: AuditEvent) -> None:
+    """Keeps the outcomes an event changes, in its transaction. Events are recorded one at a
+    time (the record's chain is locked until commit), so what is computed here counts every
+    change committed before, and the next change computes again after this one."""
+    if event.action.startswith("member."):
+        for draft in session.exec(select(Draft)).all():
+            keep_outcomes(session, draft)
+        return
+    if event.draft_id is None:
+        return
+    kind, _, name = event.object.partition(":")
+    if event.action in _DRAFT_EVENTS:
+        keep_outcomes(session, session.get_one(Draft, event.draft_id))
+    elif event.action in _CLAUSE_EVENTS and kind == "provision":
+        provision = session.exec(select(Provision.id).where(Provision.uid == name)).first()
+        if provision is not None:
+            keep_outcomes(session, session.get_one(Draft, event.draft_id), [provision])
+    elif event.action in ("amendment.accepted", "provision.deleted") and kind in (
+        "amendment",
+        "provision",
+    ):
+        if kind == "amendment":
+            amendment = session.get_one(Amendment, int(name))
+            ids = {amendment.provision_id, amendment.result_provision_id} - {None}
+        else:
+            ids = set(session.exec(select(Provision.id).where(Provision.uid == name)).all())
+        keep_outcomes(session, session.get_one(Draft, event.draft_id), ids)  # type: ignore[arg-type]
+
+
+def install() -> None:
+    """Keep outcomes current from every event recorded from now on (idempotent)."""
+    audit.subscribe(_on_event)
 
 
 # Participation -----------------------------------------------------------------------------------

@@ -380,6 +380,7 @@ def _delete_draft(engine: Engine, draft_id: int | None, audit_start: int) -> Non
         for statement in (
             "DELETE FROM audit_event WHERE seq > :start",
             "DELETE FROM search_document WHERE draft_id = :d",
+            "DELETE FROM clause_outcome WHERE draft_id = :d",
             "DELETE FROM notification WHERE draft_id = :d",
             "DELETE FROM outbox_message WHERE member_id IN "
             "(SELECT author_id FROM amendment WHERE draft_id = :d)",

@@ -1,0 +1,49 @@
+"""clause outcomes
+
+Each clause's consensus outcome, kept current in the transaction of every change it follows
+from (app/consensus/reports.py) instead of computed from every position when read. The
+outcomes of the drafts already here are computed once, here.
+
+Revision ID: 0019
+Revises: 0016
+Created: 2026-12-01 23:10:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlmodel import Session, select
+
+revision: str = '0019'
+down_revision: str | None = '0016'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table('clause_outcome',
+    sa.Column('provision_id', sa.Integer(), nullable=False),
+    sa.Column('draft_id', sa.Integer(), nullable=False),
+    sa.Column('outcome', sa.JSON(), nullable=False),
+    sa.ForeignKeyConstraint(['draft_id'], ['draft.id'], ),
+    sa.ForeignKeyConstraint(['provision_id'], ['provision.id'], ),
+    sa.PrimaryKeyConstraint('provision_id')
+    )
+    with op.batch_alter_table('clause_outcome', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_clause_outcome_draft_id'), ['draft_id'], unique=False)
+
+    from app.consensus.reports import keep_outcomes
+    from app.drafts.models import Draft
+
+    with Session(bind=op.get_bind()) as session:
+        for draft in session.exec(select(Draft)).all():
+            keep_outcomes(session, draft)
+        session.flush()
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('clause_outcome', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_clause_outcome_draft_id'))
+
+    op.drop_table('clause_outcome')
