@@ -143,6 +143,8 @@ async def handle_validation_error(request: Request, error: Exception) -> Respons
 
 
 IMPORT_PATHS = ("/api/v1/imports", "/imports/preview", "/imports")
+# Where documents are rendered while someone waits (seconds): they take no reader's turn.
+DOCUMENT_PATHS = ("/export",)
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -172,7 +174,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.production)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.production)
     app.add_middleware(LanguageMiddleware)
-    app.add_middleware(AdmissionMiddleware)
+    app.add_middleware(AdmissionMiddleware, documents=DOCUMENT_PATHS)
     # Outermost: what anonymous readers are served again is what went out, gzipped and all.
     app.state.public_revision = public_revision(app.state.engine)
     app.add_middleware(AnonymousResponses, revision_of=lambda slug: app.state.public_revision(slug))

@@ -92,10 +92,9 @@ class ValidatorsMiddleware:
         await self.app(scope, receive, send_with_validators)
 
 
-# Requests that read, worked on at once by a process: a few more than its cores' worth keeps
-# the interpreter busy while one waits for the database, and stays well within the database
-# connections a process keeps (SQLAlchemy's default pool: 5, and 10 more when busy).
-READS_AT_ONCE = 8
+# Requests that read, worked on at once by a process: one computing while another waits for
+# the database (measured with benchmarks/load.py: 2 gave the shortest waits, 16 the longest).
+READS_AT_ONCE = 2
 
 
 class AdmissionMiddleware:
@@ -103,16 +102,24 @@ class AdmissionMiddleware:
     order of arrival, until their response starts. Python runs one thread at a time: fifty
     requests begun together take turns on it, each hand-over to a worker thread waiting
     behind the others, and all finish late, each holding a database connection meanwhile;
-    taken in order, most finish early. Writes are not held back (a slow upload must not take
-    a turn from readers), nor what anonymous readers are served again (app/core/anonymous.py,
-    outside this)."""
+    taken in order, most finish early. Not held back: writes (a slow upload must not take a
+    turn from readers), documents rendered while someone waits (addresses ending in one of
+    `documents`: an export takes seconds), and what anonymous readers are served again
+    (app/core/anonymous.py, outside this)."""
 
-    def __init__(self, app: ASGIApp, *, limit: int = READS_AT_ONCE) -> None:
+    def __init__(
+        self, app: ASGIApp, *, documents: tuple[str, ...] = (), limit: int = READS_AT_ONCE
+    ) -> None:
         self.app = app
+        self.documents = documents
         self.turns = anyio.Semaphore(limit)  # first come, first served
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in SAFE_METHODS:
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in SAFE_METHODS
+            or scope["path"].endswith(self.documents)
+        ):
             await self.app(scope, receive, send)
             return
         await self.turns.acquire()
