@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from app.comments import service as comments
 from app.comments.models import Comment
+from app.consensus import positions
 from tests.factories import entry_of, make_draft, make_member, post_form, sign_in
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -109,3 +110,25 @@ def test_a_members_page_is_made_of_kept_parts_and_follows_every_change(
     db.commit()
     fresh = client.get(path).text
     assert "Otra opinión." in fresh and "escondidas" in fresh
+
+
+def test_each_member_finds_their_own_position_in_the_form(
+    client: TestClient, other: TestClient, db: Session
+) -> None:
+    draft = make_draft(db)
+    article = entry_of(db, draft, "Artículo 2.")
+    juana, pedro = make_member(db, name="Juana Mamani"), make_member(db, name="Pedro Quispe")
+    positions.record_position(
+        db, juana, draft, article, stance="object", reason="Falta el plazo.", version=1
+    )
+    db.commit()
+    sign_in(client, juana)
+    sign_in(other, pedro)
+    path = f"/drafts/{draft.slug}/provisions/{article.uid}"
+    reason = re.compile(r'<textarea id="position-reason"[^>]*>([^<]*)</textarea>')
+    chosen = re.compile(r'name="stance" value="(\w+)" required checked')
+    for _ in range(2):  # whoever reads first, each finds their own
+        pedros, juanas = other.get(path).text, client.get(path).text
+        assert reason.findall(pedros) == [""] and chosen.findall(pedros) == []
+        assert reason.findall(juanas) == ["Falta el plazo."]
+        assert chosen.findall(juanas) == ["object"]
