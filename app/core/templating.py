@@ -63,6 +63,7 @@ def render(
 ) -> HTMLResponse:
     context = {
         "lang": i18n.current_language.get(),
+        "reading": i18n.reading_language.get(),
         "member": getattr(request.state, "member", None),
         "csrf_token": form_token(request),
         **(context or {}),

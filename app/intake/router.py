@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from app.amendments import service as amendments
 from app.amendments.models import AmendmentKind
 from app.comments import service as comments
+from app.core.bounds import parse_id
 from app.core.db import SessionDep
 from app.core.errors import DomainError, InvalidInput
 from app.core.forms import refused
@@ -19,6 +20,7 @@ from app.drafts.deps import DraftDep
 from app.intake import service
 from app.intake.deps import Receiver
 from app.pages.article import render_article_page
+from app.workshops import service as workshops
 
 pages = APIRouter(include_in_schema=False)
 
@@ -48,19 +50,28 @@ def received_submit(
     reserved: Annotated[bool, Form()] = False,
     body: Annotated[str, Form()] = "",
     text: Annotated[str, Form()] = "",
+    workshop: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
     """A comment, or with a proposed text an amendment, credited to who sent it."""
     typed = {
         "channel": channel, "received_on": received_on, "contributor": contributor,
         "organization": organization, "sector": sector, "region": region,
-        "reserved": reserved, "body": body, "text": text,
+        "reserved": reserved, "body": body, "text": text, "workshop": workshop,
     }  # fmt: skip
     entry = drafts.load_outline(session, draft).get(uid)
     try:
-        received = service.Received(
-            channel, contributor, _date(received_on), organization, sector, region, reserved
-        )
-        receipt = service.record_receipt(session, secretariat, draft, received)
+        if workshop:
+            workshop_id = parse_id(workshop)
+            if workshop_id is None:
+                raise InvalidInput(_("Choose a workshop from the list."), field="workshop")
+            receipt = workshops.workshop_receipt(
+                session, secretariat, draft, workshop_id, sector=sector, organization=organization
+            )
+        else:
+            received = service.Received(
+                channel, contributor, _date(received_on), organization, sector, region, reserved
+            )
+            receipt = service.record_receipt(session, secretariat, draft, received)
         if text.strip():
             amendment = amendments.submit_amendment(
                 session, secretariat, draft, kind=AmendmentKind.MODIFY, target_uid=uid,

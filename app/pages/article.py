@@ -11,6 +11,7 @@ from app.amendments import lists as amendments
 from app.comments import service as comments
 from app.comments.anchoring import passages
 from app.consensus import positions, reports, rules
+from app.core.i18n import reading_language
 from app.core.pagination import PageRequest
 from app.core.templating import render
 from app.drafts import notes as editorial_notes
@@ -18,7 +19,10 @@ from app.drafts import service as drafts
 from app.drafts import snapshots, structure
 from app.drafts.models import Draft
 from app.drafts.text import mark_of
+from app.members.permissions import Permission, can
 from app.notifications import service as notifications
+from app.summaries import service as summaries
+from app.workshops import service as workshops
 
 
 def render_article_page(
@@ -33,6 +37,8 @@ def render_article_page(
     position_form: dict[str, str] | None = None,
     refused_on_comment: dict[str, Any] | None = None,
     received_form: dict[str, Any] | None = None,
+    summary_form: dict[str, Any] | None = None,
+    stance_form: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     """templates/drafts/provision.html. A fixed number of queries whatever the size of the
     draft or of the thread."""
@@ -71,7 +77,18 @@ def render_article_page(
         "follow": notifications.follow_state(session, member, f"provision:{entry.uid}"),
     }
     if entry.is_clause:
+        written = summaries.current_summaries(session, [entry.id]).get(entry.id, {})
+        receiver = bool(member and can(member.role, Permission.RECEIVE))
         context |= {
+            # The plain-language summary comes first, in the language the reader chose.
+            "summary": summaries.for_reader(written, reading_language.get()),
+            "summaries": written,
+            "summary_languages": summaries.language_names(),
+            "summary_form": summary_form,
+            "workshop_stances": workshops.stances_on(session, entry),
+            "workshops": workshops.list_workshops(session, draft) if receiver else [],
+            "workshop_label": workshops.public_label,
+            "stance_form": stance_form,
             "outcome": reports.outcome(session, draft, entry),
             "explain": rules.explain,
             "positions": positions.positions_by_sector(session, draft, entry),
