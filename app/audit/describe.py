@@ -128,6 +128,8 @@ ROLES = {
     "secretariat": N_("Secretariat"),
     "admin": N_("Administrator"),
 }
+# How a contribution entered for someone reached the secretariat (app/intake/models.py).
+CHANNELS = {"email": N_("E-mail"), "front_desk": N_("Front desk"), "workshop": N_("Workshop")}
 LANGUAGES = {"es": N_("Spanish"), "qu": N_("Quechua"), "ay": N_("Aymara")}
 _ARTICLE = re.compile(r"Artículo (\S+?)\.?$")
 # Spanish contracts a + el and de + el; the sentences are written with the full forms.
@@ -210,6 +212,11 @@ def describe(
     followed = details.get("followed_proposal")
     if action != "amendment.proposal_published" and isinstance(followed, bool):
         text += Markup(" (") + _(FOLLOWED[followed]) + Markup(")")
+    channel = details.get("channel")
+    if channel in CHANNELS and action in ("comment.added", "amendment.submitted"):
+        text += Markup(" — ") + _("received by %(channel)s", channel=_(CHANNELS[str(channel)]))
+        if details.get("workshop"):
+            text += Markup(": ") + escape(str(details["workshop"]))
     if current_language.get() == "es":
         for full, short in _CONTRACTIONS:
             text = text.replace(full, short)
