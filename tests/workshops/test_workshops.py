@@ -297,7 +297,7 @@ class TestAWorkshopsStance:
         client.cookies.clear()
         page = client.get(article(db, draft)).text
         assert "Posiciones de los talleres regionales" in page
-        assert "Falta el enfoque de género." in page
+        assert "Sin enfoque de género." in page
         assert "no en el consenso del grupo de trabajo" in page
         consensus = client.get(
             f"/api/v1/drafts/{draft.slug}/provisions/{uid_of(db, draft, 'Artículo 1.')}"
