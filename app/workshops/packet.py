@@ -16,7 +16,7 @@ from app.summaries.models import Summary, SummaryLanguage
 
 # Lines to write on under each article, and rows of the transcription sheet.
 WRITING_LINES = 9
-TRANSCRIPTION_ROWS = 14
+TRANSCRIPTION_ROWS = 11
 
 
 @dataclass(frozen=True)
