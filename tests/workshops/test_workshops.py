@@ -290,7 +290,7 @@ class TestAWorkshopsStance:
             {
                 "workshop": str(workshop.id),
                 "stance": "object",
-                "note": "Falta el enfoque de género.",
+                "note": "Sin enfoque de género.",
             },
         )
         assert done.status_code == 303, done.text
