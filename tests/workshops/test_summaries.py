@@ -100,3 +100,23 @@ class TestReading:
         assert AY in client.get(page).text
         client.get(f"/language/es?next={page}")
         assert ES in client.get(page).text
+
+
+class TestCachingByReadingLanguage:
+    def test_a_quechua_reader_is_never_served_the_spanish_readers_copy(
+        self, client: TestClient, db: Session
+    ) -> None:
+        draft = make_draft(db)
+        uid = uid_of(db, draft, "Artículo 1.")
+        headers = token_headers(db, "secretariat")
+        client.put(
+            summary_url(draft.slug, uid),
+            json={"language": "qu", "text": QU, "translator": "Rosa Mamani"},
+            headers=headers,
+        )
+        page = f"/drafts/{draft.slug}/provisions/{uid}"
+        spanish = client.get(page)
+        client.cookies.set("mesa_lang", "qu")
+        quechua = client.get(page, headers={"If-None-Match": spanish.headers["ETag"]})
+        assert quechua.status_code == 200 and QU in quechua.text
+        assert quechua.headers["ETag"] != spanish.headers["ETag"]
