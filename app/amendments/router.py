@@ -144,13 +144,8 @@ def submit(
     draft: DraftDep, body: AmendmentBody, author: Amender, session: SessionDep
 ) -> AmendmentPublic:
     target = body.after if body.kind == AmendmentKind.INSERT and body.after else body.target
-    receipt = workshops.receipt_for(
-        session,
-        author,
-        draft,
-        received=body.received.details() if body.received else None,
-        workshop_id=body.workshop,
-    )
+    received = body.received.details() if body.received else None
+    receipt = workshops.receipt_for(session, author, draft, received, body.workshop)
     amendment = service.submit_amendment(
         session,
         author,

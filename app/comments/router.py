@@ -67,13 +67,8 @@ def add_comment(
     draft: DraftDep, uid: str, body: CommentBody, author: Commenter, session: SessionDep
 ) -> CommentPublic:
     entry = drafts.load_outline(session, draft).get(uid)
-    receipt = workshops.receipt_for(
-        session,
-        author,
-        draft,
-        received=body.received.details() if body.received else None,
-        workshop_id=body.workshop,
-    )
+    received = body.received.details() if body.received else None
+    receipt = workshops.receipt_for(session, author, draft, received, body.workshop)
     comment = service.add_comment(
         session,
         author,

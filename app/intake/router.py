@@ -9,7 +9,6 @@ from fastapi.responses import Response
 from app.amendments import service as amendments
 from app.amendments.models import AmendmentKind
 from app.comments import service as comments
-from app.core.bounds import parse_id
 from app.core.db import SessionDep
 from app.core.errors import DomainError, InvalidInput
 from app.core.forms import refused
@@ -61,12 +60,10 @@ def received_submit(
     entry = drafts.load_outline(session, draft).get(uid)
     try:
         if workshop:
-            workshop_id = parse_id(workshop)
-            if workshop_id is None:
-                raise InvalidInput(_("Choose a workshop from the list."), field="workshop")
             receipt = workshops.workshop_receipt(
-                session, secretariat, draft, workshop_id, sector=sector, organization=organization
-            )
+                session, secretariat, draft, workshops.chosen_workshop(workshop),
+                sector=sector, organization=organization,
+            )  # fmt: skip
         else:
             received = service.Received(
                 channel, contributor, _date(received_on), organization, sector, region, reserved

@@ -146,12 +146,10 @@ def workshop_stance_submit(
     typed = {"workshop": workshop, "stance": stance, "note": note}
     entry = drafts.load_outline(session, draft).get(uid)
     try:
-        workshop_id = parse_id(workshop)
-        if workshop_id is None:
-            raise InvalidInput(_("Choose a workshop from the list."), field="workshop")
         service.record_stance(
-            session, secretariat, draft, entry, workshop_id, stance=stance, note=note
-        )
+            session, secretariat, draft, entry, service.chosen_workshop(workshop),
+            stance=stance, note=note,
+        )  # fmt: skip
     except DomainError as error:
         return refused(session, error, lambda e: render_article_page(
             request, draft, uid, session, status=e.status_code,

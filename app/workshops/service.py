@@ -11,6 +11,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from app.audit import service as audit
 from app.audit.service import actor_of
 from app.consensus.rules import Stance
+from app.core.bounds import parse_id
 from app.core.errors import Forbidden, InvalidInput, NotFound
 from app.core.i18n import N_, _, ngettext, speaking
 from app.core.text import TextField
@@ -111,6 +112,14 @@ def public_label(workshop: Workshop) -> str:
     return text
 
 
+def chosen_workshop(text: str) -> int:
+    """The workshop chosen in a form, by its id."""
+    workshop_id = parse_id(text)
+    if workshop_id is None:
+        raise InvalidInput(_("Choose a workshop from the list."), field="workshop")
+    return workshop_id
+
+
 def get_workshop(session: Session, draft: Draft, workshop_id: int) -> Workshop:
     workshop = session.get(Workshop, workshop_id)
     if workshop is None or workshop.draft_id != draft.id:
@@ -170,7 +179,6 @@ def receipt_for(
     session: Session,
     actor: Member,
     draft: Draft,
-    *,
     received: intake.Received | None,
     workshop_id: int | None,
 ) -> Receipt | None:
