@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.core.bounds import parse_id
+from app.consensus import rounds
+from app.core.bounds import MAX_INT, parse_id
 from app.core.db import SessionDep
 from app.core.errors import DomainError, InvalidInput
 from app.core.forms import refused
@@ -189,15 +190,29 @@ def packet_pdf(
 
 
 def _coverage_page(
-    request: Request, draft: Draft, session: SessionDep, *, status: int = 200, error: str = ""
+    request: Request,
+    draft: Draft,
+    session: SessionDep,
+    *,
+    round_id: int | None = None,
+    status: int = 200,
+    error: str = "",
 ) -> HTMLResponse:
-    clauses = drafts.load_outline(session, draft).clauses
+    """Every article, or a round's articles as heard by its end (now, while it is open)."""
+    round_ = rounds.get_round(session, draft, round_id) if round_id else None
+    if round_ is None:
+        clauses, until = drafts.load_outline(session, draft).clauses, None
+    else:
+        clauses = rounds.round_entries(session, draft, round_)
+        until = None if rounds.round_is_open(round_) else rounds.round_end(round_)
     member = request.state.member
     secretariat = bool(member and can(member.role, Permission.RUN_ROUNDS))
+    found = coverage.heard(session, draft, [e.id for e in clauses], until=until)
     context = {
         "draft": draft,
-        "lines": list(zip(clauses, _heard_in_order(session, draft, clauses), strict=True)),
-        "gaps": coverage.gaps(session, draft, clauses) if secretariat else [],
+        "round": round_,
+        "lines": [(e, found[e.id]) for e in clauses],
+        "gaps": coverage.gaps(session, draft, clauses, until=until) if secretariat else [],
         "required": coverage.required_regions(session, draft),
         "mining_regions": coverage.MINING_REGIONS,
         "regions": REGIONS,
@@ -207,16 +222,14 @@ def _coverage_page(
     return render(request, "workshops/coverage.html", context, status_code=status)
 
 
-def _heard_in_order(
-    session: SessionDep, draft: Draft, clauses: list[drafts.OutlineEntry]
-) -> list[coverage.Heard]:
-    found = coverage.heard(session, draft, [e.id for e in clauses])
-    return [found[e.id] for e in clauses]
-
-
 @pages.get("/drafts/{slug}/coverage", response_class=HTMLResponse)
-def coverage_page(request: Request, draft: DraftDep, session: SessionDep) -> HTMLResponse:
-    return _coverage_page(request, draft, session)
+def coverage_page(
+    request: Request,
+    draft: DraftDep,
+    session: SessionDep,
+    round: Annotated[int | None, Query(ge=1, le=MAX_INT)] = None,
+) -> HTMLResponse:
+    return _coverage_page(request, draft, session, round_id=round)
 
 
 @pages.post("/drafts/{slug}/coverage", response_model=None)

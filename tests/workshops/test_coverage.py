@@ -181,3 +181,26 @@ class TestNoPageRevealsOnePersonsGender:
         article = client.get(f"/drafts/{draft.slug}/provisions/{entry.uid}").text
         assert "Taller en Puno, 14 participantes" in article
         assert "1 mujer" not in article and "1 mujer" not in client.get("/registro").text
+
+
+class TestARoundsCoverage:
+    def test_its_articles_as_heard_by_its_close(self, client: TestClient, db: Session) -> None:
+        draft = make_draft(db)
+        secretariat = make_member(db, role="secretariat")
+        entry = entry_of(db, draft, "Artículo 2.")
+        round_ = rounds.open_round(
+            db, secretariat, draft, "Ronda 1", utcnow() + timedelta(days=3), [entry.uid]
+        )
+        rounds.close_round(db, secretariat, round_)
+        db.commit()
+        # Heard after the close: not in the round's coverage, in the article's.
+        comment_from_workshop(
+            db, secretariat, draft, workshop(db, secretariat, draft, "Puno", 5, 5), "Artículo 2."
+        )
+        db.commit()
+        of_round = client.get(f"/drafts/{draft.slug}/coverage?round={round_.id}").text
+        assert "Ronda 1" in of_round and "Puno (1)" not in of_round
+        assert f'/provisions/{entry_of(db, draft, "Artículo 1.").uid}"' not in of_round
+        assert "Puno (1)" in client.get(f"/drafts/{draft.slug}/coverage").text
+        assert client.get(f"/drafts/{draft.slug}/coverage?round=999").status_code == 404
+        assert client.get(f"/drafts/{draft.slug}/coverage?round=x").status_code == 422
