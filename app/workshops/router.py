@@ -17,7 +17,7 @@ from app.core.i18n import _
 from app.core.pagination import PageParams, paginate, set_list_headers
 from app.core.templating import render
 from app.drafts import service as drafts
-from app.drafts.deps import DraftDep
+from app.drafts.deps import DraftDep, Revalidated
 from app.drafts.models import Draft
 from app.members.models import REGIONS
 from app.members.permissions import Permission, can
@@ -93,7 +93,7 @@ def _workshops_page(
     return render(request, "workshops/list.html", context, status_code=status)
 
 
-@pages.get("/drafts/{slug}/workshops", response_class=HTMLResponse)
+@pages.get("/drafts/{slug}/workshops", response_class=HTMLResponse, dependencies=[Revalidated])
 def workshops_page(request: Request, draft: DraftDep, session: SessionDep) -> HTMLResponse:
     return _workshops_page(request, draft, session)
 
@@ -161,7 +161,7 @@ def workshop_stance_submit(
     return see_other(f"{url}#workshop-stances")
 
 
-@pages.get("/drafts/{slug}/packet", response_class=Response)
+@pages.get("/drafts/{slug}/packet", response_class=Response, dependencies=[Revalidated])
 def packet_pdf(
     request: Request,
     draft: DraftDep,
@@ -222,7 +222,7 @@ def _coverage_page(
     return render(request, "workshops/coverage.html", context, status_code=status)
 
 
-@pages.get("/drafts/{slug}/coverage", response_class=HTMLResponse)
+@pages.get("/drafts/{slug}/coverage", response_class=HTMLResponse, dependencies=[Revalidated])
 def coverage_page(
     request: Request,
     draft: DraftDep,

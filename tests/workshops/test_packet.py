@@ -76,3 +76,23 @@ class TestThePacket:
         sign_in(client, make_member(db))
         page = client.get(f"/drafts/{draft.slug}/workshops").text
         assert f'action="/drafts/{draft.slug}/packet"' in page
+
+
+class TestServedAgain:
+    def test_an_anonymous_reader_revalidates_the_packet_until_the_draft_changes(
+        self, client: TestClient, db: Session
+    ) -> None:
+        draft = make_draft(db)
+        uid = uid_of(db, draft, "Artículo 1.")
+        url = f"/drafts/{draft.slug}/packet?articles={uid}"
+        first = client.get(url)
+        again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304
+        client.put(
+            f"/api/v1/drafts/{draft.slug}/provisions/{uid}/summary",
+            json={"language": "es", "text": SUMMARY},
+            headers=token_headers(db, "secretariat"),
+        )
+        changed = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+        assert changed.status_code == 200
+        assert SUMMARY in PdfReader(io.BytesIO(changed.content)).pages[0].extract_text()
