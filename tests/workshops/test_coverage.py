@@ -10,8 +10,10 @@ from sqlmodel import Session
 
 from app.comments import service as comments
 from app.consensus import rounds
+from app.consensus.models import ConsensusRound
 from app.core.errors import Forbidden, InvalidInput
 from app.core.models import utcnow
+from app.drafts import service as drafts
 from app.drafts.models import Draft
 from app.intake import service as intake
 from app.members.models import Member
@@ -38,6 +40,14 @@ def comment_from_workshop(
     receipt = service.workshop_receipt(db, secretariat, draft, workshop_id)
     comments.add_comment(
         db, secretariat, draft, entry_of(db, draft, label), body="Lo dicho.", receipt=receipt
+    )
+
+
+def open_round(
+    db: Session, secretariat: Member, draft: Draft, entry: drafts.OutlineEntry
+) -> ConsensusRound:
+    return rounds.open_round(
+        db, secretariat, draft, "Ronda 1", utcnow() + timedelta(days=3), [entry.uid]
     )
 
 
@@ -68,9 +78,7 @@ class TestTheAlert:
         draft = make_draft(db)
         secretariat = make_member(db, role="secretariat")
         entry = entry_of(db, draft, "Artículo 2.")
-        round_ = rounds.open_round(
-            db, secretariat, draft, "Ronda 1", utcnow() + timedelta(days=3), [entry.uid]
-        )
+        round_ = open_round(db, secretariat, draft, entry)
         comments.add_comment(
             db, make_member(db, region="Lima Metropolitana", gender="male"), draft, entry, body="x"
         )
@@ -116,9 +124,7 @@ class TestTheClosingRule:
         draft = make_draft(db)
         secretariat = make_member(db, role="secretariat")
         entry = entry_of(db, draft, "Artículo 1.")
-        round_ = rounds.open_round(
-            db, secretariat, draft, "Ronda 1", utcnow() + timedelta(days=3), [entry.uid]
-        )
+        round_ = open_round(db, secretariat, draft, entry)
         db.commit()
         sign_in(client, secretariat)
         saved = post_form(
@@ -141,9 +147,7 @@ class TestTheClosingRule:
         draft = make_draft(db)
         secretariat = make_member(db, role="secretariat")
         entry = entry_of(db, draft, "Artículo 1.")
-        round_ = rounds.open_round(
-            db, secretariat, draft, "Ronda 1", utcnow() + timedelta(days=3), [entry.uid]
-        )
+        round_ = open_round(db, secretariat, draft, entry)
         rounds.close_round(db, secretariat, round_)
         assert round_.closed_at is not None
 
@@ -188,9 +192,7 @@ class TestARoundsCoverage:
         draft = make_draft(db)
         secretariat = make_member(db, role="secretariat")
         entry = entry_of(db, draft, "Artículo 2.")
-        round_ = rounds.open_round(
-            db, secretariat, draft, "Ronda 1", utcnow() + timedelta(days=3), [entry.uid]
-        )
+        round_ = open_round(db, secretariat, draft, entry)
         rounds.close_round(db, secretariat, round_)
         db.commit()
         # Heard after the close: not in the round's coverage, in the article's.

@@ -45,6 +45,14 @@ def details(women: int = 9, men: int = 5, other: int = 0) -> service.WorkshopDet
     )
 
 
+def register(client: TestClient, draft: Draft, headers: dict[str, str]) -> dict[str, object]:
+    """Juliaca's workshop, through the API: its public view."""
+    made = client.post(f"/api/v1/drafts/{draft.slug}/workshops", json=juliaca(), headers=headers)
+    assert made.status_code == 201, made.text
+    answer: dict[str, object] = made.json()
+    return answer
+
+
 def article(db: Session, draft: Draft, label: str = "Artículo 1.") -> str:
     return f"/drafts/{draft.slug}/provisions/{uid_of(db, draft, label)}"
 
@@ -122,9 +130,7 @@ class TestContributionsOnItsBehalf:
     ) -> None:
         draft = make_draft(db)
         headers = token_headers(db, "secretariat")
-        workshop = client.post(
-            f"/api/v1/drafts/{draft.slug}/workshops", json=juliaca(), headers=headers
-        ).json()
+        workshop = register(client, draft, headers)
         url = f"/api/v1/drafts/{draft.slug}/provisions/{uid_of(db, draft, 'Artículo 1.')}/comments"
         made = client.post(
             url,
@@ -153,9 +159,7 @@ class TestContributionsOnItsBehalf:
     ) -> None:
         draft = make_draft(db)
         headers = token_headers(db, "secretariat")
-        workshop = client.post(
-            f"/api/v1/drafts/{draft.slug}/workshops", json=juliaca(), headers=headers
-        ).json()
+        workshop = register(client, draft, headers)
         made = client.post(
             f"/api/v1/drafts/{draft.slug}/amendments",
             json={
