@@ -52,6 +52,8 @@ from app.notifications import service as notifications
 from app.notifications.deps import count_unread
 from app.pages import router as pages_router
 from app.search import router as search_router
+from app.summaries import router as summaries_router
+from app.workshops import router as workshops_router
 
 
 def wants_json(request: Request) -> bool:
@@ -144,7 +146,7 @@ async def handle_validation_error(request: Request, error: Exception) -> Respons
 
 IMPORT_PATHS = ("/api/v1/imports", "/imports/preview", "/imports")
 # Where documents are rendered while someone waits (seconds): they take no reader's turn.
-DOCUMENT_PATHS = ("/export",)
+DOCUMENT_PATHS = ("/export", "/packet")
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -211,6 +213,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(search_router.pages)
     app.include_router(notifications_router.api)
     app.include_router(notifications_router.pages)
+    app.include_router(summaries_router.api)
+    app.include_router(summaries_router.pages)
+    app.include_router(workshops_router.api)
+    app.include_router(workshops_router.pages)
 
     app.add_exception_handler(DomainError, handle_domain_error)
     app.add_exception_handler(HTTPException, handle_http_error)

@@ -45,6 +45,8 @@ from app.notifications.models import (
     RoundReminder,
 )
 from app.search.models import SearchDocument
+from app.summaries.models import Summary
+from app.workshops.models import CoverageRule, Workshop, WorkshopStance
 
 metadata = SQLModel.metadata
 
@@ -60,6 +62,7 @@ __all__ = [
     "CommentRevision",
     "ConsensusRound",
     "ConsensusRule",
+    "CoverageRule",
     "Draft",
     "EditorialNote",
     "Follow",
@@ -82,6 +85,9 @@ __all__ = [
     "SignInFailure",
     "Snapshot",
     "SnapshotEntry",
+    "Summary",
     "SupportRule",
+    "Workshop",
+    "WorkshopStance",
     "metadata",
 ]

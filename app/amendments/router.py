@@ -39,13 +39,13 @@ from app.drafts import diffing, editing
 from app.drafts import service as drafts
 from app.drafts.deps import DraftDep, load_draft
 from app.drafts.models import Draft, Provision
-from app.intake import service as intake
 from app.intake.models import Receipt
 from app.intake.service import Credit, credit
 from app.members.deps import OptionalMember
 from app.members.models import Member, Sector
 from app.members.permissions import Permission, can
 from app.notifications import service as notifications
+from app.workshops import service as workshops
 
 api = APIRouter(prefix="/api/v1", tags=["amendments"])
 pages = APIRouter(include_in_schema=False)
@@ -144,9 +144,8 @@ def submit(
     draft: DraftDep, body: AmendmentBody, author: Amender, session: SessionDep
 ) -> AmendmentPublic:
     target = body.after if body.kind == AmendmentKind.INSERT and body.after else body.target
-    receipt = None
-    if body.received is not None:
-        receipt = intake.record_receipt(session, author, draft, body.received.details())
+    received = body.received.details() if body.received else None
+    receipt = workshops.receipt_for(session, author, draft, received, body.workshop)
     amendment = service.submit_amendment(
         session,
         author,

@@ -18,6 +18,7 @@ class AmendmentBody(BaseModel):
     rationale: str = ""
     after: str | None = None
     received: ReceivedBody | None = None  # (secretariat) entered for who sent it elsewhere
+    workshop: Id | None = None  # (secretariat) gathered in this regional workshop
 
 
 class AmendmentSummary(BaseModel):

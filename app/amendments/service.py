@@ -124,6 +124,8 @@ def submit_amendment(
     details = {"kind": kind, "target": target_uid, "label": entry.label.text}
     if receipt is not None:
         details["channel"] = receipt.channel
+        if receipt.workshop_id is not None:  # a workshop is public; a person who sent it may not be
+            details["workshop"] = receipt.contributor
     audit.record(
         session,
         actor_of(author),

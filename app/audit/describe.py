@@ -48,6 +48,14 @@ SENTENCES: dict[str, str] = {
     "consensus.rule_changed": N_("%(who)s changed the consensus rule of %(what)s"),
     "round.opened": N_("%(who)s opened the consensus round %(what)s"),
     "round.closed": N_("%(who)s closed %(what)s"),
+    "workshop.registered": N_(
+        "%(who)s recorded the workshop %(what)s (%(region)s, %(participants)s participants)"
+    ),
+    "workshop.stance_recorded": N_("%(who)s recorded the position of «%(workshop)s» on %(what)s"),
+    "summary.written": N_("%(who)s wrote the plain-language summary of %(what)s (%(language)s)"),
+    "coverage.rule_changed": N_(
+        "%(who)s changed the regions a round of %(what)s must hear from before it closes"
+    ),
     "member.added": N_("%(who)s added %(what)s to the working group (%(role)s)"),
     "member.invited": N_("%(who)s invited %(what)s"),
     "member.joined": N_("%(who)s joined the working group"),
@@ -79,6 +87,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "positions": (N_("Positions and consensus"), ("position", "consensus", "round")),
     "snapshots": (N_("Snapshots and exports"), ("snapshot", "draft.exported")),
     "phases": (N_("Phases of the draft"), ("draft.phase_changed",)),
+    "workshops": (N_("Workshops and summaries"), ("workshop", "summary", "coverage")),
     "members": (N_("Members of the working group"), ("member",)),
     "account": (
         N_("Sign-ins and account security"),
@@ -119,6 +128,9 @@ ROLES = {
     "secretariat": N_("Secretariat"),
     "admin": N_("Administrator"),
 }
+# How a contribution entered for someone reached the secretariat (app/intake/models.py).
+CHANNELS = {"email": N_("E-mail"), "front_desk": N_("Front desk"), "workshop": N_("Workshop")}
+LANGUAGES = {"es": N_("Spanish"), "qu": N_("Quechua"), "ay": N_("Aymara")}
 _ARTICLE = re.compile(r"Artículo (\S+?)\.?$")
 # Spanish contracts a + el and de + el; the sentences are written with the full forms.
 _CONTRACTIONS = ((" a el ", " al "), (" de el ", " del "))
@@ -153,6 +165,8 @@ def _object_words(event: AuditEvent, names: Mapping[str, str]) -> str:
         return _("comment %(n)s", n=key)
     if kind == "snapshot":
         return f"«{details.get('label', key)}»"
+    if kind == "workshop":
+        return f"«{details.get('title', key)}»"
     if kind == "round":
         return f"«{details['title']}»" if "title" in details else _("round %(n)s", n=key)
     if kind in ("draft", "member"):
@@ -188,6 +202,7 @@ def describe(
         numbering=_(NUMBERING.get(str(details.get("after")), str(details.get("after", "")))),
         stance=_(STANCES.get(str(details.get("stance")), str(details.get("stance", "")))),
         proposal=_(PROPOSALS.get(str(details.get("proposal")), str(details.get("proposal", "")))),
+        language=_(LANGUAGES.get(str(details.get("language")), str(details.get("language", "")))),
         role=_(ROLES.get(str(details.get("role")), str(details.get("role", "")))),
         before=_(ROLES.get(str(details.get("before")), str(details.get("before", "")))),
         after=_(ROLES.get(str(details.get("after")), str(details.get("after", "")))),
@@ -197,6 +212,11 @@ def describe(
     followed = details.get("followed_proposal")
     if action != "amendment.proposal_published" and isinstance(followed, bool):
         text += Markup(" (") + _(FOLLOWED[followed]) + Markup(")")
+    channel = details.get("channel")
+    if channel in CHANNELS and action in ("comment.added", "amendment.submitted"):
+        text += Markup(" — ") + _("received by %(channel)s", channel=_(CHANNELS[str(channel)]))
+        if details.get("workshop"):
+            text += Markup(": ") + escape(str(details["workshop"]))
     if current_language.get() == "es":
         for full, short in _CONTRACTIONS:
             text = text.replace(full, short)

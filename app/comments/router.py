@@ -19,8 +19,8 @@ from app.core.pagination import PageParams, set_list_headers
 from app.drafts import service as drafts
 from app.drafts.deps import DraftDep
 from app.drafts.models import Draft, Provision
-from app.intake import service as intake
 from app.pages.article import render_article_page
+from app.workshops import service as workshops
 
 api = APIRouter(prefix="/api/v1", tags=["comments"])
 pages = APIRouter(include_in_schema=False)
@@ -67,9 +67,8 @@ def add_comment(
     draft: DraftDep, uid: str, body: CommentBody, author: Commenter, session: SessionDep
 ) -> CommentPublic:
     entry = drafts.load_outline(session, draft).get(uid)
-    receipt = None
-    if body.received is not None:
-        receipt = intake.record_receipt(session, author, draft, body.received.details())
+    received = body.received.details() if body.received else None
+    receipt = workshops.receipt_for(session, author, draft, received, body.workshop)
     comment = service.add_comment(
         session,
         author,

@@ -11,6 +11,7 @@ class CommentBody(BaseModel):
     quote: str | None = None
     parent: Id | None = None
     received: ReceivedBody | None = None  # (secretariat) entered for who sent it elsewhere
+    workshop: Id | None = None  # (secretariat) gathered in this regional workshop
 
 
 class CommentPublic(BaseModel):

@@ -91,6 +91,8 @@ def add_comment(
     }
     if receipt is not None:
         details["channel"] = receipt.channel
+        if receipt.workshop_id is not None:  # a workshop is public; a person who sent it may not be
+            details["workshop"] = receipt.contributor
     audit.record(
         session,
         actor_of(author),

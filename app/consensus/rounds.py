@@ -23,6 +23,7 @@ from app.drafts import service as drafts
 from app.drafts.models import Draft, ProvisionVersion
 from app.members.models import Member
 from app.members.permissions import VOTING_ROLES
+from app.workshops import coverage
 
 ROUND_TITLE = TextField(
     "title", N_("Title"), 200, required=N_("Give the round a title."), one_line=True
@@ -95,10 +96,23 @@ def get_round(session: Session, draft: Draft, round_id: int) -> ConsensusRound:
     return round_
 
 
+def round_entries(
+    session: Session, draft: Draft, round_: ConsensusRound
+) -> list[drafts.OutlineEntry]:
+    clause_ids = set(
+        session.exec(
+            select(RoundClause.provision_id).where(RoundClause.round_id == round_.id)
+        ).all()
+    )
+    return [e for e in drafts.load_outline(session, draft).clauses if e.id in clause_ids]
+
+
 def close_round(session: Session, actor: Member, round_: ConsensusRound) -> None:
-    drafts.ensure_open(session.get_one(Draft, round_.draft_id))
+    draft = session.get_one(Draft, round_.draft_id)
+    drafts.ensure_open(draft)
     if not round_is_open(round_):
         raise Conflict(_("This round is already closed."))
+    coverage.ensure_covered(session, draft, round_entries(session, draft, round_))
     round_.closed_at = utcnow()
     session.add(round_)
     session.flush()

@@ -22,7 +22,9 @@ from app.drafts import service as drafts
 from app.drafts.deps import DraftDep, Revalidated
 from app.drafts.models import Draft
 from app.drafts.numbering import CLAUSE_KINDS
+from app.members.permissions import Permission, can
 from app.pages.article import render_article_page
+from app.workshops import coverage
 
 api = APIRouter(prefix="/api/v1", tags=["consensus"])
 pages = APIRouter(include_in_schema=False)
@@ -297,11 +299,21 @@ def _round_page(
     error: str = "",
 ) -> HTMLResponse:
     round_ = rounds.get_round(session, draft, round_id)
+    is_open = rounds.round_is_open(round_)
+    member = request.state.member
+    # Before it closes, the secretariat sees which articles have not heard a mining region, or
+    # any woman: an alert for it only, never a public figure.
+    alerts = (
+        coverage.gaps(session, draft, rounds.round_entries(session, draft, round_))
+        if is_open and member and can(member.role, Permission.RUN_ROUNDS)
+        else []
+    )
     context = {
         "error": error,
         "draft": draft,
         "round": round_,
-        "is_open": rounds.round_is_open(round_),
+        "is_open": is_open,
+        "coverage_alerts": alerts,
         "lines": rounds.round_results(session, draft, round_),
         "explain": rules.explain,
     }

@@ -174,4 +174,5 @@ def _signed_in(headers: Headers) -> bool:
 
 def _language(headers: Headers) -> str:
     morsel = _cookies(headers).get(i18n.LANGUAGE_COOKIE) if "cookie" in headers else None
-    return i18n.choose_language(morsel.value if morsel else None)
+    # Quechua and Aymara readers get Spanish pages with other summaries: kept apart.
+    return i18n.choose_reading(morsel.value if morsel else None)

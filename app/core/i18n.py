@@ -22,6 +22,9 @@ from babel.numbers import format_decimal
 from babel.support import Translations
 
 LANGUAGES = ("es", "en")
+# What a reader may choose in the header: an interface language, or Quechua or Aymara, for
+# which the interface stays Spanish and only the articles' summaries change.
+READING_LANGUAGES = ("es", "en", "qu", "ay")
 DEFAULT_LANGUAGE = "es"
 LANGUAGE_COOKIE = "mesa_lang"
 # Babel locales used to format dates and numbers for each interface language.
@@ -31,6 +34,7 @@ TIMEZONE = get_timezone("America/Lima")
 LOCALE_DIR = Path(__file__).resolve().parents[1] / "locale"
 
 current_language: ContextVar[str] = ContextVar("current_language", default=DEFAULT_LANGUAGE)
+reading_language: ContextVar[str] = ContextVar("reading_language", default=DEFAULT_LANGUAGE)
 
 
 @cache
@@ -70,6 +74,10 @@ def template_ngettext(singular: str, plural: str, n: int) -> str:
 
 def choose_language(cookie_value: str | None) -> str:
     return cookie_value if cookie_value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def choose_reading(cookie_value: str | None) -> str:
+    return cookie_value if cookie_value in READING_LANGUAGES else DEFAULT_LANGUAGE
 
 
 @contextmanager

@@ -33,10 +33,13 @@ class LanguageMiddleware:
         except Exception:  # a malformed cookie header must not break the page
             cookies = SimpleCookie()
         morsel = cookies.get(i18n.LANGUAGE_COOKIE)
-        token = i18n.current_language.set(i18n.choose_language(morsel.value if morsel else None))
+        chosen = morsel.value if morsel else None
+        token = i18n.current_language.set(i18n.choose_language(chosen))
+        reading = i18n.reading_language.set(i18n.choose_reading(chosen))
         try:
             await self.app(scope, receive, send)
         finally:
+            i18n.reading_language.reset(reading)
             i18n.current_language.reset(token)
 
 

@@ -22,7 +22,7 @@ def health(request: Request, session: SessionDep) -> dict[str, str]:
 
 @router.get("/language/{language}", include_in_schema=False)
 def choose_language(
-    request: Request, language: Literal["es", "en"], next: str = "/"
+    request: Request, language: Literal["es", "en", "qu", "ay"], next: str = "/"
 ) -> RedirectResponse:
     response = see_other(local_path(next))
     response.set_cookie(

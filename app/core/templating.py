@@ -123,6 +123,7 @@ def render(
     token = form_token(request)
     context = {
         "lang": i18n.current_language.get(),
+        "reading": i18n.reading_language.get(),
         "member": getattr(request.state, "member", None),
         "csrf_token": token,
         # Every form that posts carries it; a variable, not an include, in each of a page's forms.

@@ -8,7 +8,7 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 
 from app.core.db import SessionDep
-from app.core.i18n import _, current_language
+from app.core.i18n import _, reading_language
 from app.drafts import service
 from app.drafts.models import Draft
 from app.members.deps import OptionalMember, require
@@ -54,7 +54,8 @@ async def revalidate(request: Request, draft: DraftDep, member: OptionalMember) 
         return
     gzip = "gzip" in request.headers.get("accept-encoding", "")  # another representation
     where = f"{request.url.path}?{request.url.query}"
-    identity = f"{draft.cache_key}|{current_language.get()}|{gzip}|{where}"
+    # The reading language: Quechua and Aymara readers get Spanish pages with other summaries.
+    identity = f"{draft.cache_key}|{reading_language.get()}|{gzip}|{where}"
     etag = f'"r{draft.revision}-{hashlib.sha256(identity.encode()).hexdigest()[:20]}"'
     if etag in (tag.strip() for tag in request.headers.get("if-none-match", "").split(",")):
         raise NotModified(etag)

@@ -58,5 +58,7 @@ class Receipt(SQLModel, table=True):
     # The contributor asked that their name not be published: documents say "reservado".
     reserved: bool = Field(default=False)
     received_on: date
+    # Gathered in a regional workshop: credited to the workshop, never to its participants.
+    workshop_id: int | None = Field(default=None, foreign_key="workshop.id", index=True)
     entered_by_id: int = Field(foreign_key="member.id")
     created_at: datetime = created_at_field()

@@ -19,6 +19,7 @@ from app.drafts.deps import DraftDep
 from app.intake import service
 from app.intake.deps import Receiver
 from app.pages.article import render_article_page
+from app.workshops import service as workshops
 
 pages = APIRouter(include_in_schema=False)
 
@@ -48,19 +49,26 @@ def received_submit(
     reserved: Annotated[bool, Form()] = False,
     body: Annotated[str, Form()] = "",
     text: Annotated[str, Form()] = "",
+    workshop: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
     """A comment, or with a proposed text an amendment, credited to who sent it."""
     typed = {
         "channel": channel, "received_on": received_on, "contributor": contributor,
         "organization": organization, "sector": sector, "region": region,
-        "reserved": reserved, "body": body, "text": text,
+        "reserved": reserved, "body": body, "text": text, "workshop": workshop,
     }  # fmt: skip
     entry = drafts.load_outline(session, draft).get(uid)
     try:
-        received = service.Received(
-            channel, contributor, _date(received_on), organization, sector, region, reserved
-        )
-        receipt = service.record_receipt(session, secretariat, draft, received)
+        if workshop:
+            receipt = workshops.workshop_receipt(
+                session, secretariat, draft, workshops.chosen_workshop(workshop),
+                sector=sector, organization=organization,
+            )  # fmt: skip
+        else:
+            received = service.Received(
+                channel, contributor, _date(received_on), organization, sector, region, reserved
+            )
+            receipt = service.record_receipt(session, secretariat, draft, received)
         if text.strip():
             amendment = amendments.submit_amendment(
                 session, secretariat, draft, kind=AmendmentKind.MODIFY, target_uid=uid,

@@ -14,6 +14,7 @@ from app.comments import service as comments
 from app.comments.anchoring import passages
 from app.consensus import positions, reports, rules
 from app.core.cache import RevisionCache
+from app.core.i18n import reading_language
 from app.core.pagination import Page, PageRequest
 from app.core.templating import render
 from app.drafts import notes as editorial_notes
@@ -23,7 +24,11 @@ from app.drafts.models import Draft, Snapshot
 from app.drafts.notes import EditorialNote
 from app.drafts.structure import Piece
 from app.drafts.text import mark_of
+from app.members.permissions import Permission, can
 from app.notifications import service as notifications
+from app.summaries import service as summaries
+from app.summaries.models import Summary
+from app.workshops import service as workshops
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,8 @@ class Shared:
     # The text a paragraph a line, its references to other provisions as links.
     text_lines: list[tuple[str, list[Piece]]]
     amendments: Page[amendments.AmendmentRow]
+    summaries: dict[str, Summary]  # the plain-language summary in each language written
+    workshop_stances: list[workshops.StanceView]
 
 
 _shared: RevisionCache[Shared] = RevisionCache(size=512)
@@ -68,6 +75,13 @@ def _read_shared(session: Session, draft: Draft, entry: drafts.OutlineEntry) -> 
             listed.page,
             listed.per_page,
         ),
+        summaries={
+            language: Summary.model_validate(summary)
+            for language, summary in summaries.current_summaries(session, [entry.id])
+            .get(entry.id, {})
+            .items()
+        },
+        workshop_stances=workshops.stances_on(session, entry) if entry.is_clause else [],
     )
 
 
@@ -83,6 +97,8 @@ def render_article_page(
     position_form: dict[str, str] | None = None,
     refused_on_comment: dict[str, Any] | None = None,
     received_form: dict[str, Any] | None = None,
+    summary_form: dict[str, Any] | None = None,
+    stance_form: dict[str, Any] | None = None,
 ) -> HTMLResponse:
     """templates/drafts/provision.html. A fixed number of queries whatever the size of the
     draft or of the thread."""
@@ -117,7 +133,17 @@ def render_article_page(
         "follow": notifications.follow_state(session, member, f"provision:{entry.uid}"),
     }
     if entry.is_clause:
+        receiver = bool(member and can(member.role, Permission.RECEIVE))
         context |= {
+            # The plain-language summary comes first, in the language the reader chose.
+            "summary": summaries.for_reader(shared.summaries, reading_language.get()),
+            "summaries": shared.summaries,
+            "summary_languages": summaries.language_names(),
+            "summary_form": summary_form,
+            "workshop_stances": shared.workshop_stances,
+            "workshops": workshops.list_workshops(session, draft) if receiver else [],
+            "workshop_label": workshops.public_label,
+            "stance_form": stance_form,
             "outcome": reports.outcome(session, draft, entry),
             "explain": rules.explain,
             "positions": positions.positions_by_sector(session, draft, entry),

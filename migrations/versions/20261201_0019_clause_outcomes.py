@@ -5,7 +5,7 @@ from (app/consensus/reports.py) instead of computed from every position when rea
 outcomes of the drafts already here are computed once, here.
 
 Revision ID: 0019
-Revises: 0016
+Revises: 0018
 Created: 2026-12-01 23:10:00
 """
 
@@ -16,7 +16,7 @@ from alembic import op
 from sqlmodel import Session, select
 
 revision: str = '0019'
-down_revision: str | None = '0016'
+down_revision: str | None = '0018'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -16,6 +16,8 @@ from app.core.models import utcnow
 from app.drafts import service as drafts
 from app.drafts import snapshots
 from app.members.service import get_member_by_email
+from app.summaries import service as summaries
+from app.workshops import service as workshops
 from tests.browser.conftest import AXE, People, new_context, serious_violations, sign_in
 from tests.factories import entry_of
 
@@ -53,6 +55,26 @@ def every_page(live_engine: Engine) -> dict[str, str]:
         round_ = rounds.open_round(
             session, secretariat, draft, "Primera ronda", deadline, [article.uid]
         )
+        # A workshop, what was said there, its stance and a summary: every new part of the page.
+        workshop = workshops.register_workshop(
+            session,
+            secretariat,
+            draft,
+            workshops.WorkshopDetails(
+                "Taller de Juliaca", "Puno", deadline.date() - timedelta(days=8), 9, 5
+            ),
+        )
+        assert workshop.id is not None
+        comments.add_comment(
+            session, secretariat, draft, article, body="Más plazo.",
+            receipt=workshops.workshop_receipt(session, secretariat, draft, workshop.id),
+        )  # fmt: skip
+        workshops.record_stance(
+            session, secretariat, draft, article, workshop.id, stance="object", note="Falta plazo."
+        )
+        summaries.write_summary(
+            session, secretariat, draft, article, language="es", text="Dónde se aplica la ley."
+        )
         session.commit()
         draft_path = "/drafts/ley-de-prueba"
         article_path = f"{draft_path}/provisions/{article.uid}"
@@ -68,6 +90,8 @@ def every_page(live_engine: Engine) -> dict[str, str]:
             "queue": f"{draft_path}/queue",
             "consensus": f"{draft_path}/consensus",
             "participation": f"{draft_path}/participation",
+            "workshops": f"{draft_path}/workshops",
+            "coverage": f"{draft_path}/coverage",
             "round": f"{draft_path}/rounds/{round_.id}",
             "snapshots": f"{draft_path}/snapshots",
             "snapshot": f"{draft_path}/snapshots/{snapshot.id}",
@@ -87,10 +111,29 @@ def every_page(live_engine: Engine) -> dict[str, str]:
 # What each role must reach (the rest may be refused to it): so a walk that was turned away
 # everywhere cannot pass.
 MUST_SEE = {
-    None: {"drafts", "contents", "article", "consensus", "record", "sign-in", "search"},
+    None: {
+        "drafts",
+        "contents",
+        "article",
+        "consensus",
+        "record",
+        "sign-in",
+        "search",
+        "workshops",
+        "coverage",
+    },
     People.observer: {"article", "history", "record", "account", "contributions"},
     People.member: {"article", "propose", "amendment", "contributions", "account", "news"},
-    People.secretariat: {"edit", "queue", "export", "snapshot", "round", "record"},
+    People.secretariat: {
+        "edit",
+        "queue",
+        "export",
+        "snapshot",
+        "round",
+        "record",
+        "workshops",
+        "coverage",
+    },
     People.admin: {"members", "queue", "export", "record", "account", "mail"},
 }
 

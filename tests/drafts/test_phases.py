@@ -172,6 +172,17 @@ WRITES: list[tuple[str, str, dict[str, Any] | None, dict[str, Any] | None]] = [
      {"disposition": "accepted", "reason": "R"}),
     ("POST", "/drafts/{slug}/provisions/{uid}/received", None,
      {"channel": "email", "contributor": "X", "received_on": "2026-11-30", "body": "Otro"}),
+    ("POST", "/api/v1/drafts/{slug}/workshops",
+     {"title": "Taller", "region": "Puno", "held_on": "2026-11-30",
+      "participants": {"women": 5, "men": 5}}, None),
+    ("POST", "/drafts/{slug}/workshops", None,
+     {"title": "Taller", "region": "Puno", "held_on": "2026-11-30", "women": "5", "men": "5"}),
+    ("POST", "/drafts/{slug}/provisions/{uid}/workshop-stance", None,
+     {"workshop": "1", "stance": "support"}),
+    ("PUT", "/api/v1/drafts/{slug}/provisions/{uid}/summary", {"language": "es", "text": "R"},
+     None),
+    ("POST", "/drafts/{slug}/provisions/{uid}/summary", None, {"language": "es", "text": "R"}),
+    ("POST", "/drafts/{slug}/coverage", None, {"regions": "Puno"}),
 ]  # fmt: skip
 
 

@@ -1,0 +1,1 @@
+"""Plain-language summaries (lectura fácil) of each article, in Spanish, Quechua and Aymara."""

@@ -1,0 +1,1 @@
+"""Regional workshops (talleres): their contributions, the printable packet, and coverage."""
