@@ -48,6 +48,14 @@ SENTENCES: dict[str, str] = {
     "consensus.rule_changed": N_("%(who)s changed the consensus rule of %(what)s"),
     "round.opened": N_("%(who)s opened the consensus round %(what)s"),
     "round.closed": N_("%(who)s closed %(what)s"),
+    "meeting.convened": N_("%(who)s convened %(what)s"),
+    "meeting.started": N_("%(who)s opened %(what)s"),
+    "meeting.concluded": N_("%(who)s concluded %(what)s"),
+    "meeting.agenda_set": N_("%(who)s set the agenda of %(what)s"),
+    "meeting.attendance_recorded": N_("%(who)s recorded the attendance of %(what)s"),
+    "meeting.decided": N_("%(who)s recorded a decision of %(what)s: %(outcome)s"),
+    "meeting.minutes_edited": N_("%(who)s edited the acta of %(what)s"),
+    "meeting.minutes_approved": N_("%(who)s recorded the approval of the acta of %(what)s"),
     "member.added": N_("%(who)s added %(what)s to the working group (%(role)s)"),
     "member.invited": N_("%(who)s invited %(what)s"),
     "member.joined": N_("%(who)s joined the working group"),
@@ -79,6 +87,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "positions": (N_("Positions and consensus"), ("position", "consensus", "round")),
     "snapshots": (N_("Snapshots and exports"), ("snapshot", "draft.exported")),
     "phases": (N_("Phases of the draft"), ("draft.phase_changed",)),
+    "sessions": (N_("Working-group sessions"), ("meeting",)),
     "members": (N_("Members of the working group"), ("member",)),
     "account": (
         N_("Sign-ins and account security"),
@@ -112,6 +121,12 @@ PROPOSALS = {
 FOLLOWED = {
     True: N_("as the secretariat had proposed"),
     False: N_("departing from the secretariat's proposal"),
+}
+OUTCOMES = {
+    "acuerdo": N_("agreement"),
+    "acuerdo_con_reservas": N_("agreement with reservations"),
+    "sin_acuerdo": N_("no agreement"),
+    "postergado": N_("postponed"),
 }
 ROLES = {
     "observer": N_("Observer"),
@@ -153,6 +168,8 @@ def _object_words(event: AuditEvent, names: Mapping[str, str]) -> str:
         return _("comment %(n)s", n=key)
     if kind == "snapshot":
         return f"«{details.get('label', key)}»"
+    if kind == "session":
+        return _("session %(n)s", n=details.get("number", key))
     if kind == "round":
         return f"«{details['title']}»" if "title" in details else _("round %(n)s", n=key)
     if kind in ("draft", "member"):
@@ -188,6 +205,7 @@ def describe(
         numbering=_(NUMBERING.get(str(details.get("after")), str(details.get("after", "")))),
         stance=_(STANCES.get(str(details.get("stance")), str(details.get("stance", "")))),
         proposal=_(PROPOSALS.get(str(details.get("proposal")), str(details.get("proposal", "")))),
+        outcome=_(OUTCOMES.get(str(details.get("outcome")), str(details.get("outcome", "")))),
         role=_(ROLES.get(str(details.get("role")), str(details.get("role", "")))),
         before=_(ROLES.get(str(details.get("before")), str(details.get("before", "")))),
         after=_(ROLES.get(str(details.get("after")), str(details.get("after", "")))),
@@ -197,6 +215,16 @@ def describe(
     followed = details.get("followed_proposal")
     if action != "amendment.proposal_published" and isinstance(followed, bool):
         text += Markup(" (") + _(FOLLOWED[followed]) + Markup(")")
+    in_session = details.get("session")
+    if isinstance(in_session, dict) and "number" in in_session:
+        if "on_behalf_of" in details:
+            text += Markup(" ") + _(
+                "(declared in session %(n)s on behalf of %(name)s)",
+                n=in_session["number"],
+                name=details["on_behalf_of"],
+            )
+        else:
+            text += Markup(" ") + _("(in session %(n)s)", n=in_session["number"])
     if current_language.get() == "es":
         for full, short in _CONTRACTIONS:
             text = text.replace(full, short)
