@@ -42,6 +42,7 @@ from app.drafts.models import Draft, Provision
 from app.intake import service as intake
 from app.intake.models import Receipt
 from app.intake.service import Credit, credit
+from app.meetings import service as meetings
 from app.members.deps import OptionalMember
 from app.members.models import Member, Sector
 from app.members.permissions import Permission, can
@@ -417,6 +418,7 @@ def _amendment_page(
         "entry": entry,
         "author": author,
         "decider": decider,
+        "decided_in_session": meetings.decided_in(session, amendment.id or 0),
         "plan": plan,
         "proposed": proposed,
         "proposed_ops": proposed_ops,

@@ -10,7 +10,7 @@ the secretariat for a present member through consensus.positions.record_position
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlmodel import Session, col, func, select
 
@@ -220,14 +220,14 @@ def decided_in(session: Session, amendment_id: int) -> Meeting | None:
 
 
 def _record(
-    session: Session,
+    db: Session,
     actor: Member,
     action: str,
     meeting: Meeting,
     **details: object,
 ) -> None:
     audit.record(
-        session,
+        db,
         actor_of(actor),
         action,
         f"session:{meeting.id}",
@@ -254,7 +254,7 @@ def convene(
         draft_id=draft.id,
         number=(last or 0) + 1,
         title=title,
-        starts_at=as_utc(starts_at),
+        starts_at=as_utc(starts_at).astimezone(UTC),
         place=place,
         convened_by_id=secretariat.id,
     )

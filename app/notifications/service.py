@@ -67,6 +67,7 @@ class Kind:
     SUPPORTED = "supported"  # someone adhered to an amendment one authored
     PROPOSAL = "proposal"  # the secretariat published how it proposes to handle an amendment
     ANSWERED = "answered"  # the secretariat answered a comment for the matriz de aportes
+    SESSION = "session"  # a working-group session was convened
 
 
 def install() -> None:
@@ -1006,7 +1007,37 @@ def _on_snapshot_frozen(session: Session, event: AuditEvent) -> None:
     )
 
 
+def _on_session_convened(session: Session, event: AuditEvent) -> None:
+    """Every active member of the working group is told: a session is for all of them."""
+    draft = session.get_one(Draft, event.draft_id)
+    members = session.exec(select(Member.id).where(col(Member.is_active).is_(True))).all()
+    number, title = event.details.get("number"), event.details.get("title", "")
+    place = event.details.get("place", "")
+    starts_at = datetime.fromisoformat(str(event.details["starts_at"]))
+    tell(
+        session,
+        _except([m for m in members if m is not None], event.actor_id),
+        Telling(
+            Kind.SESSION,
+            event.object,
+            draft,
+            "",
+            f"/sessions/{_object_id(event)}",
+            lambda: _(
+                "Session %(n)s of «%(draft)s» is convened: «%(title)s», %(date)s, %(place)s.",
+                n=number,
+                draft=draft.title,
+                title=title,
+                date=format_datetime(starts_at),
+                place=place,
+            ),
+            event.seq,
+        ),
+    )
+
+
 _HANDLERS: dict[str, Callable[[Session, AuditEvent], None]] = {
+    "meeting.convened": _on_session_convened,
     "amendment.submitted": _on_amendment_submitted,
     "amendment.accepted": _on_amendment_decided,
     "amendment.rejected": _on_amendment_decided,
