@@ -15,6 +15,7 @@ from app.core.db import write_session
 from app.core.models import utcnow
 from app.drafts import service as drafts
 from app.drafts import snapshots
+from app.meetings import service as meetings
 from app.members.service import get_member_by_email
 from tests.browser.conftest import AXE, People, new_context, serious_violations, sign_in
 from tests.factories import entry_of
@@ -53,6 +54,12 @@ def every_page(live_engine: Engine) -> dict[str, str]:
         round_ = rounds.open_round(
             session, secretariat, draft, "Primera ronda", deadline, [article.uid]
         )
+        meeting = meetings.convene(
+            session, secretariat, draft, title="Sesión ordinaria", starts_at=deadline,
+            place="Sala 3, MINEM",
+        )  # fmt: skip
+        meetings.set_agenda(session, secretariat, meeting, [meetings.Ref(amendment=amendment.id)])
+        meetings.set_attendance(session, secretariat, meeting, [member.id or 0])
         session.commit()
         draft_path = "/drafts/ley-de-prueba"
         article_path = f"{draft_path}/provisions/{article.uid}"
@@ -70,6 +77,8 @@ def every_page(live_engine: Engine) -> dict[str, str]:
             "participation": f"{draft_path}/participation",
             "round": f"{draft_path}/rounds/{round_.id}",
             "snapshots": f"{draft_path}/snapshots",
+            "sessions": f"{draft_path}/sessions",
+            "session": f"/sessions/{meeting.id}",
             "snapshot": f"{draft_path}/snapshots/{snapshot.id}",
             "motives": f"{draft_path}/motives",
             "export": f"{draft_path}/export",
@@ -90,7 +99,7 @@ MUST_SEE = {
     None: {"drafts", "contents", "article", "consensus", "record", "sign-in", "search"},
     People.observer: {"article", "history", "record", "account", "contributions"},
     People.member: {"article", "propose", "amendment", "contributions", "account", "news"},
-    People.secretariat: {"edit", "queue", "export", "snapshot", "round", "record"},
+    People.secretariat: {"edit", "queue", "export", "snapshot", "round", "record", "session"},
     People.admin: {"members", "queue", "export", "record", "account", "mail"},
 }
 
