@@ -56,8 +56,8 @@ def generated_text(session: Session, meeting: Meeting) -> str:
             )
     for decision, earlier in view.approvals:
         outcome = outcomes.get(decision.outcome, decision.outcome)
-        item = _("Acta of session %(n)s", n=earlier.number)
-        lines.append(f"- {item}: {outcome}. {decision.text}")
+        acta = _("Acta of session %(n)s", n=earlier.number)
+        lines.append(f"- {acta}: {outcome}. {decision.text}")
     if view.declared:
         lines.append("## " + _("Positions declared in session"))
         stances = stance_names()

@@ -768,7 +768,7 @@ def session_view(session: Session, meeting: Meeting) -> SessionView:
                     for a in related
                 ],
                 outcomes.get(entry.id) if entry and entry.is_clause else None,
-                decision_of.get(item.id),
+                decision_of.get(item.id or 0),
                 amendment,
             )
         )

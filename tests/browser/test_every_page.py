@@ -55,9 +55,13 @@ def every_page(live_engine: Engine) -> dict[str, str]:
             session, secretariat, draft, "Primera ronda", deadline, [article.uid]
         )
         meeting = meetings.convene(
-            session, secretariat, draft, title="Sesión ordinaria", starts_at=deadline,
+            session,
+            secretariat,
+            draft,
+            title="Sesión ordinaria",
+            starts_at=deadline,
             place="Sala 3, MINEM",
-        )  # fmt: skip
+        )
         meetings.set_agenda(session, secretariat, meeting, [meetings.Ref(amendment=amendment.id)])
         meetings.set_attendance(session, secretariat, meeting, [member.id or 0])
         session.commit()

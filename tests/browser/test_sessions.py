@@ -24,16 +24,25 @@ def prepare(engine: Engine) -> tuple[int, str]:
     name = f"Rosa Villanueva {secrets.token_hex(2)}"
     with write_session(engine) as session:
         draft = drafts.get_draft(session, "ley-de-prueba")
-        rosa = make_member(session, name=name, sector="ombudsman",
-                           organization="Defensoría del Pueblo",
-                           email=f"rosa-{secrets.token_hex(3)}@mesa.example")  # fmt: skip
+        rosa = make_member(
+            session,
+            name=name,
+            sector="ombudsman",
+            organization="Defensoría del Pueblo",
+            email=f"rosa-{secrets.token_hex(3)}@mesa.example",
+        )
         article = entry_of(session, draft, "Artículo 3.")
         amendment = amendments.submit_amendment(
-            session, rosa, draft, kind="modify", target_uid=article.uid,
-            base_version=article.version, rationale="Incluir a la pequeña minería",
+            session,
+            rosa,
+            draft,
+            kind="modify",
+            target_uid=article.uid,
+            base_version=article.version,
+            rationale="Incluir a la pequeña minería",
             text="Para efectos de la presente Ley se entiende por minero artesanal a quien "
-                 "trabaja en forma personal o familiar.",
-        )  # fmt: skip
+            "trabaja en forma personal o familiar.",
+        )
         session.commit()
         assert amendment.id is not None and get_member_by_email(session, People.secretariat)
         return amendment.id, name
@@ -43,8 +52,13 @@ def test_the_secretariat_runs_a_session_from_a_phone(
     browser: Browser, live_url: str, live_engine: Engine
 ) -> None:
     amendment_id, rosa = prepare(live_engine)
-    context = new_context(browser, live_url, viewport={"width": 360, "height": 740},
-                          bypass_csp=True, accept_downloads=True)  # fmt: skip
+    context = new_context(
+        browser,
+        live_url,
+        viewport={"width": 360, "height": 740},
+        bypass_csp=True,
+        accept_downloads=True,
+    )
     page = context.new_page()
     sign_in(page, People.secretariat)
     page.goto("/drafts/ley-de-prueba")
@@ -85,5 +99,7 @@ def test_the_secretariat_runs_a_session_from_a_phone(
     assert "Defensoría del Pueblo" in text and "Se acoge por unanimidad." in text
 
     page.goto(f"/amendments/{amendment_id}")
-    expect(page.get_by_role("link", name=re.compile(r"Decidida en la \d+\.ª sesión"))).to_be_visible()
+    expect(
+        page.get_by_role("link", name=re.compile(r"Decidida en la \d+\.ª sesión"))
+    ).to_be_visible()
     context.close()

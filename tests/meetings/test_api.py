@@ -38,8 +38,13 @@ def draft(db: Session) -> Draft:
 
 @pytest.fixture
 def secretariat(db: Session) -> Member:
-    return make_member(db, role="secretariat", name="Lucía Quispe", sector="executive",
-                       organization="Ministerio de Energía y Minas")  # fmt: skip
+    return make_member(
+        db,
+        role="secretariat",
+        name="Lucía Quispe",
+        sector="executive",
+        organization="Ministerio de Energía y Minas",
+    )
 
 
 @pytest.fixture
@@ -53,20 +58,31 @@ def group(db: Session) -> list[Member]:
 
 
 def test_a_whole_session(
-    client: TestClient, db: Session, draft: Draft, secretariat: Member, group: list[Member],
+    client: TestClient,
+    db: Session,
+    draft: Draft,
+    secretariat: Member,
+    group: list[Member],
     tmp_path: Path,
-) -> None:  # fmt: skip
+) -> None:
     rosa, juan, ana = group
     headers = bearer(db, secretariat)
     article_1, article_4 = entry_of(db, draft, "Artículo 1."), entry_of(db, draft, "Artículo 4.")
     consensus.set_rule(db, secretariat, draft, rules.Rule(require_sector_coverage=False))
-    positions.record_position(db, rosa, draft, article_1, stance="object",
-                              reason="Falta la consulta previa.", version=1)  # fmt: skip
+    positions.record_position(
+        db, rosa, draft, article_1, stance="object", reason="Falta la consulta previa.", version=1
+    )
     positions.record_position(db, juan, draft, article_1, stance="support", reason=None, version=1)
     amendment = amendments.submit_amendment(
-        db, juan, draft, kind="modify", target_uid=article_4.uid, base_version=1,
-        rationale="Gratuidad", text="El registro es público y gratuito.",
-    )  # fmt: skip
+        db,
+        juan,
+        draft,
+        kind="modify",
+        target_uid=article_4.uid,
+        base_version=1,
+        rationale="Gratuidad",
+        text="El registro es público y gratuito.",
+    )
     db.commit()
 
     created = client.post(
@@ -85,33 +101,57 @@ def test_a_whole_session(
         (None, amendment.id),
     ]
     assert agenda[0]["consensus"] == "divided"
-    items = [{"provision": article_1.uid}, {"amendment": amendment.id},
-             {"provision": entry_of(db, draft, "Artículo 2.").uid}]  # fmt: skip
+    items = [
+        {"provision": article_1.uid},
+        {"amendment": amendment.id},
+        {"provision": entry_of(db, draft, "Artículo 2.").uid},
+    ]
     assert client.put(f"{url}/agenda", json={"items": items}, headers=headers).status_code == 200
     assert client.post(f"{url}/status?to=en_curso", headers=headers).status_code == 200
 
     # 1 of 4 voters present; the quorum (half) is 2.
     answer = client.put(f"{url}/attendance", json={"present": [rosa.id]}, headers=headers)
     assert answer.json()["quorum"] == {"present": 1, "required": 2, "met": False}
-    refused = client.post(f"{url}/decisions", headers=headers, json={
-        "item": {"provision": article_1.uid}, "outcome": "acuerdo", "text": "Sí"})  # fmt: skip
+    refused = client.post(
+        f"{url}/decisions",
+        headers=headers,
+        json={"item": {"provision": article_1.uid}, "outcome": "acuerdo", "text": "Sí"},
+    )
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "no_quorum"
-    postponed = client.post(f"{url}/decisions", headers=headers, json={
-        "item": items[2], "outcome": "postergado", "text": "Se posterga el artículo 2."})  # fmt: skip
+    postponed = client.post(
+        f"{url}/decisions",
+        headers=headers,
+        json={"item": items[2], "outcome": "postergado", "text": "Se posterga el artículo 2."},
+    )
     assert postponed.status_code == 201
 
     present = [rosa.id, juan.id, ana.id, secretariat.id]
     answer = client.put(f"{url}/attendance", json={"present": present}, headers=headers)
     assert answer.json()["quorum"] == {"present": 4, "required": 2, "met": True}
     reservation = "Reserva de la Defensoría: «la consulta previa debe constar en la ley»."
-    assert client.post(f"{url}/decisions", headers=headers, json={
-        "item": items[0], "outcome": "acuerdo_con_reservas", "text": reservation,
-    }).status_code == 201  # fmt: skip
-    stale = client.post(f"{url}/decisions", headers=headers, json={
-        "item": items[1], "outcome": "acuerdo", "text": "Se acoge.", "expected_version": 7})  # fmt: skip
+    assert (
+        client.post(
+            f"{url}/decisions",
+            headers=headers,
+            json={
+                "item": items[0],
+                "outcome": "acuerdo_con_reservas",
+                "text": reservation,
+            },
+        ).status_code
+        == 201
+    )
+    stale = client.post(
+        f"{url}/decisions",
+        headers=headers,
+        json={"item": items[1], "outcome": "acuerdo", "text": "Se acoge.", "expected_version": 7},
+    )
     assert stale.status_code == 409 and stale.json()["error"]["code"] == "stale_version"
-    accepted = client.post(f"{url}/decisions", headers=headers, json={
-        "item": items[1], "outcome": "acuerdo", "text": "Se acoge.", "expected_version": 1})  # fmt: skip
+    accepted = client.post(
+        f"{url}/decisions",
+        headers=headers,
+        json={"item": items[1], "outcome": "acuerdo", "text": "Se acoge.", "expected_version": 1},
+    )
     assert accepted.status_code == 201
     decisions = accepted.json()["decisions"]
     assert [d["outcome"] for d in decisions] == ["postergado", "acuerdo_con_reservas", "acuerdo"]
@@ -124,8 +164,12 @@ def test_a_whole_session(
     assert docx.status_code == 200
     assert 'filename="acta-sesion-1.docx"' in docx.headers["content-disposition"]
     words = "\n".join(p.text for p in Document(io.BytesIO(docx.content)).paragraphs)
-    for organization in ("Defensoría del Pueblo", "Federación de Mineros Artesanales de Puno",
-                         "Comisión de Energía y Minas", "Ministerio de Energía y Minas"):  # fmt: skip
+    for organization in (
+        "Defensoría del Pueblo",
+        "Federación de Mineros Artesanales de Puno",
+        "Comisión de Energía y Minas",
+        "Ministerio de Energía y Minas",
+    ):
         assert organization in words
     assert reservation in words and "Se acoge." in words and "Se posterga el artículo 2." in words
     pdf = client.get(f"{url}/minutes?format=pdf", headers=headers)
@@ -138,23 +182,40 @@ def test_a_whole_session(
     source = tmp_path / "acta.docx"
     source.write_bytes(docx.content)
     result = subprocess.run(  # noqa: S603 (a fixed command on our own file)
-        [SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
-         "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-        capture_output=True, text=True, timeout=180, check=False,
-    )  # fmt: skip
+        [
+            SOFFICE,
+            "--headless",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     converted = source.with_suffix(".pdf")
     assert result.returncode == 0 and converted.exists(), result.stderr
     text = "".join(p.extract_text() for p in PdfReader(converted).pages)
     assert "Comisión de Energía y Minas" in text
 
     # Approved at the next session.
-    second = client.post("/api/v1/drafts/ley-de-prueba/sessions", headers=headers, json={
-        "title": "Segunda", "starts_at": "2026-12-17T10:00", "place": "Sala 3"}).json()["id"]  # fmt: skip
+    second = client.post(
+        "/api/v1/drafts/ley-de-prueba/sessions",
+        headers=headers,
+        json={"title": "Segunda", "starts_at": "2026-12-17T10:00", "place": "Sala 3"},
+    ).json()["id"]
     next_url = f"/api/v1/sessions/{second}"
     client.post(f"{next_url}/status?to=en_curso", headers=headers)
     client.put(f"{next_url}/attendance", json={"present": present}, headers=headers)
-    approved = client.post(f"{next_url}/decisions", headers=headers, json={
-        "item": {"minutes": sid}, "outcome": "acuerdo", "text": "Se aprueba el acta."})  # fmt: skip
+    approved = client.post(
+        f"{next_url}/decisions",
+        headers=headers,
+        json={"item": {"minutes": sid}, "outcome": "acuerdo", "text": "Se aprueba el acta."},
+    )
     assert approved.status_code == 201
     assert client.get(url, headers=headers).json()["minutes_approved_in"] == second
     edit = client.put(f"{url}/minutes", json={"text": "otra"}, headers=headers)
@@ -164,8 +225,11 @@ def test_a_whole_session(
 class TestGuards:
     def test_a_member_cannot_convene(self, client: TestClient, db: Session, draft: Draft) -> None:
         headers = bearer(db, make_member(db))
-        answer = client.post("/api/v1/drafts/ley-de-prueba/sessions", headers=headers,
-                             json={"title": "X", "starts_at": "2026-12-10T10:00", "place": "Y"})
+        answer = client.post(
+            "/api/v1/drafts/ley-de-prueba/sessions",
+            headers=headers,
+            json={"title": "X", "starts_at": "2026-12-10T10:00", "place": "Y"},
+        )
         assert answer.status_code == 403
 
     def test_an_unknown_session_is_a_404(self, client: TestClient, db: Session) -> None:
@@ -177,10 +241,14 @@ class TestGuards:
         self, client: TestClient, db: Session, draft: Draft, secretariat: Member
     ) -> None:
         headers = bearer(db, secretariat)
-        sid = client.post("/api/v1/drafts/ley-de-prueba/sessions", headers=headers, json={
-            "title": "X", "starts_at": "2026-12-10T10:00", "place": "Y"}).json()["id"]  # fmt: skip
-        answer = client.put(f"/api/v1/sessions/{sid}/agenda", headers=headers,
-                            json={"items": [{"amendment": 4242}]})
+        sid = client.post(
+            "/api/v1/drafts/ley-de-prueba/sessions",
+            headers=headers,
+            json={"title": "X", "starts_at": "2026-12-10T10:00", "place": "Y"},
+        ).json()["id"]
+        answer = client.put(
+            f"/api/v1/sessions/{sid}/agenda", headers=headers, json={"items": [{"amendment": 4242}]}
+        )
         assert answer.status_code == 422
 
 
@@ -191,6 +259,13 @@ class TestMembersList:
         answer = client.get("/api/v1/members?per_page=2", headers=bearer(db, secretariat))
         assert answer.status_code == 200 and len(answer.json()) == 2
         assert int(answer.headers["X-Total-Count"]) >= 4 and 'rel="next"' in answer.headers["Link"]
-        assert set(answer.json()[0]) == {"id", "name", "organization", "sector", "region", "role",
-                                         "active"}  # fmt: skip
+        assert set(answer.json()[0]) == {
+            "id",
+            "name",
+            "organization",
+            "sector",
+            "region",
+            "role",
+            "active",
+        }
         assert client.get("/api/v1/members", headers=bearer(db, group[0])).status_code == 403

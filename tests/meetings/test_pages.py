@@ -23,20 +23,35 @@ def convene(client: TestClient, **fields: str) -> str:
 
 def test_the_secretariat_runs_a_session_from_the_pages(client: TestClient, db: Session) -> None:
     draft: Draft = make_draft(db)
-    secretariat = make_member(db, role="secretariat", name="Lucía Quispe", sector="executive",
-                              organization="Ministerio de Energía y Minas")  # fmt: skip
-    rosa = make_member(db, name="Rosa Villanueva", sector="ombudsman",
-                       organization="Defensoría del Pueblo")  # fmt: skip
+    secretariat = make_member(
+        db,
+        role="secretariat",
+        name="Lucía Quispe",
+        sector="executive",
+        organization="Ministerio de Energía y Minas",
+    )
+    rosa = make_member(
+        db, name="Rosa Villanueva", sector="ombudsman", organization="Defensoría del Pueblo"
+    )
     article_4 = entry_of(db, draft, "Artículo 4.")
     amendment = amendments.submit_amendment(
-        db, rosa, draft, kind="modify", target_uid=article_4.uid, base_version=1,
-        rationale="Gratuidad", text="El registro es público y gratuito.",
-    )  # fmt: skip
+        db,
+        rosa,
+        draft,
+        kind="modify",
+        target_uid=article_4.uid,
+        base_version=1,
+        rationale="Gratuidad",
+        text="El registro es público y gratuito.",
+    )
     db.commit()
     sign_in(client, secretariat)
 
-    refused = post_form(client, "/drafts/ley-de-prueba/sessions",
-                        {"title": "Sesión ordinaria", "starts_at": "mañana", "place": "Sala 3"})
+    refused = post_form(
+        client,
+        "/drafts/ley-de-prueba/sessions",
+        {"title": "Sesión ordinaria", "starts_at": "mañana", "place": "Sala 3"},
+    )
     assert refused.status_code == 422
     assert "Indique la fecha y la hora de la sesión." in refused.text
     assert 'value="Sesión ordinaria"' in refused.text and 'aria-invalid="true"' in refused.text
@@ -47,12 +62,21 @@ def test_the_secretariat_runs_a_session_from_the_pages(client: TestClient, db: S
     assert post_form(client, f"{page}/agenda/from-queue").status_code == 303
     assert post_form(client, f"{page}/status", {"to": "en_curso"}).status_code == 303
     shown = client.get(page).text
-    assert "Enmienda " + str(amendment.id) in shown and "El registro es público y gratuito." in shown
+    assert (
+        "Enmienda " + str(amendment.id) in shown and "El registro es público y gratuito." in shown
+    )
     assert "0 de 2 presentes; quórum 1: no hay quórum" in shown
 
-    refused = post_form(client, f"{page}/decisions", {
-        "item": f"amendment:{amendment.id}", "outcome": "acuerdo", "text": "Se acoge.",
-        "expected_version": "1"})  # fmt: skip
+    refused = post_form(
+        client,
+        f"{page}/decisions",
+        {
+            "item": f"amendment:{amendment.id}",
+            "outcome": "acuerdo",
+            "text": "Se acoge.",
+            "expected_version": "1",
+        },
+    )
     assert refused.status_code == 409 and "No hay quórum" in refused.text
     assert "Se acoge." in refused.text  # what was typed is kept
 
@@ -63,9 +87,16 @@ def test_the_secretariat_runs_a_session_from_the_pages(client: TestClient, db: S
     assert "2 de 2 presentes; quórum 1: hay quórum" in shown
     assert re.search(r"Defensoría del Pueblo</bdi></strong> \(Defensoría del Pueblo\)", shown)
 
-    answer = post_form(client, f"{page}/decisions", {
-        "item": f"amendment:{amendment.id}", "outcome": "acuerdo", "text": "Se acoge.",
-        "expected_version": "1"})  # fmt: skip
+    answer = post_form(
+        client,
+        f"{page}/decisions",
+        {
+            "item": f"amendment:{amendment.id}",
+            "outcome": "acuerdo",
+            "text": "Se acoge.",
+            "expected_version": "1",
+        },
+    )
     assert answer.status_code == 303
     assert "Decidida en la 1.ª sesión" in client.get(f"/amendments/{amendment.id}").text
     assert "en la 1.ª sesión" in client.get("/registro").text

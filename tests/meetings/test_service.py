@@ -19,8 +19,8 @@ from app.drafts.models import Draft, Snapshot
 from app.meetings import minutes, service
 from app.meetings.models import Meeting
 from app.members.models import Member
-from app.notifications.models import Notification
 from app.notifications import service as notifications
+from app.notifications.models import Notification
 from tests.factories import entry_of, make_draft, make_member
 
 notifications.install()  # as create_app does: convening tells the members
@@ -35,8 +35,13 @@ def draft(db: Session) -> Draft:
 
 @pytest.fixture
 def secretariat(db: Session) -> Member:
-    return make_member(db, role="secretariat", name="Lucía Quispe", sector="executive",
-                       organization="Ministerio de Energía y Minas")  # fmt: skip
+    return make_member(
+        db,
+        role="secretariat",
+        name="Lucía Quispe",
+        sector="executive",
+        organization="Ministerio de Energía y Minas",
+    )
 
 
 @pytest.fixture
@@ -84,17 +89,26 @@ class TestConvene:
             service.convene(db, secretariat, draft, title="  ", starts_at=PERU_NOON, place="x")
 
 
-def test_a_whole_session(db: Session, draft: Draft, secretariat: Member, group: list[Member]) -> None:
-    rosa, juan, ana, pedro = group
+def test_a_whole_session(
+    db: Session, draft: Draft, secretariat: Member, group: list[Member]
+) -> None:
+    rosa, juan, ana, _pedro = group
     article_4 = entry_of(db, draft, "Artículo 4.")
     article_1 = entry_of(db, draft, "Artículo 1.")
     # A contested article: Rosa blocks article 1.
-    positions.record_position(db, rosa, draft, article_1, stance="block",
-                              reason="Falta consulta previa.", version=1)  # fmt: skip
+    positions.record_position(
+        db, rosa, draft, article_1, stance="block", reason="Falta consulta previa.", version=1
+    )
     amendment = amendments.submit_amendment(
-        db, juan, draft, kind="modify", target_uid=article_4.uid, base_version=1,
-        rationale="Gratuidad del registro", text="El registro es público y gratuito.",
-    )  # fmt: skip
+        db,
+        juan,
+        draft,
+        kind="modify",
+        target_uid=article_4.uid,
+        base_version=1,
+        rationale="Gratuidad del registro",
+        text="El registro es público y gratuito.",
+    )
     db.commit()
     meeting = convene(db, secretariat, draft)
 
@@ -105,46 +119,71 @@ def test_a_whole_session(db: Session, draft: Draft, secretariat: Member, group: 
         (article_1.id, None),
         (None, amendment.id),
     ]
-    service.set_agenda(db, secretariat, meeting, [
-        service.Ref(provision=article_1.uid), service.Ref(amendment=amendment.id),
-        service.Ref(provision=entry_of(db, draft, "Artículo 2.").uid),
-    ])  # fmt: skip
+    service.set_agenda(
+        db,
+        secretariat,
+        meeting,
+        [
+            service.Ref(provision=article_1.uid),
+            service.Ref(amendment=amendment.id),
+            service.Ref(provision=entry_of(db, draft, "Artículo 2.").uid),
+        ],
+    )
     service.start(db, secretariat, meeting)
     items = service.items_of(db, meeting)
 
     # Without quorum (2 of 5 voters; the rule asks half: 3) only postponing is possible.
     without = service.set_attendance(db, secretariat, meeting, [rosa.id or 0, juan.id or 0])
     assert (without.present, without.voting, without.required, without.met) == (2, 5, 3, False)
-    assert "2 de 5 presentes; quórum 3: no hay quórum" == without.phrase()
+    assert without.phrase() == "2 de 5 presentes; quórum 3: no hay quórum"
     with pytest.raises(service.NoQuorum):
         service.decide_item(db, secretariat, meeting, items[0], outcome="acuerdo", text="…")
-    service.decide_item(db, secretariat, meeting, items[2], outcome="postergado",
-                        text="Se posterga a la próxima sesión.")  # fmt: skip
+    service.decide_item(
+        db,
+        secretariat,
+        meeting,
+        items[2],
+        outcome="postergado",
+        text="Se posterga a la próxima sesión.",
+    )
 
     present = [rosa, juan, ana, secretariat]
     counted = service.set_attendance(db, secretariat, meeting, [m.id or 0 for m in present])
     assert counted.met and counted.phrase() == "4 de 5 presentes; quórum 3: hay quórum"
 
-    service.declare_position(db, secretariat, meeting, member=rosa, uid=article_1.uid,
-                             stance="support_with_reservations",
-                             reason="Con consulta previa en el reglamento.")  # fmt: skip
+    service.declare_position(
+        db,
+        secretariat,
+        meeting,
+        member=rosa,
+        uid=article_1.uid,
+        stance="support_with_reservations",
+        reason="Con consulta previa en el reglamento.",
+    )
     service.decide_item(
-        db, secretariat, meeting, items[0], outcome="acuerdo_con_reservas",
+        db,
+        secretariat,
+        meeting,
+        items[0],
+        outcome="acuerdo_con_reservas",
         text="Se aprueba. Reserva de la Defensoría: «la consulta previa debe constar en la ley».",
-    )  # fmt: skip
+    )
     decision = service.decide_item(
-        db, secretariat, meeting, items[1], outcome="acuerdo",
-        text="Se acoge la gratuidad.", expected_version=1,
-    )  # fmt: skip
+        db,
+        secretariat,
+        meeting,
+        items[1],
+        outcome="acuerdo",
+        text="Se acoge la gratuidad.",
+        expected_version=1,
+    )
     db.commit()
 
     # Accepted through the merge path: a new version, credited to the session.
     assert decision.result_version == 2
     assert db.get_one(Amendment, amendment.id).status == "accepted"
     assert entry_of(db, draft, "Artículo 4.").version == 2
-    accepted = db.exec(
-        select(AuditEvent).where(AuditEvent.action == "amendment.accepted")
-    ).one()
+    accepted = db.exec(select(AuditEvent).where(AuditEvent.action == "amendment.accepted")).one()
     assert accepted.details["session"]["number"] == 1
     assert "Rosa Villanueva (Defensoría del Pueblo)" in accepted.details["session"]["present"]
     said = describe(accepted, link=lambda e: None, actor_link=None, names={})
@@ -154,9 +193,10 @@ def test_a_whole_session(db: Session, draft: Draft, secretariat: Member, group: 
     declared = db.exec(select(Position).where(Position.member_id == rosa.id)).one()
     assert declared.declared_in_meeting_id == meeting.id
     event = db.exec(
-        select(AuditEvent).where(AuditEvent.action == "position.recorded")
+        select(AuditEvent)
+        .where(AuditEvent.action == "position.recorded")
         .order_by(col(AuditEvent.seq).desc())
-    ).first()  # fmt: skip
+    ).first()
     assert event is not None and event.actor_id == secretariat.id
     assert "en nombre de Rosa Villanueva" in describe(
         event, link=lambda e: None, actor_link=None, names={}
@@ -164,8 +204,12 @@ def test_a_whole_session(db: Session, draft: Draft, secretariat: Member, group: 
 
     service.conclude(db, secretariat, meeting)
     text = minutes.generated_text(db, meeting)
-    for organization in ("Defensoría del Pueblo", "Federación de Mineros Artesanales de Puno",
-                         "Comisión de Energía y Minas", "Ministerio de Energía y Minas"):  # fmt: skip
+    for organization in (
+        "Defensoría del Pueblo",
+        "Federación de Mineros Artesanales de Puno",
+        "Comisión de Energía y Minas",
+        "Ministerio de Energía y Minas",
+    ):
         assert organization in text
     assert "CooperAcción" not in text  # absent
     assert "«la consulta previa debe constar en la ley»" in text  # verbatim
@@ -183,8 +227,14 @@ def test_a_whole_session(db: Session, draft: Draft, secretariat: Member, group: 
     second = convene(db, secretariat, draft)
     service.start(db, secretariat, second)
     service.set_attendance(db, secretariat, second, [m.id or 0 for m in present])
-    service.approve_minutes(db, secretariat, second, meeting, outcome="acuerdo",
-                            text="Se aprueba el acta de la 1.ª sesión.")  # fmt: skip
+    service.approve_minutes(
+        db,
+        secretariat,
+        second,
+        meeting,
+        outcome="acuerdo",
+        text="Se aprueba el acta de la 1.ª sesión.",
+    )
     db.commit()
     assert db.get_one(Meeting, meeting.id).minutes_approved_in_id == second.id
     with pytest.raises(service.WrongStatus):
