@@ -77,6 +77,7 @@ def _public(session: Session, amendment: Amendment) -> AmendmentPublic:
     decider = session.get(Member, amendment.decided_by_id) if amendment.decided_by_id else None
     assert amendment.id is not None
     decided = amendment.status != AmendmentStatus.SUBMITTED
+    in_session = meetings.decided_in(session, amendment.id) if decided else None
     return AmendmentPublic(
         id=amendment.id,
         kind=amendment.kind,
@@ -96,6 +97,7 @@ def _public(session: Session, amendment: Amendment) -> AmendmentPublic:
             reason=amendment.decision_reason,
             by=decider.name if decider else None,
             version=amendment.result_version,
+            session=in_session.id if in_session else None,
         )
         if decided
         else None,

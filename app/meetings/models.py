@@ -94,7 +94,8 @@ class MeetingDecision(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
-    item_id: int | None = Field(default=None, foreign_key="meeting_item.id")
+    # One decision per item: the unique constraint stands behind it, whatever races to it.
+    item_id: int | None = Field(default=None, foreign_key="meeting_item.id", unique=True)
     approves_id: int | None = Field(default=None, foreign_key="meeting.id")  # its acta
     outcome: str = Field(max_length=30)
     text: str = Field(sa_type=Text)  # reservations recorded verbatim

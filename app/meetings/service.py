@@ -552,8 +552,10 @@ def decide_item(
         )
         decision.result_version, decision.amendment_status = accepted.version, accepted.status
         details |= {"amendment": amendment.id, "version": accepted.version}
-    session.add(decision)
-    session.flush()
+    with unique_or(
+        session, AlreadyDecided(_("This item has already been decided in this session."))
+    ):
+        session.add(decision)
     _record(session, secretariat, "meeting.decided", meeting, **details)
     return decision
 

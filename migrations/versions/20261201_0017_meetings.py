@@ -90,7 +90,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['decided_by_id'], ['member.id'], name=op.f('fk_meeting_decision_decided_by_id_member')),
     sa.ForeignKeyConstraint(['item_id'], ['meeting_item.id'], name=op.f('fk_meeting_decision_item_id_meeting_item')),
     sa.ForeignKeyConstraint(['meeting_id'], ['meeting.id'], name=op.f('fk_meeting_decision_meeting_id_meeting')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting_decision'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_meeting_decision')),
+    sa.UniqueConstraint('item_id', name=op.f('uq_meeting_decision_item_id'))
     )
     with op.batch_alter_table('meeting_decision', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_meeting_decision_meeting_id'), ['meeting_id'], unique=False)

@@ -158,6 +158,7 @@ def test_a_whole_session(
     assert decisions[2]["version"] == 2 and decisions[2]["amendment_status"] == "accepted"
     decided = client.get(f"/api/v1/amendments/{amendment.id}", headers=headers).json()
     assert decided["status"] == "accepted" and decided["decision"]["version"] == 2
+    assert decided["decision"]["session"] == sid
 
     assert client.post(f"{url}/status?to=concluida", headers=headers).status_code == 200
     docx = client.get(f"{url}/minutes?format=docx", headers=headers)
