@@ -79,20 +79,6 @@ class DecisionPublic(BaseModel):
     amendment_status: str | None
 
 
-class SessionPublic(BaseModel):
-    id: int
-    number: int
-    title: str
-    starts_at: datetime
-    place: str
-    status: str
-    agenda: list[AgendaItemPublic]
-    attendance: list[AttendeePublic]
-    quorum: QuorumPublic
-    decisions: list[DecisionPublic]
-    minutes_approved_in: int | None
-
-
 class SessionSummary(BaseModel):
     id: int
     number: int
@@ -100,3 +86,12 @@ class SessionSummary(BaseModel):
     starts_at: datetime
     place: str
     status: str
+
+
+class SessionPublic(SessionSummary):
+    agenda: list[AgendaItemPublic]
+    attendance: list[AttendeePublic]
+    quorum: QuorumPublic
+    decisions: list[DecisionPublic]
+    minutes_approved_in: int | None
+

@@ -5,13 +5,15 @@ the queue, a decision accepting an amendment, the acta edited and downloaded; me
 import re
 
 from fastapi.testclient import TestClient
+from httpx2 import Response
 from sqlmodel import Session
 
-from app.amendments import service as amendments
+from app.amendments.models import Amendment
 from app.drafts.models import Draft
 from app.meetings.models import Meeting
 from app.members.models import Member
-from tests.factories import entry_of, make_draft, make_member, post_form, sign_in
+from tests.factories import make_draft, make_member, post_form, sign_in
+from tests.meetings.conftest import free_registry
 
 
 def convene(client: TestClient, **fields: str) -> str:
@@ -21,30 +23,16 @@ def convene(client: TestClient, **fields: str) -> str:
     return answer.headers["location"]
 
 
-def test_the_secretariat_runs_a_session_from_the_pages(client: TestClient, db: Session) -> None:
-    draft: Draft = make_draft(db)
-    secretariat = make_member(
-        db,
-        role="secretariat",
-        name="Lucía Quispe",
-        sector="executive",
-        organization="Ministerio de Energía y Minas",
-    )
-    rosa = make_member(
-        db, name="Rosa Villanueva", sector="ombudsman", organization="Defensoría del Pueblo"
-    )
-    article_4 = entry_of(db, draft, "Artículo 4.")
-    amendment = amendments.submit_amendment(
-        db,
-        rosa,
-        draft,
-        kind="modify",
-        target_uid=article_4.uid,
-        base_version=1,
-        rationale="Gratuidad",
-        text="El registro es público y gratuito.",
-    )
-    db.commit()
+def accept_registry(client: TestClient, page: str, amendment: Amendment) -> Response:
+    fields = {"outcome": "acuerdo", "text": "Se acoge.", "expected_version": "1"}
+    return post_form(client, f"{page}/decisions", {"item": f"amendment:{amendment.id}", **fields})
+
+
+def test_the_secretariat_runs_a_session_from_the_pages(
+    client: TestClient, db: Session, draft: Draft, secretariat: Member, group: list[Member]
+) -> None:
+    rosa, juan = group[:2]
+    amendment = free_registry(db, rosa, draft)
     sign_in(client, secretariat)
 
     refused = post_form(
@@ -65,38 +53,23 @@ def test_the_secretariat_runs_a_session_from_the_pages(client: TestClient, db: S
     assert (
         "Enmienda " + str(amendment.id) in shown and "El registro es público y gratuito." in shown
     )
-    assert "0 de 2 presentes; quórum 1: no hay quórum" in shown
+    assert "0 de 5 presentes; quórum 3: no hay quórum" in shown
 
-    refused = post_form(
-        client,
-        f"{page}/decisions",
-        {
-            "item": f"amendment:{amendment.id}",
-            "outcome": "acuerdo",
-            "text": "Se acoge.",
-            "expected_version": "1",
-        },
-    )
+    refused = accept_registry(client, page, amendment)
     assert refused.status_code == 409 and "No hay quórum" in refused.text
     assert "Se acoge." in refused.text  # what was typed is kept
 
-    fields = {"csrf_token": _token(client, page), "present": [str(rosa.id), str(secretariat.id)]}
+    fields = {
+        "csrf_token": _token(client, page),
+        "present": [str(m.id) for m in (rosa, juan, secretariat)],
+    }
     answer = client.post(f"{page}/attendance", data=fields, follow_redirects=False)
     assert answer.status_code == 303
     shown = client.get(page).text
-    assert "2 de 2 presentes; quórum 1: hay quórum" in shown
+    assert "3 de 5 presentes; quórum 3: hay quórum" in shown
     assert re.search(r"Defensoría del Pueblo</bdi></strong> \(Defensoría del Pueblo\)", shown)
 
-    answer = post_form(
-        client,
-        f"{page}/decisions",
-        {
-            "item": f"amendment:{amendment.id}",
-            "outcome": "acuerdo",
-            "text": "Se acoge.",
-            "expected_version": "1",
-        },
-    )
+    answer = accept_registry(client, page, amendment)
     assert answer.status_code == 303
     assert "Decidida en la 1.ª sesión" in client.get(f"/amendments/{amendment.id}").text
     assert "en la 1.ª sesión" in client.get("/registro").text

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 import pytest
 from sqlmodel import Session, col, select
 
-from app.amendments import service as amendments
 from app.amendments.models import Amendment
 from app.audit.describe import describe
 from app.audit.models import AuditEvent
@@ -21,42 +20,12 @@ from app.meetings.models import Meeting
 from app.members.models import Member
 from app.notifications import service as notifications
 from app.notifications.models import Notification
-from tests.factories import entry_of, make_draft, make_member
+from tests.factories import entry_of
+from tests.meetings.conftest import free_registry
 
 notifications.install()  # as create_app does: convening tells the members
 
 PERU_NOON = datetime(2026, 12, 10, 10, 0, tzinfo=TIMEZONE)
-
-
-@pytest.fixture
-def draft(db: Session) -> Draft:
-    return make_draft(db)
-
-
-@pytest.fixture
-def secretariat(db: Session) -> Member:
-    return make_member(
-        db,
-        role="secretariat",
-        name="Lucía Quispe",
-        sector="executive",
-        organization="Ministerio de Energía y Minas",
-    )
-
-
-@pytest.fixture
-def group(db: Session) -> list[Member]:
-    """Four voting members of four organizations (with the secretariat, five voters)."""
-    people = [
-        ("Rosa Villanueva", "ombudsman", "Defensoría del Pueblo"),
-        ("Juan Mamani", "miners_organization", "Federación de Mineros Artesanales de Puno"),
-        ("Ana Torres", "congress", "Comisión de Energía y Minas"),
-        ("Pedro Huamán", "civil_society", "CooperAcción"),
-    ]
-    return [
-        make_member(db, name=name, sector=sector, organization=organization)
-        for name, sector, organization in people
-    ]
 
 
 def convene(db: Session, secretariat: Member, draft: Draft) -> Meeting:
@@ -93,23 +62,12 @@ def test_a_whole_session(
     db: Session, draft: Draft, secretariat: Member, group: list[Member]
 ) -> None:
     rosa, juan, ana, _pedro = group
-    article_4 = entry_of(db, draft, "Artículo 4.")
     article_1 = entry_of(db, draft, "Artículo 1.")
     # A contested article: Rosa blocks article 1.
     positions.record_position(
         db, rosa, draft, article_1, stance="block", reason="Falta consulta previa.", version=1
     )
-    amendment = amendments.submit_amendment(
-        db,
-        juan,
-        draft,
-        kind="modify",
-        target_uid=article_4.uid,
-        base_version=1,
-        rationale="Gratuidad del registro",
-        text="El registro es público y gratuito.",
-    )
-    db.commit()
+    amendment = free_registry(db, juan, draft)
     meeting = convene(db, secretariat, draft)
 
     service.agenda_from_queue(db, secretariat, meeting)
