@@ -94,4 +94,3 @@ class SessionPublic(SessionSummary):
     quorum: QuorumPublic
     decisions: list[DecisionPublic]
     minutes_approved_in: int | None
-
