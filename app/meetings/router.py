@@ -429,7 +429,7 @@ def agenda_submit(
                 refs.append(service.Ref(provision=line[:100]))
         service.set_agenda(session, runner, meeting, refs)
 
-    return _act(request, session, meeting, runner, change, "agenda", {"items": items})
+    return _act(request, session, meeting, runner, change, "agenda", {"agenda": items})
 
 
 @pages.post("/sessions/{meeting_id}/attendance", response_model=None)
@@ -522,7 +522,8 @@ def snapshot_submit(
         snapshot = service.freeze_at_close(session, runner, meeting)
     except DomainError as error:
         return refused(session, error, lambda e: _meeting_page(
-            request, session, meeting, runner, status=e.status_code, error=e.message
+            request, session, meeting, runner, status=e.status_code, error=e.message,
+            form={"section": "snapshot"},
         ))  # fmt: skip
     session.commit()
     draft = session.get_one(Draft, meeting.draft_id)
