@@ -165,8 +165,8 @@ def read_session(meeting: MeetingDep, session: SessionDep) -> SessionPublic:
 
 @api.post("/sessions/{meeting_id}/status")
 def change_status(
-    meeting: MeetingDep,
     runner: SessionRunner,
+    meeting: MeetingDep,
     session: SessionDep,
     to: Annotated[Literal["en_curso", "concluida"], Query()],
 ) -> SessionPublic:
@@ -177,7 +177,7 @@ def change_status(
 
 @api.put("/sessions/{meeting_id}/agenda")
 def put_agenda(
-    meeting: MeetingDep, body: AgendaBody, runner: SessionRunner, session: SessionDep
+    runner: SessionRunner, meeting: MeetingDep, body: AgendaBody, session: SessionDep
 ) -> SessionPublic:
     refs = [service.Ref(provision=i.provision, amendment=i.amendment) for i in body.items]
     service.set_agenda(session, runner, meeting, refs)
@@ -187,7 +187,7 @@ def put_agenda(
 
 @api.post("/sessions/{meeting_id}/agenda/from-queue")
 def agenda_from_queue(
-    meeting: MeetingDep, runner: SessionRunner, session: SessionDep
+    runner: SessionRunner, meeting: MeetingDep, session: SessionDep
 ) -> SessionPublic:
     service.agenda_from_queue(session, runner, meeting)
     session.commit()
@@ -196,7 +196,7 @@ def agenda_from_queue(
 
 @api.put("/sessions/{meeting_id}/attendance")
 def put_attendance(
-    meeting: MeetingDep, body: AttendanceBody, runner: SessionRunner, session: SessionDep
+    runner: SessionRunner, meeting: MeetingDep, body: AttendanceBody, session: SessionDep
 ) -> SessionPublic:
     service.set_attendance(session, runner, meeting, body.present)
     session.commit()
@@ -205,7 +205,7 @@ def put_attendance(
 
 @api.post("/sessions/{meeting_id}/decisions", status_code=201)
 def post_decision(
-    meeting: MeetingDep, body: DecisionBody, runner: SessionRunner, session: SessionDep
+    runner: SessionRunner, meeting: MeetingDep, body: DecisionBody, session: SessionDep
 ) -> SessionPublic:
     _decide(session, runner, meeting, body.item, outcome=body.outcome, text=body.text,
             expected_version=body.expected_version)  # fmt: skip
@@ -215,7 +215,7 @@ def post_decision(
 
 @api.post("/sessions/{meeting_id}/positions", status_code=201)
 def post_position(
-    meeting: MeetingDep, body: PositionBody, runner: SessionRunner, session: SessionDep
+    runner: SessionRunner, meeting: MeetingDep, body: PositionBody, session: SessionDep
 ) -> SessionPublic:
     member = session.get(Member, body.member)
     if member is None:
@@ -228,7 +228,7 @@ def post_position(
 
 @api.put("/sessions/{meeting_id}/minutes")
 def put_minutes(
-    meeting: MeetingDep, body: MinutesBody, runner: SessionRunner, session: SessionDep
+    runner: SessionRunner, meeting: MeetingDep, body: MinutesBody, session: SessionDep
 ) -> SessionPublic:
     service.edit_minutes(session, runner, meeting, body.text)
     session.commit()
@@ -260,7 +260,7 @@ def read_minutes(
 
 
 @api.post("/sessions/{meeting_id}/snapshot", status_code=201)
-def snapshot_at_close(meeting: MeetingDep, runner: SessionRunner, session: SessionDep) -> Created:
+def snapshot_at_close(runner: SessionRunner, meeting: MeetingDep, session: SessionDep) -> Created:
     snapshot = service.freeze_at_close(session, runner, meeting)
     session.commit()
     return Created(id=snapshot.id or 0)
@@ -384,8 +384,8 @@ def _act(
 @pages.post("/sessions/{meeting_id}/status", response_model=None)
 def status_submit(
     request: Request,
-    meeting: MeetingDep,
     runner: SessionRunner,
+    meeting: MeetingDep,
     session: SessionDep,
     to: Annotated[str, Form()] = "",
 ) -> Response:
@@ -396,7 +396,7 @@ def status_submit(
 
 @pages.post("/sessions/{meeting_id}/agenda/from-queue", response_model=None)
 def agenda_from_queue_submit(
-    request: Request, meeting: MeetingDep, runner: SessionRunner, session: SessionDep
+    request: Request, runner: SessionRunner, meeting: MeetingDep, session: SessionDep
 ) -> Response:
     return _act(request, session, meeting, runner,
                 lambda: service.agenda_from_queue(session, runner, meeting), "agenda")  # fmt: skip
@@ -405,8 +405,8 @@ def agenda_from_queue_submit(
 @pages.post("/sessions/{meeting_id}/agenda", response_model=None)
 def agenda_submit(
     request: Request,
-    meeting: MeetingDep,
     runner: SessionRunner,
+    meeting: MeetingDep,
     session: SessionDep,
     items: Annotated[str, Form()] = "",
 ) -> Response:
@@ -435,8 +435,8 @@ def agenda_submit(
 @pages.post("/sessions/{meeting_id}/attendance", response_model=None)
 def attendance_submit(
     request: Request,
-    meeting: MeetingDep,
     runner: SessionRunner,
+    meeting: MeetingDep,
     session: SessionDep,
     present: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
@@ -452,8 +452,8 @@ def attendance_submit(
 @pages.post("/sessions/{meeting_id}/decisions", response_model=None)
 def decision_submit(
     request: Request,
-    meeting: MeetingDep,
     runner: SessionRunner,
+    meeting: MeetingDep,
     session: SessionDep,
     item: Annotated[str, Form()] = "",
     outcome: Annotated[str, Form()] = "",
@@ -481,8 +481,8 @@ def decision_submit(
 @pages.post("/sessions/{meeting_id}/positions", response_model=None)
 def position_submit(
     request: Request,
-    meeting: MeetingDep,
     runner: SessionRunner,
+    meeting: MeetingDep,
     session: SessionDep,
     member: Annotated[str, Form()] = "",
     provision: Annotated[str, Form()] = "",
@@ -504,8 +504,8 @@ def position_submit(
 @pages.post("/sessions/{meeting_id}/minutes", response_model=None)
 def minutes_submit(
     request: Request,
-    meeting: MeetingDep,
     runner: SessionRunner,
+    meeting: MeetingDep,
     session: SessionDep,
     text: Annotated[str, Form()] = "",
 ) -> Response:
@@ -516,7 +516,7 @@ def minutes_submit(
 
 @pages.post("/sessions/{meeting_id}/snapshot", response_model=None)
 def snapshot_submit(
-    request: Request, meeting: MeetingDep, runner: SessionRunner, session: SessionDep
+    request: Request, runner: SessionRunner, meeting: MeetingDep, session: SessionDep
 ) -> Response:
     try:
         snapshot = service.freeze_at_close(session, runner, meeting)
