@@ -219,21 +219,9 @@ def decided_in(session: Session, amendment_id: int) -> Meeting | None:
 # Convening and the session's course -----------------------------------------------------------
 
 
-def _record(
-    db: Session,
-    actor: Member,
-    action: str,
-    meeting: Meeting,
-    **details: object,
-) -> None:
-    audit.record(
-        db,
-        actor_of(actor),
-        action,
-        f"session:{meeting.id}",
-        draft_id=meeting.draft_id,
-        details={"number": meeting.number, "title": meeting.title, **details},
-    )
+def _details(meeting: Meeting, **more: object) -> dict[str, object]:
+    """What every event of a session says of it: its number and title, then `more`."""
+    return {"number": meeting.number, "title": meeting.title, **more}
 
 
 def convene(
@@ -261,13 +249,13 @@ def convene(
     twin = Conflict(_("Another session was convened at the same moment: reload and try again."))
     with unique_or(session, twin):
         session.add(meeting)
-    _record(
+    audit.record(
         session,
-        secretariat,
+        actor_of(secretariat),
         "meeting.convened",
-        meeting,
-        starts_at=meeting.starts_at.isoformat(),
-        place=place,
+        f"session:{meeting.id}",
+        draft_id=meeting.draft_id,
+        details=_details(meeting, starts_at=meeting.starts_at.isoformat(), place=place),
     )
     return meeting
 
@@ -282,7 +270,14 @@ def start(session: Session, secretariat: Member, meeting: Meeting) -> None:
     meeting.status, meeting.started_at = MeetingStatus.IN_PROGRESS, utcnow()
     session.add(meeting)
     session.flush()
-    _record(session, secretariat, "meeting.started", meeting)
+    audit.record(
+        session,
+        actor_of(secretariat),
+        "meeting.started",
+        f"session:{meeting.id}",
+        draft_id=meeting.draft_id,
+        details=_details(meeting),
+    )
 
 
 def conclude(session: Session, secretariat: Member, meeting: Meeting) -> None:
@@ -292,7 +287,14 @@ def conclude(session: Session, secretariat: Member, meeting: Meeting) -> None:
     meeting.status, meeting.concluded_at = MeetingStatus.CONCLUDED, utcnow()
     session.add(meeting)
     session.flush()
-    _record(session, secretariat, "meeting.concluded", meeting)
+    audit.record(
+        session,
+        actor_of(secretariat),
+        "meeting.concluded",
+        f"session:{meeting.id}",
+        draft_id=meeting.draft_id,
+        details=_details(meeting),
+    )
 
 
 # The agenda -------------------------------------------------------------------------------
@@ -401,8 +403,13 @@ def set_agenda(
         session.add(item)
         kept.append(item)
     session.flush()
-    _record(
-        session, secretariat, "meeting.agenda_set", meeting, items=[n for _p, _a, n in resolved]
+    audit.record(
+        session,
+        actor_of(secretariat),
+        "meeting.agenda_set",
+        f"session:{meeting.id}",
+        draft_id=meeting.draft_id,
+        details=_details(meeting, items=[n for _p, _a, n in resolved]),
     )
     return kept
 
@@ -468,13 +475,17 @@ def set_attendance(
         {"name": m.name, "organization": m.organization, "sector": m.sector}
         for m in present_members(session, meeting)
     ]
-    _record(
+    audit.record(
         session,
-        secretariat,
+        actor_of(secretariat),
         "meeting.attendance_recorded",
-        meeting,
-        present=present,
-        quorum={"present": counted.present, "required": counted.required, "met": counted.met},
+        f"session:{meeting.id}",
+        draft_id=meeting.draft_id,
+        details=_details(
+            meeting,
+            present=present,
+            quorum={"present": counted.present, "required": counted.required, "met": counted.met},
+        ),
     )
     return counted
 
@@ -556,7 +567,14 @@ def decide_item(
         session, AlreadyDecided(_("This item has already been decided in this session."))
     ):
         session.add(decision)
-    _record(session, secretariat, "meeting.decided", meeting, **details)
+    audit.record(
+        session,
+        actor_of(secretariat),
+        "meeting.decided",
+        f"session:{meeting.id}",
+        draft_id=meeting.draft_id,
+        details=_details(meeting, **details),
+    )
     return decision
 
 
@@ -647,11 +665,23 @@ def approve_minutes(
         session.add(earlier)
     session.flush()
     item = _("Acta of session %(n)s", n=earlier.number)
-    _record(session, secretariat, "meeting.decided", meeting, outcome=outcome, text=text,
-            item=item)  # fmt: skip
+    audit.record(
+        session,
+        actor_of(secretariat),
+        "meeting.decided",
+        f"session:{meeting.id}",
+        draft_id=meeting.draft_id,
+        details=_details(meeting, outcome=outcome, text=text, item=item),
+    )
     if outcome in AGREED:
-        _record(session, secretariat, "meeting.minutes_approved", earlier,
-                session={"id": meeting.id, "number": meeting.number})  # fmt: skip
+        audit.record(
+            session,
+            actor_of(secretariat),
+            "meeting.minutes_approved",
+            f"session:{earlier.id}",
+            draft_id=earlier.draft_id,
+            details=_details(earlier, session={"id": meeting.id, "number": meeting.number}),
+        )
     return decision
 
 
@@ -663,7 +693,14 @@ def edit_minutes(session: Session, secretariat: Member, meeting: Meeting, text: 
     meeting.minutes_edited_by_id, meeting.minutes_edited_at = secretariat.id, utcnow()
     session.add(meeting)
     session.flush()
-    _record(session, secretariat, "meeting.minutes_edited", meeting)
+    audit.record(
+        session,
+        actor_of(secretariat),
+        "meeting.minutes_edited",
+        f"session:{meeting.id}",
+        draft_id=meeting.draft_id,
+        details=_details(meeting),
+    )
 
 
 def freeze_at_close(session: Session, secretariat: Member, meeting: Meeting) -> Snapshot:
