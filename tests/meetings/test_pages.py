@@ -57,7 +57,8 @@ def test_the_secretariat_runs_a_session_from_the_pages(
     assert f">#{amendment.id}\n</textarea>" in shown  # the agenda by hand starts from it
 
     refused = post_form(client, f"{page}/agenda", {"items": f"#{amendment.id}\n#999999"})
-    assert refused.status_code == 422 and "La enmienda 999999 no pertenece a este borrador." in refused.text
+    assert refused.status_code == 422
+    assert "La enmienda 999999 no pertenece a este borrador." in refused.text
     assert f"#{amendment.id}\n#999999</textarea>" in refused.text
 
     refused = accept_registry(client, page, amendment)
