@@ -82,6 +82,11 @@ def install() -> None:
 def _object_draft(session: Session, object: str) -> Draft:
     """The draft an object to follow belongs to; NotFound when there is no such object."""
     kind, _sep, key = object.partition(":")
+    # No object is named with a NUL, and PostgreSQL refuses one in a query.
+    if kind not in ("draft", "provision", "amendment") or len(object) > MAX_OBJECT or "\x00" in key:
+        raise InvalidInput(
+            _("Follow a draft:SLUG, a provision:UID or an amendment:ID."), field="object"
+        )
     if kind == "draft":
         return drafts.get_draft(session, key)
     if kind == "provision":
@@ -92,10 +97,6 @@ def _object_draft(session: Session, object: str) -> Draft:
         amendment = session.get(Amendment, number)
         if amendment is not None:
             return session.get_one(Draft, amendment.draft_id)
-    if kind not in ("draft", "provision", "amendment") or len(object) > MAX_OBJECT:
-        raise InvalidInput(
-            _("Follow a draft:SLUG, a provision:UID or an amendment:ID."), field="object"
-        )
     raise NotFound(_("There is nothing to follow at %(object)s.", object=object))
 
 
@@ -108,6 +109,8 @@ def follow(
     if not readable(draft):
         raise NotFound(_("There is nothing to follow at %(object)s.", object=object))
     assert member.id is not None
+    if "\x00" in object:  # nothing stored holds one, and PostgreSQL refuses it in a query
+        return
     existing = session.exec(
         select(Follow).where(Follow.member_id == member.id, Follow.object == object)
     ).first()
@@ -126,6 +129,8 @@ def unfollow(session: Session, member: Member, object: str) -> None:
     """Stops following; what the member authored is then not followed again automatically.
     Stopping what one does not follow changes nothing."""
     assert member.id is not None
+    if "\x00" in object:  # nothing stored holds one, and PostgreSQL refuses it in a query
+        return
     existing = session.exec(
         select(Follow).where(Follow.member_id == member.id, Follow.object == object)
     ).first()
