@@ -109,8 +109,6 @@ def follow(
     if not readable(draft):
         raise NotFound(_("There is nothing to follow at %(object)s.", object=object))
     assert member.id is not None
-    if "\x00" in object:  # nothing stored holds one, and PostgreSQL refuses it in a query
-        return
     existing = session.exec(
         select(Follow).where(Follow.member_id == member.id, Follow.object == object)
     ).first()
