@@ -2,7 +2,7 @@
 delegates of the Defensoría, the miners' federation and Congress (plus one more, absent)."""
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, update
 
 from app.amendments import service as amendments
 from app.amendments.models import Amendment
@@ -17,6 +17,14 @@ GROUP = (
     ("Pedro Huamán", "civil_society", "CooperAcción"),
 )
 FREE_REGISTRY = "El registro es público y gratuito."
+
+
+@pytest.fixture(autouse=True)
+def only_this_working_group(db: Session) -> None:
+    """The quorum counts every active voting member: members other tests left committed in the
+    database are set inactive for this test (the test's transaction is rolled back after it)."""
+    db.exec(update(Member).values(is_active=False))
+    db.commit()
 
 
 @pytest.fixture
