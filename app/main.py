@@ -44,6 +44,7 @@ from app.drafts.service import public_revision
 from app.export import router as export_router
 from app.intake import router as intake_router
 from app.intake import templating as intake_templating
+from app.meetings import router as meetings_router
 from app.members import router as members_router
 from app.members import templating as members_templating
 from app.members.deps import current_member
@@ -146,7 +147,7 @@ async def handle_validation_error(request: Request, error: Exception) -> Respons
 
 IMPORT_PATHS = ("/api/v1/imports", "/imports/preview", "/imports")
 # Where documents are rendered while someone waits (seconds): they take no reader's turn.
-DOCUMENT_PATHS = ("/export", "/packet")
+DOCUMENT_PATHS = ("/export", "/packet", "/minutes")
 
 
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
@@ -205,6 +206,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(consensus_router.pages)
     app.include_router(export_router.api)
     app.include_router(export_router.pages)
+    app.include_router(meetings_router.api)
+    app.include_router(meetings_router.pages)
     app.include_router(members_router.api)
     app.include_router(members_router.pages)
     app.include_router(audit_router.api)

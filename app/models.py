@@ -29,6 +29,7 @@ from app.drafts.models import (
 )
 from app.drafts.notes import EditorialNote
 from app.intake.models import Receipt
+from app.meetings.models import Meeting, MeetingAttendance, MeetingDecision, MeetingItem
 from app.members.models import (
     ApiToken,
     Invitation,
@@ -68,6 +69,10 @@ __all__ = [
     "Follow",
     "Invitation",
     "MailSettings",
+    "Meeting",
+    "MeetingAttendance",
+    "MeetingDecision",
+    "MeetingItem",
     "Member",
     "MemberSession",
     "Motives",

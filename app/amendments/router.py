@@ -41,6 +41,7 @@ from app.drafts.deps import DraftDep, load_draft
 from app.drafts.models import Draft, Provision
 from app.intake.models import Receipt
 from app.intake.service import Credit, credit
+from app.meetings import service as meetings
 from app.members.deps import OptionalMember
 from app.members.models import Member, Sector
 from app.members.permissions import Permission, can
@@ -76,6 +77,7 @@ def _public(session: Session, amendment: Amendment) -> AmendmentPublic:
     decider = session.get(Member, amendment.decided_by_id) if amendment.decided_by_id else None
     assert amendment.id is not None
     decided = amendment.status != AmendmentStatus.SUBMITTED
+    in_session = meetings.decided_in(session, amendment.id) if decided else None
     return AmendmentPublic(
         id=amendment.id,
         kind=amendment.kind,
@@ -95,6 +97,7 @@ def _public(session: Session, amendment: Amendment) -> AmendmentPublic:
             reason=amendment.decision_reason,
             by=decider.name if decider else None,
             version=amendment.result_version,
+            session=in_session.id if in_session else None,
         )
         if decided
         else None,
@@ -416,6 +419,7 @@ def _amendment_page(
         "entry": entry,
         "author": author,
         "decider": decider,
+        "decided_in_session": meetings.decided_in(session, amendment.id or 0),
         "plan": plan,
         "proposed": proposed,
         "proposed_ops": proposed_ops,

@@ -35,6 +35,7 @@ class Decision(BaseModel):
     reason: str | None
     by: str | None
     version: int | None
+    session: int | None = None  # the working-group session's id, when decided in one
 
 
 class SupporterPublic(BaseModel):

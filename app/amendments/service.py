@@ -6,8 +6,9 @@ try the same conditional update; exactly one matches, the other gets 409 stale_v
 writes nothing. The amendment's own status changes the same way, so it is decided once.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlmodel import Session, col, select, update
 
@@ -329,20 +330,22 @@ def accept(
     reason: str,
     text: str | None = None,
     sources: Sequence[int] = (),
+    in_session: Mapping[str, Any] | None = None,
 ) -> Accepted:
     """Accepts an amendment into the text.
 
     A modify amendment is fast-forwarded when its base is current, rebased when the clause
     moved on and the rebase is verified clean, and otherwise refused as a merge conflict unless
     the secretariat writes the merged `text` itself (then it is accepted_modified, citing
-    `sources`). A `text` equal to what Mesa would produce is a plain accept.
+    `sources`). A `text` equal to what Mesa would produce is a plain accept. `in_session`: the
+    working-group session it was decided in ({"id", "number", "present"}), for the record.
     """
     drafts.ensure_open(draft)
     if amendment.status != AmendmentStatus.SUBMITTED:
         raise AlreadyDecided(_("This amendment has already been decided or withdrawn."))
     reason = required_reason(reason)
     if amendment.kind == AmendmentKind.INSERT:
-        return _accept_insert(session, secretariat, draft, amendment, reason)
+        return _accept_insert(session, secretariat, draft, amendment, reason, in_session)
     entry = _entry(session, draft, amendment)
     if expected_version is None or expected_version != entry.version:
         raise editing.StaleVersion(
@@ -363,7 +366,7 @@ def accept(
             decided_by_id=secretariat.id,
             decision_reason=reason,
         )
-        _record_accept(session, secretariat, amendment, entry.label.text, None)
+        _record_accept(session, secretariat, amendment, entry.label.text, None, in_session)
         return Accepted(amendment.status, None, entry.uid, entry.label.text, [])
 
     plan = merge_plan(session, draft, amendment, entry)
@@ -415,7 +418,7 @@ def accept(
     )
     if status == AmendmentStatus.ACCEPTED_MODIFIED:
         _cite_sources(session, draft, amendment, sources)
-    _record_accept(session, secretariat, amendment, entry.label.text, version_number)
+    _record_accept(session, secretariat, amendment, entry.label.text, version_number, in_session)
     affected = _outcomes(session, entry, pending_for(session, amendment))
     return Accepted(amendment.status, version_number, entry.uid, entry.label.text, affected)
 
@@ -436,7 +439,12 @@ def _outcomes(
 
 
 def _accept_insert(
-    session: Session, secretariat: Member, draft: Draft, amendment: Amendment, reason: str
+    session: Session,
+    secretariat: Member,
+    draft: Draft,
+    amendment: Amendment,
+    reason: str,
+    in_session: Mapping[str, Any] | None,
 ) -> Accepted:
     after = _entry(session, draft, amendment)
     assert amendment.text is not None
@@ -462,7 +470,7 @@ def _accept_insert(
         result_version=1,
         result_provision_id=provision.id,
     )
-    _record_accept(session, secretariat, amendment, result.label, 1)
+    _record_accept(session, secretariat, amendment, result.label, 1, in_session)
     return Accepted(amendment.status, 1, result.uid, result.label, [])
 
 
@@ -479,7 +487,12 @@ def _cite_sources(
 
 
 def _record_accept(
-    session: Session, secretariat: Member, amendment: Amendment, label: str, version: int | None
+    session: Session,
+    secretariat: Member,
+    amendment: Amendment,
+    label: str,
+    version: int | None,
+    in_session: Mapping[str, Any] | None = None,
 ) -> None:
     audit.record(
         session,
@@ -493,6 +506,7 @@ def _record_accept(
             "version": version,
             "reason": amendment.decision_reason,
             **_settle_proposal(session, amendment),
+            **({"session": dict(in_session)} if in_session else {}),
         },
     )
 

@@ -56,6 +56,14 @@ SENTENCES: dict[str, str] = {
     "coverage.rule_changed": N_(
         "%(who)s changed the regions a round of %(what)s must hear from before it closes"
     ),
+    "meeting.convened": N_("%(who)s convened %(what)s"),
+    "meeting.started": N_("%(who)s opened %(what)s"),
+    "meeting.concluded": N_("%(who)s concluded %(what)s"),
+    "meeting.agenda_set": N_("%(who)s set the agenda of %(what)s"),
+    "meeting.attendance_recorded": N_("%(who)s recorded the attendance of %(what)s"),
+    "meeting.decided": N_("%(who)s recorded a decision of %(what)s: %(outcome)s"),
+    "meeting.minutes_edited": N_("%(who)s edited the acta of %(what)s"),
+    "meeting.minutes_approved": N_("%(who)s recorded the approval of the acta of %(what)s"),
     "member.added": N_("%(who)s added %(what)s to the working group (%(role)s)"),
     "member.invited": N_("%(who)s invited %(what)s"),
     "member.joined": N_("%(who)s joined the working group"),
@@ -88,6 +96,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "snapshots": (N_("Snapshots and exports"), ("snapshot", "draft.exported")),
     "phases": (N_("Phases of the draft"), ("draft.phase_changed",)),
     "workshops": (N_("Workshops and summaries"), ("workshop", "summary", "coverage")),
+    "sessions": (N_("Working-group sessions"), ("meeting",)),
     "members": (N_("Members of the working group"), ("member",)),
     "account": (
         N_("Sign-ins and account security"),
@@ -121,6 +130,12 @@ PROPOSALS = {
 FOLLOWED = {
     True: N_("as the secretariat had proposed"),
     False: N_("departing from the secretariat's proposal"),
+}
+OUTCOMES = {
+    "acuerdo": N_("agreement"),
+    "acuerdo_con_reservas": N_("agreement with reservations"),
+    "sin_acuerdo": N_("no agreement"),
+    "postergado": N_("postponed"),
 }
 ROLES = {
     "observer": N_("Observer"),
@@ -167,6 +182,8 @@ def _object_words(event: AuditEvent, names: Mapping[str, str]) -> str:
         return f"«{details.get('label', key)}»"
     if kind == "workshop":
         return f"«{details.get('title', key)}»"
+    if kind == "session":
+        return _("session %(n)s", n=details.get("number", key))
     if kind == "round":
         return f"«{details['title']}»" if "title" in details else _("round %(n)s", n=key)
     if kind in ("draft", "member"):
@@ -203,6 +220,7 @@ def describe(
         stance=_(STANCES.get(str(details.get("stance")), str(details.get("stance", "")))),
         proposal=_(PROPOSALS.get(str(details.get("proposal")), str(details.get("proposal", "")))),
         language=_(LANGUAGES.get(str(details.get("language")), str(details.get("language", "")))),
+        outcome=_(OUTCOMES.get(str(details.get("outcome")), str(details.get("outcome", "")))),
         role=_(ROLES.get(str(details.get("role")), str(details.get("role", "")))),
         before=_(ROLES.get(str(details.get("before")), str(details.get("before", "")))),
         after=_(ROLES.get(str(details.get("after")), str(details.get("after", "")))),
@@ -217,6 +235,16 @@ def describe(
         text += Markup(" — ") + _("received by %(channel)s", channel=_(CHANNELS[str(channel)]))
         if details.get("workshop"):
             text += Markup(": ") + escape(str(details["workshop"]))
+    in_session = details.get("session")
+    if isinstance(in_session, dict) and "number" in in_session:
+        if "on_behalf_of" in details:
+            text += Markup(" ") + _(
+                "(declared in session %(n)s on behalf of %(name)s)",
+                n=in_session["number"],
+                name=details["on_behalf_of"],
+            )
+        else:
+            text += Markup(" ") + _("(in session %(n)s)", n=in_session["number"])
     if current_language.get() == "es":
         for full, short in _CONTRACTIONS:
             text = text.replace(full, short)

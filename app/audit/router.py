@@ -163,6 +163,8 @@ def _described(
             return str(url("amendment_page", amendment_id=key))
         if kind == "snapshot" and slug:
             return str(url("snapshot_page", slug=slug, snapshot_id=key))
+        if kind == "session":
+            return str(url("meeting_page", meeting_id=key))
         if kind == "round" and slug:
             return str(url("round_page", slug=slug, round_id=key))
         if kind == "draft" and key in slugs.values():

@@ -18,6 +18,8 @@ class PositionFields(SQLModel):
     version: int
     stance: str = Field(max_length=30)
     reason: str | None = Field(default=None, sa_type=Text)
+    # Declared in a working-group session, recorded by the secretariat for the member.
+    declared_in_meeting_id: int | None = Field(default=None, foreign_key="meeting.id")
 
 
 class Position(PositionFields, table=True):

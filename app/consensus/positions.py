@@ -34,6 +34,16 @@ class RoundsRequired(Forbidden):
     code = "round_required"
 
 
+@dataclass(frozen=True)
+class DeclaredInSession:
+    """A position a member declared in a working-group session, recorded for them by the
+    secretariat: the record names who recorded it, on whose behalf, and in which session."""
+
+    meeting_id: int
+    number: int
+    recorded_by: Member
+
+
 def record_position(
     session: Session,
     member: Member,
@@ -43,6 +53,7 @@ def record_position(
     stance: str,
     reason: str | None,
     version: int,
+    declared_in: DeclaredInSession | None = None,
 ) -> Position:
     drafts.ensure_open(draft)
     if not entry.is_clause:
@@ -91,6 +102,7 @@ def record_position(
             stance=stance,
         )
     position.version, position.stance, position.reason = version, stance, reason
+    position.declared_in_meeting_id = declared_in.meeting_id if declared_in else None
     position.updated_at = utcnow()
     session.add(position)
     session.add(
@@ -101,21 +113,29 @@ def record_position(
             version=version,
             stance=stance,
             reason=reason,
+            declared_in_meeting_id=position.declared_in_meeting_id,
         )
     )
     session.flush()
+    details: dict[str, object] = {
+        "label": entry.label.text,
+        "stance": stance,
+        "version": version,
+        "reason": reason or "",
+    }
+    if declared_in is not None:
+        details |= {
+            "session": {"id": declared_in.meeting_id, "number": declared_in.number},
+            "on_behalf_of": member.name,
+            "organization": member.organization,
+        }
     audit.record(
         session,
-        actor_of(member),
+        actor_of(declared_in.recorded_by if declared_in else member),
         "position.recorded",
         f"provision:{entry.uid}",
         draft_id=draft.id,
-        details={
-            "label": entry.label.text,
-            "stance": stance,
-            "version": version,
-            "reason": reason or "",
-        },
+        details=details,
     )
     return position
 
@@ -153,6 +173,7 @@ class PositionView:
     reason: str | None
     version: int
     stale: bool
+    declared_in_session: bool = False
 
 
 # Positions, members' names and the clause's text all move the draft's revision.
@@ -188,6 +209,7 @@ def _positions_by_sector(
                 position.reason,
                 position.version,
                 position.version != entry.version,
+                position.declared_in_meeting_id is not None,
             )
         )
     return dict(grouped)

@@ -275,3 +275,9 @@ def stance_names() -> dict[str, str]:
         Stance.OBJECT: _("Object"),
         Stance.BLOCK: _("Block"),
     }
+
+
+def quorum_needed(voting_members: int, rule: Rule) -> int | None:
+    """The fewest members that meet the rule's quorum (of positions on a clause, or of members
+    present in a session); None when there are no voting members."""
+    return _fewest(voting_members, rule.quorum)

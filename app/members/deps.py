@@ -97,3 +97,4 @@ def require(permission: Permission) -> Callable[..., Member]:
 
 
 Admin = Annotated[Member, Depends(require(Permission.MANAGE_MEMBERS))]
+MemberLister = Annotated[Member, Depends(require(Permission.LIST_MEMBERS))]

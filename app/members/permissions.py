@@ -22,6 +22,8 @@ class Permission(StrEnum):
     SNAPSHOT = "snapshot"
     EXPORT = "export"
     RUN_ROUNDS = "run_rounds"
+    RUN_SESSIONS = "run_sessions"  # convene working-group sessions, record what they decide
+    LIST_MEMBERS = "list_members"  # the list of members, with their organizations and roles
     MANAGE_MEMBERS = "manage_members"
 
 
@@ -35,6 +37,8 @@ _SECRETARIAT = _MEMBER | {
     Permission.SNAPSHOT,
     Permission.EXPORT,
     Permission.RUN_ROUNDS,
+    Permission.RUN_SESSIONS,
+    Permission.LIST_MEMBERS,
 }
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OBSERVER: _OBSERVER,

@@ -15,6 +15,7 @@ from app.core.errors import DomainError, InvalidInput
 from app.core.forms import refused, refused_and_counted
 from app.core.http import client_address, local_path, see_other
 from app.core.i18n import _
+from app.core.pagination import PageParams, set_list_headers
 from app.core.security import SESSION_COOKIE, totp_uri
 from app.core.templating import render
 from app.members import service, signin
@@ -22,6 +23,7 @@ from app.members.agents import describe_agent
 from app.members.deps import (
     Admin,
     BrowserMember,
+    MemberLister,
     OptionalMember,
     SignedInMember,
     needs_second_factor_setup,
@@ -31,6 +33,7 @@ from app.members.permissions import Role
 from app.members.schemas import (
     CodeForm,
     InviteForm,
+    MemberListed,
     MemberPublic,
     PasswordForm,
     RoleForm,
@@ -69,6 +72,31 @@ def me(member: SignedInMember) -> MemberPublic:
         region=member.region,
         role=member.role,
     )
+
+
+@api.get("/members")
+def list_members(
+    http: Request,
+    response: Response,
+    _lister: MemberLister,
+    session: SessionDep,
+    paging: PageParams,
+) -> list[MemberListed]:
+    """Every member, active or not, by name: whom a session's attendance can name."""
+    page = service.page_of_members(session, paging)
+    set_list_headers(http, response, page)
+    return [
+        MemberListed(
+            id=m.id or 0,
+            name=m.name,
+            organization=m.organization,
+            sector=m.sector,
+            region=m.region,
+            role=m.role,
+            active=m.is_active,
+        )
+        for m in page.items
+    ]
 
 
 # Signing in and out ----------------------------------------------------------------------

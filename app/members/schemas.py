@@ -43,3 +43,9 @@ class MemberPublic(BaseModel):
     sector: str
     region: str
     role: str
+
+
+class MemberListed(MemberPublic):
+    """A member as the secretariat and admins list them (GET /api/v1/members)."""
+
+    active: bool

@@ -18,6 +18,7 @@ from app.core.db import unique_or
 from app.core.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
 from app.core.i18n import N_, _
 from app.core.models import as_utc, utcnow
+from app.core.pagination import Page, PageRequest, paginate
 from app.core.text import TextField, clean
 from app.members.models import (
     REGIONS,
@@ -143,6 +144,11 @@ def get_member_by_email(session: Session, email: str) -> Member:
 
 def list_members(session: Session) -> list[Member]:
     return list(session.exec(select(Member).order_by(col(Member.name))).all())
+
+
+def page_of_members(session: Session, paging: PageRequest) -> Page[Member]:
+    """The members by name (then id, so pages never overlap), one page at a time."""
+    return paginate(session, select(Member).order_by(col(Member.name), col(Member.id)), paging)
 
 
 def invite(session: Session, actor: Member, details: MemberDetails) -> tuple[Member, str]:

@@ -67,6 +67,7 @@ class Kind:
     SUPPORTED = "supported"  # someone adhered to an amendment one authored
     PROPOSAL = "proposal"  # the secretariat published how it proposes to handle an amendment
     ANSWERED = "answered"  # the secretariat answered a comment for the matriz de aportes
+    SESSION = "session"  # a working-group session was convened
 
 
 def install() -> None:
@@ -81,6 +82,11 @@ def install() -> None:
 def _object_draft(session: Session, object: str) -> Draft:
     """The draft an object to follow belongs to; NotFound when there is no such object."""
     kind, _sep, key = object.partition(":")
+    # No object is named with a NUL, and PostgreSQL refuses one in a query.
+    if kind not in ("draft", "provision", "amendment") or len(object) > MAX_OBJECT or "\x00" in key:
+        raise InvalidInput(
+            _("Follow a draft:SLUG, a provision:UID or an amendment:ID."), field="object"
+        )
     if kind == "draft":
         return drafts.get_draft(session, key)
     if kind == "provision":
@@ -91,10 +97,6 @@ def _object_draft(session: Session, object: str) -> Draft:
         amendment = session.get(Amendment, number)
         if amendment is not None:
             return session.get_one(Draft, amendment.draft_id)
-    if kind not in ("draft", "provision", "amendment") or len(object) > MAX_OBJECT:
-        raise InvalidInput(
-            _("Follow a draft:SLUG, a provision:UID or an amendment:ID."), field="object"
-        )
     raise NotFound(_("There is nothing to follow at %(object)s.", object=object))
 
 
@@ -125,6 +127,8 @@ def unfollow(session: Session, member: Member, object: str) -> None:
     """Stops following; what the member authored is then not followed again automatically.
     Stopping what one does not follow changes nothing."""
     assert member.id is not None
+    if "\x00" in object:  # nothing stored holds one, and PostgreSQL refuses it in a query
+        return
     existing = session.exec(
         select(Follow).where(Follow.member_id == member.id, Follow.object == object)
     ).first()
@@ -1006,7 +1010,37 @@ def _on_snapshot_frozen(session: Session, event: AuditEvent) -> None:
     )
 
 
+def _on_session_convened(session: Session, event: AuditEvent) -> None:
+    """Every active member of the working group is told: a session is for all of them."""
+    draft = session.get_one(Draft, event.draft_id)
+    members = session.exec(select(Member.id).where(col(Member.is_active).is_(True))).all()
+    number, title = event.details.get("number"), event.details.get("title", "")
+    place = event.details.get("place", "")
+    starts_at = datetime.fromisoformat(str(event.details["starts_at"]))
+    tell(
+        session,
+        _except([m for m in members if m is not None], event.actor_id),
+        Telling(
+            Kind.SESSION,
+            event.object,
+            draft,
+            "",
+            f"/sessions/{_object_id(event)}",
+            lambda: _(
+                "Session %(n)s of «%(draft)s» is convened: «%(title)s», %(date)s, %(place)s.",
+                n=number,
+                draft=draft.title,
+                title=title,
+                date=format_datetime(starts_at),
+                place=place,
+            ),
+            event.seq,
+        ),
+    )
+
+
 _HANDLERS: dict[str, Callable[[Session, AuditEvent], None]] = {
+    "meeting.convened": _on_session_convened,
     "amendment.submitted": _on_amendment_submitted,
     "amendment.accepted": _on_amendment_decided,
     "amendment.rejected": _on_amendment_decided,

@@ -5,7 +5,7 @@ workshop it was gathered in; a summary is versioned per article and language (es
 draft may require that a round hear from chosen regions before it closes.
 
 Revision ID: 0018
-Revises: 0016
+Revises: 0017
 Created: 2026-12-01 22:30:00
 """
 
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = '0018'
-down_revision: str | None = '0016'
+down_revision: str | None = '0017'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,8 +1,10 @@
 """clause outcomes
 
 Each clause's consensus outcome, kept current in the transaction of every change it follows
-from (app/consensus/reports.py) instead of computed from every position when read. The
-outcomes of the drafts already here are computed once, here.
+from (app/consensus/reports.py) instead of computed from every position when read. A clause
+with nothing kept yet (the drafts already here) is counted from its positions when read, as
+before, until its next change keeps it: computing it here would read the tables through
+today's models, which a later migration's new column would break on a fresh database.
 
 Revision ID: 0019
 Revises: 0018
@@ -13,7 +15,6 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-from sqlmodel import Session, select
 
 revision: str = '0019'
 down_revision: str | None = '0018'
@@ -32,14 +33,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('clause_outcome', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_clause_outcome_draft_id'), ['draft_id'], unique=False)
-
-    from app.consensus.reports import keep_outcomes
-    from app.drafts.models import Draft
-
-    with Session(bind=op.get_bind()) as session:
-        for draft in session.exec(select(Draft)).all():
-            keep_outcomes(session, draft)
-        session.flush()
 
 
 def downgrade() -> None:

@@ -278,7 +278,8 @@ class TestApi:
         )
         assert again.status_code == 409 and again.json()["error"]["code"] == "already_decided"
         read = client.get(f"/api/v1/amendments/{amendment_id}").json()
-        assert read["decision"] == {"reason": "Acogida", "by": read["decision"]["by"], "version": 2}
+        decision = {"reason": "Acogida", "by": read["decision"]["by"], "version": 2}
+        assert read["decision"] == {**decision, "session": None}  # not decided in a session
 
     def test_a_comment_quoting_text_not_in_the_clause_is_422(
         self, client: TestClient, db: Session

@@ -15,6 +15,7 @@ from app.core.db import write_session
 from app.core.models import utcnow
 from app.drafts import service as drafts
 from app.drafts import snapshots
+from app.meetings import service as meetings
 from app.members.service import get_member_by_email
 from app.summaries import service as summaries
 from app.workshops import service as workshops
@@ -75,6 +76,16 @@ def every_page(live_engine: Engine) -> dict[str, str]:
         summaries.write_summary(
             session, secretariat, draft, article, language="es", text="Dónde se aplica la ley."
         )
+        meeting = meetings.convene(
+            session,
+            secretariat,
+            draft,
+            title="Sesión ordinaria",
+            starts_at=deadline,
+            place="Sala 3, MINEM",
+        )
+        meetings.set_agenda(session, secretariat, meeting, [meetings.Ref(amendment=amendment.id)])
+        meetings.set_attendance(session, secretariat, meeting, [member.id or 0])
         session.commit()
         draft_path = "/drafts/ley-de-prueba"
         article_path = f"{draft_path}/provisions/{article.uid}"
@@ -94,6 +105,8 @@ def every_page(live_engine: Engine) -> dict[str, str]:
             "coverage": f"{draft_path}/coverage",
             "round": f"{draft_path}/rounds/{round_.id}",
             "snapshots": f"{draft_path}/snapshots",
+            "sessions": f"{draft_path}/sessions",
+            "session": f"/sessions/{meeting.id}",
             "snapshot": f"{draft_path}/snapshots/{snapshot.id}",
             "motives": f"{draft_path}/motives",
             "export": f"{draft_path}/export",
@@ -133,6 +146,7 @@ MUST_SEE = {
         "record",
         "workshops",
         "coverage",
+        "session",
     },
     People.admin: {"members", "queue", "export", "record", "account", "mail"},
 }

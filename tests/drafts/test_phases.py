@@ -137,6 +137,8 @@ WRITES: list[tuple[str, str, dict[str, Any] | None, dict[str, Any] | None]] = [
      None),
     ("POST", "/api/v1/drafts/{slug}/snapshots", {"label": "Texto final"}, None),
     ("POST", "/api/v1/drafts/{slug}/provisions/{uid}/comments", {"body": "Otro"}, None),
+    ("POST", "/api/v1/drafts/{slug}/sessions",
+     {"title": "Sesión", "starts_at": "2099-01-01T10:00", "place": "Sala 3"}, None),
     # Pages
     ("POST", "/drafts/{slug}/provisions/{uid}/position", None,
      {"stance": "object", "reason": "No", "version": 1}),
@@ -165,6 +167,8 @@ WRITES: list[tuple[str, str, dict[str, Any] | None, dict[str, Any] | None]] = [
     ("POST", "/drafts/{slug}/provisions/{uid}/move", None, {"after": "{last}", "reason": "R"}),
     ("POST", "/drafts/{slug}/snapshots", None, {"label": "Texto final"}),
     ("POST", "/drafts/{slug}/provisions/{uid}/comments", None, {"body": "Otro"}),
+    ("POST", "/drafts/{slug}/sessions", None,
+     {"title": "Sesión", "starts_at": "2099-01-01T10:00", "place": "Sala 3"}),
     ("POST", "/comments/{comment_id}/edit", None, {"body": "Corregido"}),
     ("PUT", "/api/v1/comments/{comment_id}/disposition",
      {"disposition": "accepted", "reason": "R"}, None),

@@ -3,9 +3,6 @@
 import hashlib
 import io
 import json
-import os
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -19,6 +16,7 @@ from app.drafts import snapshots
 from app.drafts.models import Draft
 from app.export import service as exports
 from tests.factories import make_draft, make_member, uid_of
+from tests.libreoffice import convert_to_pdf, require_libreoffice
 
 
 def with_an_accepted_amendment(db: Session) -> tuple[Draft, str]:
@@ -89,38 +87,14 @@ def test_the_bundle_manifest_matches_its_files(db: Session) -> None:
     assert len(manifest["audit_head_hash"]) == 64
 
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-
-
-@pytest.mark.skipif(
-    SOFFICE is None and not os.environ.get("CI"),
-    reason="LibreOffice is not installed (apt-get install libreoffice-writer-nogui)",
-)
 def test_libreoffice_converts_both_docx_to_pdf(db: Session, tmp_path: Path) -> None:
-    assert SOFFICE, "CI must install LibreOffice"
+    require_libreoffice()
     draft, base = with_an_accepted_amendment(db)
     for fmt in ("docx", "docx-tracked"):
         file = exports.render(db, draft, fmt, base_id=base)
         source = tmp_path / file.filename
         source.write_bytes(file.content)
-        result = subprocess.run(  # noqa: S603 (a fixed command on our own file)
-            [
-                SOFFICE,
-                "--headless",
-                f"-env:UserInstallation=file://{tmp_path}/profile",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                str(tmp_path),
-                str(source),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-        )
-        pdf = source.with_suffix(".pdf")
-        assert result.returncode == 0 and pdf.exists() and pdf.stat().st_size > 1000, result.stderr
+        convert_to_pdf(source, tmp_path)
 
 
 def test_annexes_list_every_contribution_and_each_clause_consensus(db: Session) -> None:
