@@ -189,7 +189,13 @@ def keep_outcomes(
 # What an outcome follows from: a clause's positions and text, the draft's rule, and who the
 # voting members are (any change to a member: their role, sector, name or being active).
 _CLAUSE_EVENTS = frozenset(
-    {"position.recorded", "provision.revised", "provision.inserted", "provision.repealed"}
+    {
+        "position.recorded",
+        "provision.revised",
+        "provision.inserted",
+        "provision.repealed",
+        "provision.deleted",
+    }
 )
 _DRAFT_EVENTS = frozenset({"consensus.rule_changed", "draft.imported"})
 
@@ -204,23 +210,18 @@ def _on_event(session: Session, event: AuditEvent) -> None:
         return
     if event.draft_id is None:
         return
+    draft = session.get_one(Draft, event.draft_id)
     kind, _, name = event.object.partition(":")
     if event.action in _DRAFT_EVENTS:
-        keep_outcomes(session, session.get_one(Draft, event.draft_id))
+        keep_outcomes(session, draft)
     elif event.action in _CLAUSE_EVENTS and kind == "provision":
-        provision = session.exec(select(Provision.id).where(Provision.uid == name)).first()
-        if provision is not None:
-            keep_outcomes(session, session.get_one(Draft, event.draft_id), [provision])
-    elif event.action in ("amendment.accepted", "provision.deleted") and kind in (
-        "amendment",
-        "provision",
-    ):
-        if kind == "amendment":
-            amendment = session.get_one(Amendment, int(name))
-            ids = {amendment.provision_id, amendment.result_provision_id} - {None}
-        else:
-            ids = set(session.exec(select(Provision.id).where(Provision.uid == name)).all())
-        keep_outcomes(session, session.get_one(Draft, event.draft_id), ids)  # type: ignore[arg-type]
+        found = session.exec(select(Provision.id).where(Provision.uid == name)).all()
+        keep_outcomes(session, draft, [id_ for id_ in found if id_ is not None])
+    elif event.action == "amendment.accepted":
+        amendment = session.get_one(Amendment, int(name))
+        # The clause it changed, or the one it inserted.
+        changed = (amendment.provision_id, amendment.result_provision_id)
+        keep_outcomes(session, draft, [id_ for id_ in changed if id_ is not None])
 
 
 def install() -> None:
