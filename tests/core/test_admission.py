@@ -1,8 +1,10 @@
 """A process works on a few reading requests at once, the others waiting their turn in order;
 writes and slow downloads take no reader's turn (app/core/middleware.py)."""
 
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+
 import anyio
-import pytest
 from starlette.types import Message, Receive, Scope, Send
 
 from app.core.middleware import AdmissionMiddleware
@@ -44,8 +46,22 @@ async def request(app: AdmissionMiddleware, path: str, method: str = "GET") -> l
     return sent
 
 
-@pytest.mark.anyio
-async def test_readers_are_worked_on_a_few_at_a_time_in_order_of_arrival() -> None:
+def run_alone(test: Callable[[], Awaitable[None]]) -> None:
+    """In an event loop of its own thread: the browser tests' Playwright keeps one running in
+    the main thread."""
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(anyio.run, test).result()
+
+
+def test_readers_are_worked_on_a_few_at_a_time_in_order_of_arrival() -> None:
+    run_alone(readers_in_order)
+
+
+def test_a_slow_download_gives_its_turn_back_when_its_response_starts() -> None:
+    run_alone(slow_download)
+
+
+async def readers_in_order() -> None:
     inner = Recorder()
     app = AdmissionMiddleware(inner, documents=("/export",), limit=2)
     async with anyio.create_task_group() as group:
@@ -62,8 +78,7 @@ async def test_readers_are_worked_on_a_few_at_a_time_in_order_of_arrival() -> No
     assert inner.began[4:] == ["/read/2", "/read/3", "/read/4", "/read/5"]
 
 
-@pytest.mark.anyio
-async def test_a_slow_download_gives_its_turn_back_when_its_response_starts() -> None:
+async def slow_download() -> None:
     inner = Recorder()
     inner.finish.set()
     app = AdmissionMiddleware(inner, limit=1)
