@@ -15,7 +15,7 @@ from app.core.errors import DomainError, InvalidInput
 from app.core.escaping import csv_text
 from app.core.forms import refused
 from app.core.http import see_other
-from app.core.i18n import TIMEZONE, _
+from app.core.i18n import _, in_peru
 from app.core.pagination import Page, PageParams, set_list_headers
 from app.core.templating import render
 from app.drafts import service as drafts
@@ -265,13 +265,11 @@ def round_open(
 ) -> Response:
     try:
         try:
-            when = datetime.fromisoformat(deadline)
+            when = in_peru(datetime.fromisoformat(deadline))
         except ValueError:
             raise InvalidInput(
                 _("Give the deadline as a date and time."), field="deadline"
             ) from None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=TIMEZONE)  # people type Peru's time
         round_ = rounds.open_round(session, member, draft, title, when, clauses or [])
     except DomainError as error:
         typed = {"title": title, "deadline": deadline, "clauses": clauses or []}

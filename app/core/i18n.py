@@ -99,6 +99,11 @@ def format_datetime(value: datetime, format: str = "d MMM y, HH:mm") -> str:
     return babel_format_datetime(value, format=format, locale=babel_locale(), tzinfo=TIMEZONE)
 
 
+def in_peru(moment: datetime) -> datetime:
+    """A time people typed: without a zone, it is Peru's (it is stored in UTC)."""
+    return moment.replace(tzinfo=TIMEZONE) if moment.tzinfo is None else moment
+
+
 def day_in_peru(value: date | datetime) -> date:
     """A moment's day in Peru's time (stored in UTC, its day there may be the one before)."""
     return value.astimezone(TIMEZONE).date() if isinstance(value, datetime) else value

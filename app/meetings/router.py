@@ -9,17 +9,17 @@ from sqlmodel import Session
 
 from app.core.bounds import PageQuery, parse_id
 from app.core.db import SessionDep
-from app.core.errors import DomainError, InvalidInput, NotFound
+from app.core.errors import DomainError, InvalidInput
 from app.core.forms import refused
 from app.core.http import see_other
-from app.core.i18n import TIMEZONE, _
+from app.core.i18n import _, in_peru
 from app.core.pagination import PageParams, PageRequest, set_list_headers
 from app.core.templating import render
 from app.drafts.deps import DraftDep
-from app.drafts.models import Draft, Provision
+from app.drafts.models import Draft
 from app.meetings import minutes, service
 from app.meetings.deps import MeetingDep, SessionRunner
-from app.meetings.models import Meeting, MeetingItem, outcome_names, status_names
+from app.meetings.models import Meeting, outcome_names, status_names
 from app.meetings.schemas import (
     AgendaBody,
     AgendaItemPublic,
@@ -43,11 +43,6 @@ from app.members.permissions import Permission, can
 api = APIRouter(prefix="/api/v1", tags=["sessions"])
 pages = APIRouter(include_in_schema=False)
 PAGE_SIZE = 20
-
-
-def _peru(moment: datetime) -> datetime:
-    """A time typed without a zone is Peru's; it is stored in UTC."""
-    return moment.replace(tzinfo=TIMEZONE) if moment.tzinfo is None else moment
 
 
 def _summary(meeting: Meeting) -> SessionSummary:
@@ -100,19 +95,6 @@ def _public(session: Session, meeting: Meeting) -> SessionPublic:
     )
 
 
-def _item(session: Session, meeting: Meeting, ref: ItemRef) -> MeetingItem:
-    for item in service.items_of(session, meeting):
-        if ref.amendment is not None and item.amendment_id == ref.amendment:
-            return item
-        if (
-            ref.provision is not None
-            and item.provision_id is not None
-            and session.get_one(Provision, item.provision_id).uid == ref.provision
-        ):
-            return item
-    raise NotFound(_("That item is not on this session's agenda."))
-
-
 def _decide(
     session: Session,
     runner: Member,
@@ -123,15 +105,9 @@ def _decide(
     text: str,
     expected_version: int | None,
 ) -> None:
-    """A decision on an agenda item, or on an earlier session's acta."""
-    if ref.minutes is not None:
-        earlier = service.get_meeting(session, ref.minutes)
-        service.approve_minutes(session, runner, meeting, earlier, outcome=outcome, text=text)
-        return
-    item = _item(session, meeting, ref)
-    service.decide_item(
-        session, runner, meeting, item, outcome=outcome, text=text,
-        expected_version=expected_version,
+    service.decide(
+        session, runner, meeting, service.Ref(provision=ref.provision, amendment=ref.amendment),
+        outcome=outcome, text=text, expected_version=expected_version, minutes_of=ref.minutes,
     )  # fmt: skip
 
 
@@ -143,7 +119,12 @@ def convene(
     draft: DraftDep, body: SessionCreate, runner: SessionRunner, session: SessionDep
 ) -> Created:
     meeting = service.convene(
-        session, runner, draft, title=body.title, starts_at=_peru(body.starts_at), place=body.place
+        session,
+        runner,
+        draft,
+        title=body.title,
+        starts_at=in_peru(body.starts_at),
+        place=body.place,
     )
     session.commit()
     return Created(id=meeting.id or 0)
@@ -307,7 +288,7 @@ def convene_submit(
 ) -> Response:
     try:
         try:
-            when = _peru(datetime.fromisoformat(starts_at))
+            when = in_peru(datetime.fromisoformat(starts_at))
         except ValueError:
             raise InvalidInput(
                 _("Give the date and time of the session."), field="starts_at"

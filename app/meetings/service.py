@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
 from app.amendments import service as amendments
@@ -515,6 +516,52 @@ def _deciding(session: Session, meeting: Meeting, outcome: str) -> Draft:
             _("There is no quorum: the session can only postpone the item."), field="outcome"
         )
     return draft
+
+
+def agenda_item(session: Session, meeting: Meeting, ref: Ref) -> MeetingItem:
+    """The agenda item `ref` names (a clause by its uid, an amendment by its id), in one query."""
+    named = []
+    if ref.amendment is not None:
+        named.append(col(MeetingItem.amendment_id) == ref.amendment)
+    if ref.provision is not None:
+        named.append(col(Provision.uid) == ref.provision)
+    item = (
+        session.exec(
+            select(MeetingItem)
+            .outerjoin(Provision, col(Provision.id) == MeetingItem.provision_id)
+            .where(MeetingItem.meeting_id == meeting.id, or_(*named))
+            .order_by(col(MeetingItem.position))
+        ).first()
+        if named
+        else None
+    )
+    if item is None:
+        raise NotFound(_("That item is not on this session's agenda."))
+    return item
+
+
+def decide(
+    session: Session,
+    secretariat: Member,
+    meeting: Meeting,
+    ref: Ref,
+    *,
+    outcome: str,
+    text: str,
+    expected_version: int | None = None,
+    minutes_of: int | None = None,
+) -> None:
+    """A decision on an agenda item, or (`minutes_of`: a session's id) on an earlier
+    session's acta."""
+    if minutes_of is not None:
+        earlier = get_meeting(session, minutes_of)
+        approve_minutes(session, secretariat, meeting, earlier, outcome=outcome, text=text)
+        return
+    item = agenda_item(session, meeting, ref)
+    decide_item(
+        session, secretariat, meeting, item, outcome=outcome, text=text,
+        expected_version=expected_version,
+    )  # fmt: skip
 
 
 def decide_item(
