@@ -6,8 +6,9 @@ Outermost in the stack, so what is kept is exactly what went out: gzipped, with 
 headers. Only responses the application itself marked as shared are kept (an ETag and
 `Cache-Control: public`, no cookie set: the routes depending on app/drafts/deps.revalidate),
 under the draft they belong to. A response is served again only while that draft's revision,
-read from the database on each request, is the one it was rendered at; the revision moves in
-the transaction of every change, so no process serves a page from before a change it can see.
+read from the database after the request arrived, is the one it was rendered at; the revision
+moves in the transaction of every change, so no process serves a page from before a change it
+can see. Readers arriving together share one such read (`FreshReads`).
 """
 
 import asyncio
@@ -16,6 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from http.cookies import SimpleCookie
 from threading import Lock
+from weakref import WeakKeyDictionary
 
 import anyio.to_thread
 from starlette.datastructures import Headers
@@ -33,6 +35,53 @@ _REVALIDATION_HEADERS = (b"etag", b"cache-control", b"vary", b"x-accel-expires")
 Stored = tuple[Hashable, int, list[tuple[bytes, bytes]], bytes]
 
 
+class FreshReads:
+    """A draft's revision for every request waiting on it, from one read begun after each of
+    them arrived: fifty readers arriving together cost one query, not fifty, and none is
+    answered from before a change committed before it arrived. While a read is under way, the
+    requests that arrive wait for the next one, which begins as soon as it ends."""
+
+    def __init__(self, read: Callable[[str], Hashable | None]) -> None:
+        self._read = read
+        # Per event loop (the tests start several): the next read's answer, by slug, and the
+        # tasks reading.
+        self._next: WeakKeyDictionary[
+            asyncio.AbstractEventLoop, dict[str, asyncio.Future[Hashable | None]]
+        ] = WeakKeyDictionary()
+        self._readers: WeakKeyDictionary[
+            asyncio.AbstractEventLoop, dict[str, asyncio.Task[None]]
+        ] = WeakKeyDictionary()
+
+    async def revision(self, slug: str) -> Hashable | None:
+        loop = asyncio.get_running_loop()
+        waiting = self._next.setdefault(loop, {})
+        future = waiting.get(slug)
+        if future is None:
+            future = waiting[slug] = loop.create_future()
+            readers = self._readers.setdefault(loop, {})
+            if slug not in readers:
+                readers[slug] = loop.create_task(self._read_while_waited(slug, waiting, readers))
+        # Shielded: a reader who hangs up does not cancel the others' answer.
+        return await asyncio.shield(future)
+
+    async def _read_while_waited(
+        self,
+        slug: str,
+        waiting: dict[str, asyncio.Future[Hashable | None]],
+        readers: dict[str, asyncio.Task[None]],
+    ) -> None:
+        try:
+            while (future := waiting.pop(slug, None)) is not None:
+                try:
+                    found = await anyio.to_thread.run_sync(self._read, slug)
+                except Exception as error:
+                    future.set_exception(error)
+                else:
+                    future.set_result(found)
+        finally:
+            del readers[slug]
+
+
 class AnonymousResponses:
     def __init__(
         self,
@@ -45,7 +94,7 @@ class AnonymousResponses:
         """`revision_of(slug)`: the public draft's revision key now (None: no such public
         draft, never served from here)."""
         self.app = app
-        self.revision_of = revision_of
+        self.fresh = FreshReads(revision_of)
         self._entries = entries
         self._max_bytes = max_bytes
         self._bytes = 0
@@ -78,7 +127,7 @@ class AnonymousResponses:
         )
         # Read before rendering: a change committed meanwhile makes what is kept under this
         # (older) revision unreachable, never the other way round.
-        revision = await anyio.to_thread.run_sync(self.revision_of, slug)
+        revision = await self.fresh.revision(slug)
         if revision is None:
             await self.app(scope, receive, send)
             return

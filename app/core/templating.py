@@ -33,6 +33,12 @@ environment.install_gettext_callables(  # type: ignore[attr-defined]
 _URLS_KEPT = 50_000
 
 
+def compile_templates() -> None:
+    """Every template compiled now rather than by its first reader."""
+    for name in environment.list_templates(filter_func=lambda name: not name.startswith(".")):
+        environment.get_template(name)
+
+
 @pass_context
 def url_for(context: dict[str, Any], name: str, /, **path_params: Any) -> str:
     """A site-relative path, so pages never name a host (and work behind any proxy). Each
