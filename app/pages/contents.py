@@ -12,6 +12,7 @@ from app.amendments import lists as amendments
 from app.comments.models import Comment
 from app.consensus import reports
 from app.consensus.chart import STATUS_CODES
+from app.core.cache import RevisionCache
 from app.core.templating import render
 from app.drafts import editing, snapshots
 from app.drafts import service as drafts
@@ -31,8 +32,16 @@ class Signals:
         return STATUS_CODES[self.status]
 
 
+_signals: RevisionCache[dict[int, Signals]] = RevisionCache()
+
+
 def contents_signals(session: Session, draft: Draft, outline: drafts.Outline) -> dict[int, Signals]:
-    """Each clause's signals by provision id: two counting queries and the consensus outcomes."""
+    """Each clause's signals by provision id, once per revision of the draft in each process."""
+    return _signals.get(session, draft.cache_key, lambda: _count_signals(session, draft, outline))
+
+
+def _count_signals(session: Session, draft: Draft, outline: drafts.Outline) -> dict[int, Signals]:
+    """Two counting queries and the consensus outcomes."""
     pending = amendments.pending_by_clause(session, draft)
     comments = dict(
         session.exec(

@@ -132,3 +132,17 @@ def test_each_member_finds_their_own_position_in_the_form(
         assert reason.findall(pedros) == [""] and chosen.findall(pedros) == []
         assert reason.findall(juanas) == ["Falta el plazo."]
         assert chosen.findall(juanas) == ["object"]
+
+
+def test_a_members_contents_page_counts_a_new_comment_on_the_next_read(
+    client: TestClient, db: Session
+) -> None:
+    draft = make_draft(db)
+    article = entry_of(db, draft, "Artículo 2.")
+    sign_in(client, make_member(db, name="Juana Mamani"))
+    path = f"/drafts/{draft.slug}"
+    assert "1 comentario" not in client.get(path).text
+    client.get(path)  # kept now, signals and tree
+    comments.add_comment(db, make_member(db), draft, article, body="Precisar el plazo.")
+    db.commit()
+    assert "1 comentario" in client.get(path).text
