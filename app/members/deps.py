@@ -1,11 +1,12 @@
 """Who is asking, and whether they may: one guard per permission, used at the route."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlmodel import Session
 
-from app.core.db import SessionDep
+from app.core.db import SessionDep, for_request
 from app.core.errors import Forbidden
 from app.core.i18n import _
 from app.core.security import SESSION_COOKIE
@@ -22,12 +23,9 @@ def _for_pages(member: Member) -> Member:
     return Member.model_validate(member.model_dump())
 
 
-def current_member(request: Request, session: SessionDep) -> Member | None:
+def identify(request: Request, session: Session) -> Member | None:
     """The signed-in member, from a Bearer token or the session cookie; None if anonymous.
-
-    Runs for every request (it is an app-wide dependency), so pages can show who is signed in:
-    `request.state.member` is what templates read, the returned member what routes change.
-    """
+    `request.state.member` is what templates read, the returned member what routes change."""
     request.state.member = None
     request.state.member_session = None
     request.state.via_token = False
@@ -50,6 +48,12 @@ def current_member(request: Request, session: SessionDep) -> Member | None:
     return member
 
 
+async def current_member(request: Request, session: SessionDep) -> Member | None:
+    """Runs for every request (it is an app-wide dependency), so pages can show who is signed
+    in."""
+    return await for_request(request, lambda: identify(request, session))
+
+
 OptionalMember = Annotated[Member | None, Depends(current_member)]
 
 
@@ -62,7 +66,8 @@ def needs_second_factor_setup(request: Request, member: Member) -> bool:
     )
 
 
-def signed_in(request: Request, member: OptionalMember) -> Member:
+# The guards below only look at the member: no thread to hand over to and back.
+async def signed_in(request: Request, member: OptionalMember) -> Member:
     if member is None:
         raise signin.NotAuthenticated(_("Sign in to continue."))
     return member
@@ -71,7 +76,7 @@ def signed_in(request: Request, member: OptionalMember) -> Member:
 SignedInMember = Annotated[Member, Depends(signed_in)]
 
 
-def signed_in_browser(request: Request, member: SignedInMember) -> Member:
+async def signed_in_browser(request: Request, member: SignedInMember) -> Member:
     """For what guards an account (its second factor, new API tokens): a stolen API token alone
     must not be able to change them or to outlive its revocation."""
     if request.state.via_token:
@@ -82,10 +87,10 @@ def signed_in_browser(request: Request, member: SignedInMember) -> Member:
 BrowserMember = Annotated[Member, Depends(signed_in_browser)]
 
 
-def require(permission: Permission) -> Callable[..., Member]:
+def require(permission: Permission) -> Callable[..., Awaitable[Member]]:
     """A route guard: the member must be signed in and their role must hold `permission`."""
 
-    def guard(request: Request, member: SignedInMember) -> Member:
+    async def guard(request: Request, member: SignedInMember) -> Member:
         if needs_second_factor_setup(request, member):
             raise Forbidden(_("Turn on two-factor sign-in in your account before you continue."))
         if not can(member.role, permission):

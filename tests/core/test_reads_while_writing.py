@@ -1,0 +1,73 @@
+"""A request that only reads does its database work on the event loop; one that writes does it
+in a worker thread (app/core/db.py, for_request). So a write waiting for SQLite's write lock
+holds up no reader of the same process: a real server, a real database file, a lock held by
+another writer."""
+
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx2
+import pytest
+import uvicorn
+
+from app.core import migrate
+from app.core.config import Settings
+from app.core.db import create_db_engine, write_session
+from app.main import create_app
+from tests.factories import entry_of, make_draft, token_headers
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, Path, str, dict[str, str]]]:
+    database = tmp_path / "mesa.db"
+    url = f"sqlite:///{database}"
+    migrate.upgrade(url)
+    engine = create_db_engine(url)
+    with write_session(engine) as session:
+        draft = make_draft(session)
+        article = f"/drafts/{draft.slug}/provisions/{entry_of(session, draft, 'Artículo 2.').uid}"
+        headers = token_headers(session, "member")
+    config = uvicorn.Config(
+        create_app(Settings(database_url=url), engine=engine), port=0, log_level="warning"
+    )
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not running.started:
+        assert time.monotonic() < deadline, "the Mesa test server did not start"
+        time.sleep(0.05)
+    port = running.servers[0].sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}", database, article, headers
+    running.should_exit = True
+    thread.join(10)
+    engine.dispose()
+
+
+def test_a_write_waiting_for_the_lock_holds_up_no_reader(
+    server: tuple[str, Path, str, dict[str, str]],
+) -> None:
+    base, database, article, headers = server
+    other_writer = sqlite3.connect(database, isolation_level=None)
+    other_writer.execute("BEGIN IMMEDIATE")  # as a long import would
+    with ThreadPoolExecutor(1) as pool:
+        waiting = pool.submit(
+            httpx2.post,
+            f"{base}/api/v1{article}/comments",
+            json={"body": "Precisar el plazo."},
+            headers=headers,
+            timeout=30,
+        )
+        time.sleep(0.5)  # the comment is now waiting for the lock
+        assert not waiting.done()
+        # Had the write stopped the event loop, this read would wait for it, and the write
+        # for the lock until its busy timeout (10 s) refused it.
+        page = httpx2.get(f"{base}{article}", headers=headers, timeout=30)
+        assert page.status_code == 200 and not waiting.done()
+        other_writer.execute("COMMIT")
+        assert waiting.result().status_code == 201
+    other_writer.close()
