@@ -6,6 +6,7 @@ Every recording is also appended to the history (PositionRecord), which round re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from app.audit import service as audit
@@ -158,10 +159,14 @@ def confirm_position(
     )
 
 
+# Built once, bound per call: a statement built for each call costs more than running it.
+_MINE = select(Position).where(
+    Position.member_id == bindparam("member"), Position.provision_id == bindparam("provision")
+)
+
+
 def my_position(session: Session, member: Member, entry: drafts.OutlineEntry) -> Position | None:
-    return session.exec(
-        select(Position).where(Position.member_id == member.id, Position.provision_id == entry.id)
-    ).first()
+    return session.exec(_MINE, params={"member": member.id, "provision": entry.id}).first()
 
 
 @dataclass(frozen=True)
