@@ -4,6 +4,7 @@ from collections import defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, bindparam, tuple_
@@ -105,13 +106,18 @@ class Outline:
     by_uid: dict[str, OutlineEntry]
     numbering: structure.Numbering
 
-    @property
+    # Worked out once: an outline is not changed once built (load_outline shares it).
+    @cached_property
     def roots(self) -> list[OutlineEntry]:
         return [entry for entry in self.entries if entry.parent is None]
 
-    @property
+    @cached_property
     def clauses(self) -> list[OutlineEntry]:
         return [entry for entry in self.entries if entry.is_clause]
+
+    @cached_property
+    def _clause_index(self) -> dict[str, int]:
+        return {entry.uid: index for index, entry in enumerate(self.clauses)}
 
     def get(self, uid: str) -> OutlineEntry:
         try:
@@ -126,7 +132,7 @@ class Outline:
     def neighbours(self, uid: str) -> tuple[OutlineEntry | None, OutlineEntry | None]:
         """The clauses before and after a clause, for reading article by article."""
         clauses = self.clauses
-        index = next(i for i, entry in enumerate(clauses) if entry.uid == uid)
+        index = self._clause_index[uid]
         previous = clauses[index - 1] if index > 0 else None
         following = clauses[index + 1] if index + 1 < len(clauses) else None
         return previous, following
