@@ -168,6 +168,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     settings = settings or get_settings()
     app = FastAPI(
         lifespan=warmed_up,
+        # Mesa sets up no OpenTelemetry provider: looking for one on every request cost a
+        # fifteenth of an anonymous read.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
         # Every request: who is asking (for pages' headers and guards), and CSRF on writes.
         dependencies=[Depends(verify_csrf), Depends(current_member), Depends(count_unread)],
         title="Mesa",

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -37,6 +37,12 @@ def normalize_url(url: str) -> str:
 
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
     url = normalize_url(url)
+    # A request never waits for a connection: a read, done on the event loop (for_request),
+    # that waited there would hold up the very requests that are to give one back. Five are
+    # kept open; more are opened while more requests are under way. (An in-memory database
+    # has one connection, and no pool to size.)
+    if make_url(url).database not in (None, "", ":memory:"):
+        kwargs.setdefault("max_overflow", -1)
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True, **kwargs)
 

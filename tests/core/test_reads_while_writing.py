@@ -20,6 +20,8 @@ from app.core.db import create_db_engine, write_session
 from app.main import create_app
 from tests.factories import entry_of, make_draft, token_headers
 
+WRITERS = 20
+
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[tuple[str, Path, str, dict[str, str]]]:
@@ -48,26 +50,32 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path, str, dict[str, str]]]:
     engine.dispose()
 
 
-def test_a_write_waiting_for_the_lock_holds_up_no_reader(
+def test_writes_waiting_for_the_lock_hold_up_no_reader(
     server: tuple[str, Path, str, dict[str, str]],
 ) -> None:
     base, database, article, headers = server
     other_writer = sqlite3.connect(database, isolation_level=None)
     other_writer.execute("BEGIN IMMEDIATE")  # as a long import would
-    with ThreadPoolExecutor(1) as pool:
-        waiting = pool.submit(
-            httpx2.post,
-            f"{base}/api/v1{article}/comments",
-            json={"body": "Precisar el plazo."},
-            headers=headers,
-            timeout=30,
-        )
-        time.sleep(0.5)  # the comment is now waiting for the lock
-        assert not waiting.done()
-        # Had the write stopped the event loop, this read would wait for it, and the write
-        # for the lock until its busy timeout (10 s) refused it.
+    # More writes than a connection pool of the default size holds (5 + 10), each waiting
+    # for the lock with a connection of its own.
+    with ThreadPoolExecutor(WRITERS) as pool:
+        waiting = [
+            pool.submit(
+                httpx2.post,
+                f"{base}/api/v1{article}/comments",
+                json={"body": f"Precisar el plazo ({n})."},
+                headers=headers,
+                timeout=30,
+            )
+            for n in range(WRITERS)
+        ]
+        time.sleep(1)  # the comments are now waiting for the lock
+        assert not any(write.done() for write in waiting)
+        # Had a write stopped the event loop, or had this read waited there for a connection
+        # that only a finished write gives back, it would wait for them, and they for the
+        # lock until their busy timeout (10 s) refused them.
         page = httpx2.get(f"{base}{article}", headers=headers, timeout=30)
-        assert page.status_code == 200 and not waiting.done()
+        assert page.status_code == 200 and not any(write.done() for write in waiting)
         other_writer.execute("COMMIT")
-        assert waiting.result().status_code == 201
+        assert [write.result().status_code for write in waiting] == [201] * WRITERS
     other_writer.close()
