@@ -134,7 +134,7 @@ async def for_request(request: Request, work: Callable[[], T]) -> T:
     """A request's database work, where it costs least. A request that only reads does it on
     the event loop, as the page's own rendering: a read waits for no lock (SQLite's WAL,
     PostgreSQL's MVCC), and handing each of a page's reads to a worker thread and back took a
-    fifth of its time, the threads contending with the event loop for the interpreter. A
+    quarter of its time, the threads contending with the event loop for the interpreter. A
     request that writes does it in a worker thread: on SQLite it may wait for the write lock,
     which must not stop every other request of the process."""
     if request.method in SAFE_METHODS:
