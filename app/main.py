@@ -50,7 +50,7 @@ from app.intake import templating as intake_templating
 from app.meetings import router as meetings_router
 from app.members import router as members_router
 from app.members import templating as members_templating
-from app.members.deps import current_member, identify
+from app.members.deps import current_member
 from app.notifications import router as notifications_router
 from app.notifications import service as notifications
 from app.notifications.deps import count_unread
@@ -71,7 +71,7 @@ def _identify(request: Request) -> None:
         return
     with read_session(request.app.state.engine) as session:
         try:
-            identify(request, session)
+            current_member(request, session)
         except DomainError:  # a revoked token: the page shows them signed out
             request.state.member = None
 

@@ -6,20 +6,17 @@ fails with "database is locked" when another writer got there first; taking the 
 makes the second writer wait (up to the busy timeout) instead.
 """
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 
 from app.core.errors import DomainError
-
-T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -37,10 +34,10 @@ def normalize_url(url: str) -> str:
 
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
     url = normalize_url(url)
-    # A request never waits for a connection: a read, done on the event loop (for_request),
-    # that waited there would hold up the very requests that are to give one back. Five are
-    # kept open; more are opened while more requests are under way. (An in-memory database
-    # has one connection, and no pool to size.)
+    # A request never waits for a connection: with the pool's usual cap (5 + 10), writes
+    # waiting for SQLite's lock took every connection, and readers waited behind them until
+    # the writes' busy timeout. Five are kept open; more are opened while more requests are
+    # under way. (An in-memory database has one connection, and no pool to size.)
     if make_url(url).database not in (None, "", ":memory:"):
         kwargs.setdefault("max_overflow", -1)
     if not url.startswith("sqlite"):
@@ -114,32 +111,19 @@ def unique_or(session: Session, refusal: DomainError) -> Iterator[None]:
         raise refusal from error
 
 
-async def get_session(request: Request) -> AsyncIterator[Session]:
+def get_session(request: Request) -> Iterator[Session]:
     """One transaction per request. Routes commit before they respond; this only rolls back.
 
     FastAPI may run the code after `yield` once the response has gone out, so a commit here
-    could fail after the client was told "done". Opening a session does no I/O (it connects at
-    its first statement); closing it rolls back, where `for_request` says.
+    could fail after the client was told "done".
     """
     engine: Engine = request.app.state.engine
     make = read_session if request.method in SAFE_METHODS else write_session
-    session = make(engine)
-    try:
-        yield session
-    finally:
-        await for_request(request, session.close)
-
-
-async def for_request(request: Request, work: Callable[[], T]) -> T:
-    """A request's database work, where it costs least. A request that only reads does it on
-    the event loop, as the page's own rendering: a read waits for no lock (SQLite's WAL,
-    PostgreSQL's MVCC), and handing each of a page's reads to a worker thread and back took a
-    quarter of its time, the threads contending with the event loop for the interpreter. A
-    request that writes does it in a worker thread: on SQLite it may wait for the write lock,
-    which must not stop every other request of the process."""
-    if request.method in SAFE_METHODS:
-        return work()
-    return await run_in_threadpool(work)
+    with make(engine) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
 
 
 def get_write_session(request: Request) -> Iterator[Session]:

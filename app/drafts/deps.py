@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlmodel import Session
 
-from app.core.db import SessionDep, for_request
+from app.core.db import SessionDep
 from app.core.i18n import _, reading_language
 from app.drafts import service
 from app.drafts.models import Draft
@@ -33,13 +33,7 @@ def load_draft(slug: str, session: SessionDep, member: OptionalMember) -> Draft:
     return draft
 
 
-async def draft_in_path(
-    slug: str, request: Request, session: SessionDep, member: OptionalMember
-) -> Draft:
-    return await for_request(request, lambda: load_draft(slug, session, member))
-
-
-DraftDep = Annotated[Draft, Depends(draft_in_path)]
+DraftDep = Annotated[Draft, Depends(load_draft)]
 Editor = Annotated[Member, Depends(require(Permission.EDIT))]
 Freezer = Annotated[Member, Depends(require(Permission.SNAPSHOT))]
 

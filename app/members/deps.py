@@ -4,9 +4,8 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlmodel import Session
 
-from app.core.db import SessionDep, for_request
+from app.core.db import SessionDep
 from app.core.errors import Forbidden
 from app.core.i18n import _
 from app.core.security import SESSION_COOKIE
@@ -23,9 +22,12 @@ def _for_pages(member: Member) -> Member:
     return Member.model_validate(member.model_dump())
 
 
-def identify(request: Request, session: Session) -> Member | None:
+def current_member(request: Request, session: SessionDep) -> Member | None:
     """The signed-in member, from a Bearer token or the session cookie; None if anonymous.
-    `request.state.member` is what templates read, the returned member what routes change."""
+
+    Runs for every request (it is an app-wide dependency), so pages can show who is signed in:
+    `request.state.member` is what templates read, the returned member what routes change.
+    """
     request.state.member = None
     request.state.member_session = None
     request.state.via_token = False
@@ -46,12 +48,6 @@ def identify(request: Request, session: Session) -> Member | None:
         return None  # half signed in: only the code page knows about this session
     request.state.member = _for_pages(member)
     return member
-
-
-async def current_member(request: Request, session: SessionDep) -> Member | None:
-    """Runs for every request (it is an app-wide dependency), so pages can show who is signed
-    in."""
-    return await for_request(request, lambda: identify(request, session))
 
 
 OptionalMember = Annotated[Member | None, Depends(current_member)]

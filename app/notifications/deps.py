@@ -2,16 +2,14 @@
 
 from fastapi import Request
 
-from app.core.db import SessionDep, for_request
+from app.core.db import SessionDep
 from app.members.deps import OptionalMember
 from app.notifications import service
 
 
-async def count_unread(request: Request, member: OptionalMember, session: SessionDep) -> None:
+def count_unread(request: Request, member: OptionalMember, session: SessionDep) -> None:
     """App-wide: for a signed-in person's pages, how many notifications they have not read
     (in request.state, for base.html). The API does not need it, so it is not counted there."""
     if member is None or request.url.path.startswith("/api/"):
         return
-    request.state.unread_notifications = await for_request(
-        request, lambda: service.unread_count(session, member)
-    )
+    request.state.unread_notifications = service.unread_count(session, member)

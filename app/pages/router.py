@@ -7,7 +7,7 @@ from app.amendments import lists as amendments
 from app.comments import service as comments
 from app.consensus import positions
 from app.core.bounds import PageQuery
-from app.core.db import SessionDep, for_request
+from app.core.db import SessionDep
 from app.core.pagination import PageRequest
 from app.core.templating import render
 from app.drafts.deps import DraftDep, Revalidated
@@ -21,26 +21,21 @@ pages = APIRouter(include_in_schema=False)
 @pages.get(
     "/drafts/{slug}/provisions/{uid}", response_class=HTMLResponse, dependencies=[Revalidated]
 )
-async def provision_page(
+def provision_page(
     request: Request,
     draft: DraftDep,
     uid: str,
     session: SessionDep,
     page: PageQuery = 1,
 ) -> HTMLResponse:
-    # The pages members read most: read and rendered where the request is (app/core/db.py).
-    return await for_request(
-        request, lambda: render_article_page(request, draft, uid, session, page=page)
-    )
+    return render_article_page(request, draft, uid, session, page=page)
 
 
 @pages.get("/drafts/{slug}", response_class=HTMLResponse, dependencies=[Revalidated])
-async def contents_page(
+def contents_page(
     request: Request, draft: DraftDep, session: SessionDep, since: str = ""
 ) -> HTMLResponse:
-    return await for_request(
-        request, lambda: render_contents_page(request, session, draft, since=since)
-    )
+    return render_contents_page(request, session, draft, since=since)
 
 
 @pages.get("/me/contributions", response_class=HTMLResponse)

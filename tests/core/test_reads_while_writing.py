@@ -1,7 +1,6 @@
-"""A request that only reads does its database work on the event loop; one that writes does it
-in a worker thread (app/core/db.py, for_request). So a write waiting for SQLite's write lock
-holds up no reader of the same process: a real server, a real database file, a lock held by
-another writer."""
+"""Writes waiting for SQLite's write lock hold up no reader: not by taking every connection
+of the pool (app/core/db.py), nor the event loop. A real server, a real database file, the lock
+held by another writer."""
 
 import sqlite3
 import threading
@@ -71,9 +70,9 @@ def test_writes_waiting_for_the_lock_hold_up_no_reader(
         ]
         time.sleep(1)  # the comments are now waiting for the lock
         assert not any(write.done() for write in waiting)
-        # Had a write stopped the event loop, or had this read waited there for a connection
-        # that only a finished write gives back, it would wait for them, and they for the
-        # lock until their busy timeout (10 s) refused them.
+        # Had this read waited for a connection that only a finished write gives back, or had a
+        # write stopped the event loop, it would wait for them, and they for the lock until
+        # their busy timeout (10 s) refused them.
         page = httpx2.get(f"{base}{article}", headers=headers, timeout=30)
         assert page.status_code == 200 and not any(write.done() for write in waiting)
         other_writer.execute("COMMIT")
