@@ -10,6 +10,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Match
@@ -138,6 +139,18 @@ async def handle_not_modified(request: Request, error: Exception) -> Response:
     return Response(status_code=304, headers={"ETag": error.etag, **shared})
 
 
+async def handle_database_busy(request: Request, error: Exception) -> Response:
+    """SQLite's write lock held by another writer past the busy timeout (a long import): the
+    request wrote nothing, and saying so is better than a 500."""
+    assert isinstance(error, OperationalError)
+    if "database is locked" not in str(error.orig):
+        raise error
+    message = _("Mesa is busy saving other changes: nothing was saved. Try again in a moment.")
+    response = error_response(request, 503, "busy", message)
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 async def handle_validation_error(request: Request, error: Exception) -> Response:
     assert isinstance(error, RequestValidationError)
     problems = []
@@ -245,4 +258,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_exception_handler(HTTPException, handle_http_error)
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(NotModified, handle_not_modified)
+    app.add_exception_handler(OperationalError, handle_database_busy)
     return app

@@ -8,10 +8,12 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx2
 import pytest
 import uvicorn
+from sqlalchemy import event
 
 from app.core import migrate
 from app.core.config import Settings
@@ -22,12 +24,31 @@ from tests.factories import entry_of, make_draft, token_headers
 WRITERS = 20
 
 
+Server = tuple[str, Path, str, dict[str, str]]
+
+
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, Path, str, dict[str, str]]]:
+def server(tmp_path: Path) -> Iterator[Server]:
+    yield from serve(tmp_path)
+
+
+@pytest.fixture
+def impatient_server(tmp_path: Path) -> Iterator[Server]:
+    """Its writes wait 0.3 s for the lock, not 10."""
+    yield from serve(tmp_path, busy_timeout_ms=300)
+
+
+def serve(tmp_path: Path, busy_timeout_ms: int | None = None) -> Iterator[Server]:
     database = tmp_path / "mesa.db"
     url = f"sqlite:///{database}"
     migrate.upgrade(url)
     engine = create_db_engine(url)
+    if busy_timeout_ms is not None:
+
+        @event.listens_for(engine, "connect")
+        def _impatient(dbapi_connection: Any, _record: Any) -> None:  # after Mesa's own
+            dbapi_connection.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+
     with write_session(engine) as session:
         draft = make_draft(session)
         article = f"/drafts/{draft.slug}/provisions/{entry_of(session, draft, 'Artículo 2.').uid}"
@@ -49,9 +70,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Path, str, dict[str, str]]]:
     engine.dispose()
 
 
-def test_writes_waiting_for_the_lock_hold_up_no_reader(
-    server: tuple[str, Path, str, dict[str, str]],
-) -> None:
+def test_writes_waiting_for_the_lock_hold_up_no_reader(server: Server) -> None:
     base, database, article, headers = server
     other_writer = sqlite3.connect(database, isolation_level=None)
     other_writer.execute("BEGIN IMMEDIATE")  # as a long import would
@@ -78,3 +97,20 @@ def test_writes_waiting_for_the_lock_hold_up_no_reader(
         other_writer.execute("COMMIT")
         assert [write.result().status_code for write in waiting] == [201] * WRITERS
     other_writer.close()
+
+
+def test_a_write_that_waits_too_long_for_the_lock_is_told_to_try_again(
+    impatient_server: Server,
+) -> None:
+    base, database, article, headers = impatient_server
+    other_writer = sqlite3.connect(database, isolation_level=None)
+    other_writer.execute("BEGIN IMMEDIATE")
+    comment = {"body": "Precisar el plazo."}
+    refused = httpx2.post(f"{base}/api/v1{article}/comments", json=comment, headers=headers)
+    other_writer.execute("COMMIT")
+    other_writer.close()
+    assert refused.status_code == 503 and refused.headers["retry-after"] == "5"
+    error = refused.json()["error"]
+    assert error["code"] == "busy" and "nada se guardó" in error["message"]
+    again = httpx2.post(f"{base}/api/v1{article}/comments", json=comment, headers=headers)
+    assert again.status_code == 201
