@@ -65,10 +65,10 @@ def wants_json(request: Request) -> bool:
     return request.url.path.startswith("/api/") or request.url.path == "/healthz"
 
 
-def _identify(request: Request) -> None:
+def _identify(request: Request, *, again: bool = False) -> None:
     """An address no route matches runs no dependency: find who is asking here, so the error
-    page still shows them signed in."""
-    if hasattr(request.state, "member"):
+    page still shows them signed in. `again`: asking failed (the write lock was busy)."""
+    if hasattr(request.state, "member") and not again:
         return
     with read_session(request.app.state.engine) as session:
         try:
@@ -145,6 +145,8 @@ async def handle_database_busy(request: Request, error: Exception) -> Response:
     assert isinstance(error, OperationalError)
     if "database is locked" not in str(error.orig):
         raise error
+    if getattr(request.state, "member", None) is None:
+        _identify(request, again=True)  # a read: it waits for no lock
     message = _("Mesa is busy saving other changes: nothing was saved. Try again in a moment.")
     response = error_response(request, 503, "busy", message)
     response.headers["Retry-After"] = "5"

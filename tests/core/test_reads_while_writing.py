@@ -2,6 +2,7 @@
 of the pool (app/core/db.py), nor the event loop. A real server, a real database file, the lock
 held by another writer."""
 
+import re
 import sqlite3
 import threading
 import time
@@ -18,10 +19,13 @@ from sqlalchemy import event
 from app.core import migrate
 from app.core.config import Settings
 from app.core.db import create_db_engine, write_session
+from app.core.security import SESSION_COOKIE
 from app.main import create_app
-from tests.factories import entry_of, make_draft, token_headers
+from app.members import signin
+from tests.factories import PASSWORD, entry_of, make_draft, make_member, token_headers
 
 WRITERS = 20
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
 Server = tuple[str, Path, str, dict[str, str]]
@@ -114,3 +118,24 @@ def test_a_write_that_waits_too_long_for_the_lock_is_told_to_try_again(
     assert error["code"] == "busy" and "nada se guardó" in error["message"]
     again = httpx2.post(f"{base}/api/v1{article}/comments", json=comment, headers=headers)
     assert again.status_code == 201
+
+
+def test_a_member_told_to_try_again_is_still_shown_signed_in(impatient_server: Server) -> None:
+    base, database, article, _headers = impatient_server
+    engine = create_db_engine(f"sqlite:///{database}")
+    with write_session(engine) as session:
+        member = make_member(session, name="Juana Mamani")
+        signed = signin.sign_in(session, email=member.email, password=PASSWORD, address="t")
+        session.commit()
+    engine.dispose()
+    browser = httpx2.Client(base_url=base, cookies={SESSION_COOKIE: signed.token})
+    found = TOKEN.search(browser.get(article).text)
+    assert found is not None
+    token = found.group(1)
+    other_writer = sqlite3.connect(database, isolation_level=None)
+    other_writer.execute("BEGIN IMMEDIATE")
+    refused = browser.post(f"{article}/comments", data={"body": "Precisar.", "csrf_token": token})
+    other_writer.execute("COMMIT")
+    other_writer.close()
+    assert refused.status_code == 503
+    assert "nada se guardó" in refused.text and "Juana Mamani" in refused.text
