@@ -23,6 +23,9 @@ environment = Environment(
     extensions=["jinja2.ext.i18n"],
     trim_blocks=True,
     lstrip_blocks=True,
+    # Read once per process, as the code is: asking the disk whether each template (and each
+    # it extends or includes) changed cost a twentieth of a member's page. Restart to see an edit.
+    auto_reload=False,
 )
 environment.install_gettext_callables(  # type: ignore[attr-defined]
     i18n.template_gettext, i18n.template_ngettext, newstyle=True
