@@ -226,26 +226,31 @@ def _start_worker_in_process() -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import uvicorn
+    from app import serving
 
     settings = get_settings()
     port = args.port or settings.port
     if not settings.production:
         _start_worker_in_process()
     print(_("Mesa is at http://%(host)s:%(port)s/", host=args.host, port=port), flush=True)
-    uvicorn.run(
-        "app.main:create_app",
-        factory=True,
-        host=args.host,
-        port=port,
-        # One process per core: every derived cache is keyed by the draft's revision, which
-        # lives in the database, so processes never serve each other's stale data.
-        workers=args.workers,
-        proxy_headers=True,
-        forwarded_allow_ips=args.forwarded_allow_ips,
-        log_level="info",
-    )
-    return 0
+    options = {
+        "app": "app.main:create_app",
+        "factory": True,
+        "host": args.host,
+        "port": port,
+        "proxy_headers": True,
+        "forwarded_allow_ips": args.forwarded_allow_ips,
+        "log_level": args.log_level,
+    }
+    # One process per core: every derived cache is keyed by the draft's revision, which lives
+    # in the database, so processes never serve each other's stale data.
+    return serving.serve(options, args.workers)
+
+
+def _at_least_one(text: str) -> int:
+    if not text.isascii() or not text.isdecimal() or int(text) < 1:
+        raise argparse.ArgumentTypeError(_("a whole number, 1 or more"))
+    return int(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -329,7 +334,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve Mesa over HTTP")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int)
-    serve.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes")
+    serve.add_argument(
+        "--workers", type=_at_least_one, default=os.cpu_count() or 1, help="processes"
+    )
+    serve.add_argument(
+        "--log-level",
+        choices=["debug", "info", "warning", "error"],
+        default="info",
+        help="info logs every request; warning, only what went wrong",
+    )
     serve.add_argument(
         "--forwarded-allow-ips",
         default="127.0.0.1",

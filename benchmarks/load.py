@@ -11,12 +11,13 @@ import os
 import random
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -125,11 +126,12 @@ def _all_cores() -> None:
 
 
 @contextmanager
-def uvicorn(factory: str, port: int, env: dict[str, str], workers: int) -> Iterator[str]:
-    """A real uvicorn process (with `workers` workers) serving `factory`, until the block ends."""
-    command = [sys.executable, "-m", "uvicorn", factory, "--factory", "--port", str(port)]
-    command += ["--workers", str(workers), "--log-level", "warning"]
-    process = subprocess.Popen(command, env={**os.environ, **env}, preexec_fn=_all_cores)
+def serving(command: list[str], port: int, env: dict[str, str]) -> Iterator[str]:
+    """A real server process started by `command`, on `port`, until the block ends."""
+    # Its own process group: its workers are stopped with it even if it must be killed.
+    process = subprocess.Popen(
+        command, env={**os.environ, **env}, preexec_fn=_all_cores, start_new_session=True
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -140,14 +142,14 @@ def uvicorn(factory: str, port: int, env: dict[str, str], workers: int) -> Itera
                 pass
             time.sleep(0.1)
         else:
-            raise RuntimeError(f"{factory} did not start")
+            raise RuntimeError(f"{' '.join(command)} did not start")
         yield base
     finally:
         process.terminate()
         try:
             process.wait(timeout=20)
         except subprocess.TimeoutExpired:  # requests still queued after the load stopped
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait()
 
 
@@ -212,6 +214,21 @@ class Load:
 
 
 _DURATION = re.compile(r"([\d.]+)(us|ms|s)\b")
+
+
+def mesa_serve(port: int, env: dict[str, str], workers: int) -> AbstractContextManager[str]:
+    """Mesa as it is run in production: `mesa serve`, each worker on its own socket
+    (app/serving.py). Without the access log, as the bare app: nginx in front keeps its own."""
+    command = [sys.executable, "-m", "app.cli", "serve", "--port", str(port)]
+    command += ["--workers", str(workers), "--log-level", "warning"]
+    return serving(command, port, env)
+
+
+def bare_uvicorn(port: int, env: dict[str, str], workers: int) -> AbstractContextManager[str]:
+    """The yardstick: a bare Starlette app, under uvicorn's own --workers."""
+    command = [sys.executable, "-m", "uvicorn", "benchmarks.bare:create_app", "--factory"]
+    command += ["--port", str(port), "--workers", str(workers), "--log-level", "warning"]
+    return serving(command, port, env)
 
 
 def _ms(text: str) -> float:
@@ -281,7 +298,7 @@ def run() -> None:
     for scale in (1, 10):
         data = build(scale)
         env = {"MESA_DATABASE_URL": data.url}
-        with uvicorn("app.main:create_app", 8731, env, workers) as mesa:
+        with mesa_serve(8731, env, workers) as mesa:
             article = f"{mesa}/drafts/{data.slug}/provisions/{data.uid}"
             api = f"/api/v1/drafts/{data.slug}/provisions/{data.uid}"
             tag = f"{scale}×"
@@ -295,9 +312,7 @@ def run() -> None:
             if scale == 1:
                 body = Path(tempfile.mkstemp(suffix=".json")[1])
                 body.write_bytes(httpx2.get(f"{mesa}{api}").content)
-                with uvicorn(
-                    "benchmarks.bare:create_app", 8732, {"MESA_BENCH_BODY": str(body)}, workers
-                ) as bare:
+                with bare_uvicorn(8732, {"MESA_BENCH_BODY": str(body)}, workers) as bare:
                     yardstick = wrk(f"{bare}{api}")
                 line(f"{tag} bare Starlette, same JSON", yardstick)
                 ratio = provision_api.per_second / yardstick.per_second
