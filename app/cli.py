@@ -249,7 +249,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def _at_least_one(text: str) -> int:
     if not text.isascii() or not text.isdecimal() or int(text) < 1:
-        raise argparse.ArgumentTypeError(_("a whole number, 1 or more"))
+        raise argparse.ArgumentTypeError(_("Write a whole number, 1 or more."))
     return int(text)
 
 

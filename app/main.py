@@ -42,7 +42,7 @@ from app.core.templating import compile_templates, environment, render
 from app.drafts import import_router
 from app.drafts import router as drafts_router
 from app.drafts import templating as drafts_templating
-from app.drafts.deps import NotModified
+from app.drafts.deps import NotModified, read_named_draft
 from app.drafts.imports import MAX_IMPORT_BYTES
 from app.drafts.service import public_revision
 from app.export import router as export_router
@@ -51,7 +51,7 @@ from app.intake import templating as intake_templating
 from app.meetings import router as meetings_router
 from app.members import router as members_router
 from app.members import templating as members_templating
-from app.members.deps import current_member
+from app.members.deps import ALSO_READ, current_member, identify
 from app.notifications import router as notifications_router
 from app.notifications import service as notifications
 from app.notifications.deps import count_unread
@@ -72,7 +72,7 @@ def _identify(request: Request, *, again: bool = False) -> None:
         return
     with read_session(request.app.state.engine) as session:
         try:
-            current_member(request, session)
+            identify(request, session)
         except DomainError:  # a revoked token: the page shows them signed out
             request.state.member = None
 
@@ -194,7 +194,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         # fifteenth of an anonymous read.
         telemetry={"tracing": False, "metrics": False, "logs": False},
         # Every request: who is asking (for pages' headers and guards), and CSRF on writes.
-        dependencies=[Depends(verify_csrf), Depends(current_member), Depends(count_unread)],
+        dependencies=[Depends(verify_csrf), Depends(current_member)],
         title="Mesa",
         version="0.1.0",
         docs_url=None,  # /api/docs is app/core/router.py's: FastAPI's page needs inline script
@@ -202,6 +202,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         openapi_url="/api/v1/openapi.json",
     )
     app.state.settings = settings
+    # Read in the same hand-over to a worker thread as who is asking (app/members/deps.py).
+    setattr(app.state, ALSO_READ, (count_unread, read_named_draft))
     app.state.engine = engine or create_db_engine(settings.database_url)
     # A mail's one-click unsubscribe is posted by the mail client: its link's HMAC is the proof.
     app.state.csrf_exempt = ("/unsubscribe/",)

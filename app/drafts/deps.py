@@ -2,12 +2,15 @@
 need sign-in), and who may edit and freeze."""
 
 import hashlib
+from contextlib import suppress
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.core.db import SessionDep
+from app.core.errors import NotFound
 from app.core.i18n import _, reading_language
 from app.drafts import service
 from app.drafts.models import Draft
@@ -26,14 +29,37 @@ def readable_drafts(session: Session, member: Member | None) -> list[Draft]:
     return [draft for draft in service.list_drafts(session) if may_read(draft, member)]
 
 
-def load_draft(slug: str, session: SessionDep, member: OptionalMember) -> Draft:
-    draft = service.get_draft(session, slug)
+def _readable(draft: Draft, member: Member | None) -> Draft:
     if not may_read(draft, member):
         raise NotAuthenticated(_("This draft is private: sign in to read it."))
     return draft
 
 
-DraftDep = Annotated[Draft, Depends(load_draft)]
+def load_draft(slug: str, session: Session, member: Member | None) -> Draft:
+    return _readable(service.get_draft(session, slug), member)
+
+
+def read_named_draft(request: Request, session: Session, _member: Member) -> None:
+    """Read with who is asking (app/members/deps.py ALSO_READ): the draft the address names,
+    if there is one, for `named_draft`."""
+    slug = request.path_params.get("slug")
+    if slug is not None:
+        with suppress(NotFound):  # said by named_draft, if the route reads a draft
+            request.state.named_draft = service.get_draft(session, slug)
+
+
+async def named_draft(
+    request: Request, slug: str, session: SessionDep, member: OptionalMember
+) -> Draft:
+    """The draft named by the address, or a 404 (private ones need sign-in). For a signed-in
+    person it was read with who they are; otherwise it takes its own hand-over to a thread."""
+    draft: Draft | None = getattr(request.state, "named_draft", None)
+    if draft is None or draft.slug != slug:  # anonymous, or no such draft
+        return await run_in_threadpool(load_draft, slug, session, member)
+    return _readable(draft, member)
+
+
+DraftDep = Annotated[Draft, Depends(named_draft)]
 Editor = Annotated[Member, Depends(require(Permission.EDIT))]
 Freezer = Annotated[Member, Depends(require(Permission.SNAPSHOT))]
 

@@ -4,6 +4,8 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 
 from app.core.db import SessionDep
 from app.core.errors import Forbidden
@@ -22,15 +24,16 @@ def _for_pages(member: Member) -> Member:
     return Member.model_validate(member.model_dump())
 
 
-def current_member(request: Request, session: SessionDep) -> Member | None:
-    """The signed-in member, from a Bearer token or the session cookie; None if anonymous.
-
-    Runs for every request (it is an app-wide dependency), so pages can show who is signed in:
-    `request.state.member` is what templates read, the returned member what routes change.
-    """
+def _nobody(request: Request) -> None:
     request.state.member = None
     request.state.member_session = None
     request.state.via_token = False
+
+
+def identify(request: Request, session: Session) -> Member | None:
+    """The signed-in member, from a Bearer token or the session cookie; None if anonymous.
+    `request.state.member` is what templates read, the returned member what routes change."""
+    _nobody(request)
     authorization = request.headers.get("authorization", "")
     if authorization.lower().startswith(BEARER):
         member = service.authenticate_api_token(session, authorization[len(BEARER) :].strip())
@@ -48,6 +51,34 @@ def current_member(request: Request, session: SessionDep) -> Member | None:
         return None  # half signed in: only the code page knows about this session
     request.state.member = _for_pages(member)
     return member
+
+
+# What else a signed-in person's request reads about them, or about its address, set by
+# create_app (app/main.py): the header's unread count, the draft the address names. Each is
+# `read(request, session, member)`, run in the thread that finds who is asking.
+ALSO_READ = "also_read"
+
+
+def _identify_and_read(request: Request, session: Session) -> Member | None:
+    member = identify(request, session)
+    if member is not None:
+        for read in getattr(request.app.state, ALSO_READ, ()):
+            read(request, session, member)
+    return member
+
+
+async def current_member(request: Request, session: SessionDep) -> Member | None:
+    """Who is asking; an app-wide dependency, so every page shows it.
+
+    Someone with neither a session cookie nor a token is anonymous: told on the event loop.
+    For the others, who they are and what else their request reads (`ALSO_READ`) take one
+    hand-over to a worker thread and back, not one each: a hand-over costs about as much of
+    the server's time as the statement it runs.
+    """
+    if SESSION_COOKIE not in request.cookies and "authorization" not in request.headers:
+        _nobody(request)
+        return None
+    return await run_in_threadpool(_identify_and_read, request, session)
 
 
 OptionalMember = Annotated[Member | None, Depends(current_member)]
