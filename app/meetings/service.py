@@ -692,10 +692,20 @@ def approve_minutes(
         raise InvalidInput(
             _("An acta is approved in a later session of the same draft."), field="item"
         )
+    # Decisions on one acta wait for each other (on PostgreSQL; SQLite has one writer at a
+    # time): two secretaries approving it at once, one is told it is done, and it is
+    # approved once, by one session.
+    session.exec(select(Meeting.id).where(Meeting.id == earlier.id).with_for_update()).one()
+    session.refresh(earlier)
     if earlier.status != MeetingStatus.CONCLUDED:
         raise WrongStatus(_("Only the acta of a concluded session can be approved."))
     if earlier.minutes_approved_in_id is not None:
         raise AlreadyDecided(_("This acta has already been approved."))
+    decided = select(MeetingDecision.id).where(
+        MeetingDecision.meeting_id == meeting.id, MeetingDecision.approves_id == earlier.id
+    )
+    if session.exec(decided).first() is not None:
+        raise AlreadyDecided(_("This session has already decided on that acta."))
     _deciding(session, meeting, outcome)
     text = DECISION_TEXT.clean(text)
     assert meeting.id is not None and secretariat.id is not None
