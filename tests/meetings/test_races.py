@@ -60,30 +60,19 @@ def decide_at_once(
     return sorted(getattr(a, "status_code", -1) for a in answers), *ids
 
 
-def test_an_acta_approved_twice_at_once_is_approved_once(
-    monkeypatch: pytest.MonkeyPatch, engine: Engine
+@pytest.mark.parametrize("outcome", ["acuerdo", "postergado"])
+def test_an_acta_decided_twice_at_once_is_decided_once(
+    monkeypatch: pytest.MonkeyPatch, engine: Engine, outcome: str
 ) -> None:
+    """An approval, and a postponement (which needs no quorum): without the wait for each
+    other, on PostgreSQL both were recorded."""
     with committed(engine):
-        statuses, earlier, later = decide_at_once(monkeypatch, engine, "acuerdo")
+        statuses, earlier, later = decide_at_once(monkeypatch, engine, outcome)
         assert statuses == [201, 409]
         with write_session(engine) as session:
             decisions = session.exec(
                 select(MeetingDecision).where(col(MeetingDecision.approves_id) == earlier)
             ).all()
             assert len(decisions) == 1
-            assert session.get_one(Meeting, earlier).minutes_approved_in_id == later
-
-
-def test_an_acta_postponed_twice_at_once_is_decided_once(
-    monkeypatch: pytest.MonkeyPatch, engine: Engine
-) -> None:
-    """Postponing needs no quorum: without the wait for each other, both were recorded."""
-    with committed(engine):
-        statuses, earlier, _later = decide_at_once(monkeypatch, engine, "postergado")
-        assert statuses == [201, 409]
-        with write_session(engine) as session:
-            decisions = session.exec(
-                select(MeetingDecision).where(col(MeetingDecision.approves_id) == earlier)
-            ).all()
-            assert len(decisions) == 1
-            assert session.get_one(Meeting, earlier).minutes_approved_in_id is None
+            approved_in = session.get_one(Meeting, earlier).minutes_approved_in_id
+            assert approved_in == (later if outcome == "acuerdo" else None)
