@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Match
@@ -140,14 +141,17 @@ async def handle_not_modified(request: Request, error: Exception) -> Response:
 
 
 async def handle_database_busy(request: Request, error: Exception) -> Response:
-    """SQLite's write lock held by another writer past the busy timeout (a long import): the
-    request wrote nothing, and saying so is better than a 500."""
-    assert isinstance(error, OperationalError)
-    if "database is locked" not in str(error.orig):
+    """SQLite's write lock held by another writer past the busy timeout (a long import), or
+    every PostgreSQL connection of the process in use for 30 s: the request wrote nothing,
+    and saying so is better than a 500."""
+    if isinstance(error, PoolTimeout):  # asking again who it is would wait as long again
+        message = _("Mesa is busy with many requests: nothing was saved. Try again in a moment.")
+    elif isinstance(error, OperationalError) and "database is locked" in str(error.orig):
+        if getattr(request.state, "member", None) is None:
+            _identify(request, again=True)  # a read: it waits for no lock
+        message = _("Mesa is busy saving other changes: nothing was saved. Try again in a moment.")
+    else:
         raise error
-    if getattr(request.state, "member", None) is None:
-        _identify(request, again=True)  # a read: it waits for no lock
-    message = _("Mesa is busy saving other changes: nothing was saved. Try again in a moment.")
     response = error_response(request, 503, "busy", message)
     response.headers["Retry-After"] = "5"
     return response
@@ -270,4 +274,5 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_exception_handler(RequestValidationError, handle_validation_error)
     app.add_exception_handler(NotModified, handle_not_modified)
     app.add_exception_handler(OperationalError, handle_database_busy)
+    app.add_exception_handler(PoolTimeout, handle_database_busy)
     return app

@@ -35,14 +35,16 @@ def normalize_url(url: str) -> str:
 
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
     url = normalize_url(url)
-    # A request never waits for a connection: with the pool's usual cap (5 + 10), writes
-    # waiting for SQLite's lock took every connection, and readers waited behind them until
-    # the writes' busy timeout. Five are kept open; more are opened while more requests are
-    # under way. (An in-memory database has one connection, and no pool to size.)
+    if not url.startswith("sqlite"):
+        # PostgreSQL has its own cap (max_connections): each process keeps to the pool's
+        # usual 5 + 10, and a request that finds them all in use waits for one (up to 30 s).
+        return create_engine(url, pool_pre_ping=True, **kwargs)
+    # On SQLite a request never waits for a connection: with the pool's usual cap, writes
+    # waiting for the one write lock took every connection, and readers waited behind them
+    # until the writes' busy timeout. Five are kept open; more are opened while more requests
+    # are under way. (An in-memory database has one connection, and no pool to size.)
     if make_url(url).database not in (None, "", ":memory:"):
         kwargs.setdefault("max_overflow", -1)
-    if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, **kwargs)
 
     engine = create_engine(url, connect_args={"check_same_thread": False}, **kwargs)
 

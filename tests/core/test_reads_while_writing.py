@@ -14,7 +14,8 @@ from typing import Any
 import httpx2
 import pytest
 import uvicorn
-from sqlalchemy import event
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine, event
 
 from app.core import migrate
 from app.core.config import Settings
@@ -139,3 +140,21 @@ def test_a_member_told_to_try_again_is_still_shown_signed_in(impatient_server: S
     other_writer.close()
     assert refused.status_code == 503
     assert "nada se guardó" in refused.text and "Juana Mamani" in refused.text
+
+
+def test_every_connection_in_use_too_long_is_told_to_try_again(engine: Engine) -> None:
+    """A process whose pool is all in use (here one connection, waited for 0.3 s): a 503 that
+    says to try again, not a 500; then, the connection given back, the same request answers."""
+    url = engine.url.render_as_string(hide_password=False)
+    small = create_db_engine(url, pool_size=1, max_overflow=0, pool_timeout=0.3)
+    app = create_app(Settings(database_url=url), engine=small)
+    with TestClient(app, raise_server_exceptions=False) as client:
+        held = small.connect()
+        refused = client.get("/")
+        api = client.get("/healthz")
+        held.close()
+        assert refused.status_code == 503 and refused.headers["retry-after"] == "5"
+        assert "Mesa está ocupada" in refused.text
+        assert api.status_code == 503 and api.json()["error"]["code"] == "busy"
+        assert client.get("/healthz").status_code == 200
+    small.dispose()
