@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from app.amendments.models import status_names as amendment_status_names
 from app.consensus.rules import stance_names
-from app.core.i18n import _, format_datetime
+from app.core.i18n import _, format_date, format_datetime
 from app.meetings import service
 from app.meetings.models import Meeting, outcome_names
 from app.members.models import sector_names
@@ -72,6 +72,26 @@ def generated_text(session: Session, meeting: Meeting) -> str:
 def text_of(session: Session, meeting: Meeting) -> str:
     """The edited acta if the secretariat edited it, else the one generated now."""
     return meeting.minutes_text or generated_text(session, meeting)
+
+
+def standing(session: Session, meeting: Meeting) -> str:
+    """Whether the acta is approved, and where and when; or that it is still a draft. Not
+    part of the text the secretariat edits: a draft acta must not pass for an approved one."""
+    if meeting.minutes_approved_in_id is None or meeting.minutes_approved_at is None:
+        return _("Draft acta: awaiting approval in a later session.")
+    approving = service.get_meeting(session, meeting.minutes_approved_in_id)
+    return _(
+        "Approved in session %(n)s, on %(date)s.",
+        n=approving.number,
+        date=format_date(meeting.minutes_approved_at, "d MMMM y"),
+    )
+
+
+def document_text(session: Session, meeting: Meeting) -> str:
+    """The acta as it is filed: its text, with its standing under the title."""
+    lines = text_of(session, meeting).splitlines()
+    at = 1 if lines and lines[0].startswith("# ") else 0
+    return "\n".join([*lines[:at], standing(session, meeting), *lines[at:]]) + "\n"
 
 
 def blocks(text: str) -> list[tuple[str, str]]:

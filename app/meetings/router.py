@@ -222,7 +222,7 @@ def read_minutes(
     session: SessionDep,
     format: Literal["docx", "pdf", "txt"] = "txt",
 ) -> Response:
-    text = minutes.text_of(session, meeting)
+    text = minutes.document_text(session, meeting)
     name = f"acta-sesion-{meeting.number}"
     if format == "docx":
         body, media = (
@@ -324,6 +324,7 @@ def _meeting_page(
         "status_names": status_names(),
         "outcome_names": outcome_names(),
         "minutes_text": minutes.text_of(session, meeting),
+        "minutes_standing": minutes.standing(session, meeting),
         "error": error,
         "form": form or {},
         "members": service.active_members(session) if runner else [],

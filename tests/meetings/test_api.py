@@ -135,6 +135,8 @@ def test_a_whole_session(
     ):
         assert organization in words
     assert reservation in words and "Se acoge." in words and "Se posterga el artículo 2." in words
+    # Not yet approved: the document says so under its title, where no one can miss it.
+    assert "Proyecto de acta: pendiente de aprobación en una sesión posterior." in words
     pdf = client.get(f"{url}/minutes?format=pdf", headers=headers)
     printed = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
     assert "Defensoría del Pueblo" in printed and "Acta de la 1.ª sesión" in printed
@@ -155,6 +157,9 @@ def test_a_whole_session(
     )
     assert approved.status_code == 201
     assert client.get(url, headers=headers).json()["minutes_approved_in"] == second
+    filed = client.get(f"{url}/minutes?format=txt", headers=headers).text
+    assert filed.splitlines()[1].startswith("Aprobada en la 2.ª sesión, el ")
+    assert "Proyecto de acta" not in filed
     edit = client.put(f"{url}/minutes", json={"text": "otra"}, headers=headers)
     assert edit.status_code == 409
 

@@ -83,6 +83,7 @@ def test_the_secretariat_runs_a_session_from_the_pages(
     assert post_form(client, f"{page}/status", {"to": "concluida"}).status_code == 303
     acta = client.get(page).text
     assert "Acta de la 1.ª sesión" in acta and "Se acoge." in acta
+    assert "Proyecto de acta: pendiente de aprobación" in acta
     answer = post_form(client, f"{page}/minutes", {"text": "# Acta corregida\nTexto editado."})
     assert answer.status_code == 303
     assert db.get_one(Meeting, meeting_id).minutes_text == "# Acta corregida\nTexto editado."
