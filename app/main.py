@@ -52,7 +52,7 @@ from app.intake import templating as intake_templating
 from app.meetings import router as meetings_router
 from app.members import router as members_router
 from app.members import templating as members_templating
-from app.members.deps import ALSO_READ, current_member, identify
+from app.members.deps import current_member, identify
 from app.notifications import router as notifications_router
 from app.notifications import service as notifications
 from app.notifications.deps import count_unread
@@ -207,7 +207,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     # Read in the same hand-over to a worker thread as who is asking (app/members/deps.py).
-    setattr(app.state, ALSO_READ, (count_unread, read_named_draft))
+    app.state.also_read = (count_unread, read_named_draft)
     app.state.engine = engine or create_db_engine(settings.database_url)
     # A mail's one-click unsubscribe is posted by the mail client: its link's HMAC is the proof.
     app.state.csrf_exempt = ("/unsubscribe/",)

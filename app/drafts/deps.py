@@ -40,8 +40,8 @@ def load_draft(slug: str, session: Session, member: Member | None) -> Draft:
 
 
 def read_named_draft(request: Request, session: Session, _member: Member) -> None:
-    """Read with who is asking (app/members/deps.py ALSO_READ): the draft the address names,
-    if there is one, for `named_draft`."""
+    """Read with who is asking (app.state.also_read, app/members/deps.py): the draft the
+    address names, if there is one, for `named_draft`."""
     slug = request.path_params.get("slug")
     if slug is not None:
         with suppress(NotFound):  # said by named_draft, if the route reads a draft

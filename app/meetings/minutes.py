@@ -83,7 +83,7 @@ def standing(session: Session, meeting: Meeting) -> str:
     return _(
         "Approved in session %(n)s, on %(date)s.",
         n=approving.number,
-        date=format_date(meeting.minutes_approved_at, "d MMMM y"),
+        date=format_date(meeting.minutes_approved_at, "long"),
     )
 
 

@@ -695,8 +695,7 @@ def approve_minutes(
     # Decisions on one acta wait for each other (on PostgreSQL; SQLite has one writer at a
     # time): two secretaries approving it at once, one is told it is done, and it is
     # approved once, by one session.
-    session.exec(select(Meeting.id).where(Meeting.id == earlier.id).with_for_update()).one()
-    session.refresh(earlier)
+    session.refresh(earlier, with_for_update=True)
     if earlier.status != MeetingStatus.CONCLUDED:
         raise WrongStatus(_("Only the acta of a concluded session can be approved."))
     if earlier.minutes_approved_in_id is not None:

@@ -53,16 +53,13 @@ def identify(request: Request, session: Session) -> Member | None:
     return member
 
 
-# What else a signed-in person's request reads about them, or about its address, set by
-# create_app (app/main.py): the header's unread count, the draft the address names. Each is
-# `read(request, session, member)`, run in the thread that finds who is asking.
-ALSO_READ = "also_read"
-
-
 def _identify_and_read(request: Request, session: Session) -> Member | None:
     member = identify(request, session)
     if member is not None:
-        for read in getattr(request.app.state, ALSO_READ, ()):
+        # What else a signed-in person's request reads, set by create_app (app/main.py): the
+        # header's unread count, the draft the address names. Each is read(request, session,
+        # member), in the thread that finds who is asking.
+        for read in getattr(request.app.state, "also_read", ()):
             read(request, session, member)
     return member
 
@@ -71,9 +68,9 @@ async def current_member(request: Request, session: SessionDep) -> Member | None
     """Who is asking; an app-wide dependency, so every page shows it.
 
     Someone with neither a session cookie nor a token is anonymous: told on the event loop.
-    For the others, who they are and what else their request reads (`ALSO_READ`) take one
-    hand-over to a worker thread and back, not one each: a hand-over costs about as much of
-    the server's time as the statement it runs.
+    For the others, who they are and what else their request reads (`app.state.also_read`)
+    take one hand-over to a worker thread and back, not one each: a hand-over costs about as
+    much of the server's time as the statement it runs.
     """
     if SESSION_COOKIE not in request.cookies and "authorization" not in request.headers:
         _nobody(request)

@@ -8,7 +8,8 @@ from app.notifications import service
 
 
 def count_unread(request: Request, session: Session, member: Member) -> None:
-    """Read with who is asking (app/members/deps.py ALSO_READ): how many notifications they
-    have not read, in request.state for base.html. The API does not show it."""
+    """Read with who is asking (app.state.also_read, app/members/deps.py): how many
+    notifications they have not read, in request.state for base.html. The API does not show
+    it."""
     if not request.url.path.startswith("/api/"):
         request.state.unread_notifications = service.unread_count(session, member)
