@@ -19,6 +19,7 @@ MODULES = [
     "exports",
     "importing",
     "load",
+    "instructions",
     "search",
     "digest",
 ]
