@@ -13,7 +13,6 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
-from starlette.middleware.gzip import GZipMiddleware
 from starlette.routing import Match
 
 from app.amendments import router as amendments_router
@@ -34,6 +33,7 @@ from app.core.limits import RequestLimitsMiddleware
 from app.core.middleware import (
     SHARED_CACHE_SECONDS,
     AdmissionMiddleware,
+    CompressionMiddleware,
     LanguageMiddleware,
     SecurityHeadersMiddleware,
     ValidatorsMiddleware,
@@ -219,9 +219,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         larger_bodies=dict.fromkeys(IMPORT_PATHS, MAX_IMPORT_BYTES + 64 * 1024),
     )
     app.add_middleware(ValidatorsMiddleware)
-    # Level 6, zlib's own default: a member's page, compressed each time, in 60% of level 9's
-    # time and 1% larger.
-    app.add_middleware(GZipMiddleware, minimum_size=500, compresslevel=6)
+    app.add_middleware(CompressionMiddleware)
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.production)
     app.add_middleware(CsrfCookieMiddleware, secure=settings.production)
     app.add_middleware(LanguageMiddleware)

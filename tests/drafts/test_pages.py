@@ -1,10 +1,12 @@
+import gzip
 import re
+import zlib
 
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.drafts import service
-from tests.factories import make_draft
+from tests.factories import make_draft, make_member, sign_in, uid_of
 
 
 def article_uid(db: Session, label: str) -> str:
@@ -86,6 +88,31 @@ class TestResponses:
         make_draft(db)
         response = client.get("/drafts/ley-de-prueba", headers={"Accept-Encoding": "gzip"})
         assert response.headers["content-encoding"] == "gzip"
+
+    def test_a_page_served_again_is_compressed_harder_than_a_members_own(
+        self, client: TestClient, db: Session
+    ) -> None:
+        """The anonymous page, kept and served to every reader, at zlib's level 6; a member's,
+        rendered for them alone on every request, at the faster level 3."""
+        draft = make_draft(db)
+        page = f"/drafts/{draft.slug}/provisions/{uid_of(db, draft, 'Artículo 1.')}"
+
+        def sent() -> bytes:
+            with client.stream("GET", page, headers={"Accept-Encoding": "gzip"}) as response:
+                assert response.headers["content-encoding"] == "gzip"
+                return b"".join(response.iter_raw())
+
+        def at_level(level: int, body: bytes) -> bytes:
+            compressor = zlib.compressobj(level, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+            return compressor.compress(body) + compressor.flush()
+
+        shared = sent()
+        body = gzip.decompress(shared)
+        assert at_level(6, body) != at_level(3, body)  # the levels tell apart on this page
+        assert shared == at_level(6, body)
+        sign_in(client, make_member(db))
+        own = sent()
+        assert own == at_level(3, gzip.decompress(own))
 
     def test_security_headers(self, client: TestClient) -> None:
         headers = client.get("/").headers
