@@ -15,7 +15,6 @@ import asyncio
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from http.cookies import SimpleCookie
 from threading import Lock
 from weakref import WeakKeyDictionary
 
@@ -24,6 +23,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core import i18n
+from app.core.http import cookies
 from app.core.security import SESSION_COOKIE
 
 # The draft an address belongs to: its pages and its API.
@@ -113,13 +113,13 @@ class AnonymousResponses:
             return
         match = _DRAFT_PATH.match(scope["path"])
         headers = Headers(scope=scope)
-        if match is None or "authorization" in headers or _signed_in(headers):
+        if match is None or "authorization" in headers or SESSION_COOKIE in cookies(scope):
             await self.app(scope, receive, send)
             return
         slug = match.group(1)
         key = (
             slug,
-            _language(headers),
+            _language(scope),
             "gzip" in headers.get("accept-encoding", ""),
             scope["method"],
             scope["path"],
@@ -208,20 +208,6 @@ def _shared(start: Message) -> bool:
     )
 
 
-def _cookies(headers: Headers) -> SimpleCookie:
-    cookies = SimpleCookie()
-    try:
-        cookies.load(headers.get("cookie", ""))
-    except Exception:  # a malformed cookie header is treated as no cookie
-        return SimpleCookie()
-    return cookies
-
-
-def _signed_in(headers: Headers) -> bool:
-    return "cookie" in headers and SESSION_COOKIE in _cookies(headers)
-
-
-def _language(headers: Headers) -> str:
-    morsel = _cookies(headers).get(i18n.LANGUAGE_COOKIE) if "cookie" in headers else None
+def _language(scope: Scope) -> str:
     # Quechua and Aymara readers get Spanish pages with other summaries: kept apart.
-    return i18n.choose_reading(morsel.value if morsel else None)
+    return i18n.choose_reading(cookies(scope).get(i18n.LANGUAGE_COOKIE))

@@ -8,8 +8,6 @@ Requests authenticated with a Bearer token carry no cookie a browser could repla
 none.
 """
 
-from http.cookies import SimpleCookie
-
 from fastapi import Request
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -17,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.core import security
 from app.core.db import SAFE_METHODS
 from app.core.errors import Forbidden
+from app.core.http import cookies
 from app.core.i18n import _
 
 
@@ -36,13 +35,8 @@ class CsrfCookieMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        cookies = SimpleCookie()
-        try:
-            cookies.load(dict(scope["headers"]).get(b"cookie", b"").decode("latin-1"))
-        except Exception:  # a malformed cookie header is treated as no cookie
-            cookies = SimpleCookie()
-        existing = cookies.get(security.CSRF_COOKIE)
-        value = existing.value if existing and len(existing.value) >= 32 else None
+        existing = cookies(scope).get(security.CSRF_COOKIE)
+        value = existing if existing and len(existing) >= 32 else None
         fresh = value is None
         scope.setdefault("state", {})["csrf_cookie"] = value or security.new_token()
 

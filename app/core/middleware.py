@@ -1,8 +1,6 @@
 """ASGI middleware: the request's language, the security headers on every response, their
 compression, and how many requests a process works on at once."""
 
-from http.cookies import SimpleCookie
-
 import anyio
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.gzip import GZipMiddleware, GZipResponder
@@ -10,6 +8,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core import i18n
 from app.core.db import SAFE_METHODS
+from app.core.http import cookies
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -27,14 +26,7 @@ class LanguageMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        cookie_header = dict(scope["headers"]).get(b"cookie", b"").decode("latin-1")
-        cookies = SimpleCookie()
-        try:
-            cookies.load(cookie_header)
-        except Exception:  # a malformed cookie header must not break the page
-            cookies = SimpleCookie()
-        morsel = cookies.get(i18n.LANGUAGE_COOKIE)
-        chosen = morsel.value if morsel else None
+        chosen = cookies(scope).get(i18n.LANGUAGE_COOKIE)
         token = i18n.current_language.set(i18n.choose_language(chosen))
         reading = i18n.reading_language.set(i18n.choose_reading(chosen))
         try:
