@@ -1,7 +1,7 @@
 """Jinja2 templates with gettext in the request's language, and the helpers every page needs."""
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from threading import Lock
 from typing import Any
 
@@ -17,7 +17,52 @@ from app.core.csrf import form_token
 from app.core.db import SAFE_METHODS
 from app.core.static import fingerprint
 
-environment = Environment(
+
+class _Globals(dict[str, Any]):
+    """The environment's globals, of which each template holds its own copy, a plain dict.
+    Jinja's own, a ChainMap over these, is read key by key in Python each time a page imports
+    a file of macros and at each new context: 9% of a member's article page. What is added
+    after a template was loaded (each domain adds its own in create_app) reaches its copy too."""
+
+    def __init__(self, initial: Mapping[str, Any]) -> None:
+        super().__init__(initial)
+        self._copies: list[dict[str, Any]] = []  # one a template: they are loaded once
+
+    def copy_for_template(self, own: Mapping[str, Any] | None) -> dict[str, Any]:
+        copy = {**self, **(own or {})}
+        self._copies.append(copy)
+        return copy
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        for copy in self._copies:
+            copy[key] = value
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key)
+        for copy in self._copies:
+            copy.pop(key, None)
+
+
+class _Environment(Environment):
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.globals: _Globals = _Globals(self.globals)
+
+    def make_globals(self, d: Mapping[str, Any] | None) -> dict[str, Any]:
+        return self.globals.copy_for_template(d)
+
+
+environment = _Environment(
     loader=FileSystemLoader(ROOT / "templates"),
     autoescape=select_autoescape(default=True),
     extensions=["jinja2.ext.i18n"],
