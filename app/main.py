@@ -238,7 +238,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         domain.register_templates(environment)
 
     # A request is matched against the routes in this order, every route before its own
-    # costing it (5.7% of a member's article page when its router was fourth): the pages read
+    # costing it (5.9% of a member's article page when its router was fourth): the pages read
     # most come first. No route takes another's address (tests/core/test_routes.py).
     app.include_router(pages_router.pages)
     app.include_router(consensus_router.pages)
