@@ -4,6 +4,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from threading import Lock
 from typing import Any
+from weakref import WeakValueDictionary
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -18,6 +19,10 @@ from app.core.db import SAFE_METHODS
 from app.core.static import fingerprint
 
 
+class _TemplateGlobals(dict[str, Any]):
+    """A template's copy of the globals: a plain dict to Jinja, that can be held weakly."""
+
+
 class _Globals(dict[str, Any]):
     """The environment's globals, of which each template holds its own copy, a plain dict.
     Jinja's own, a ChainMap over these, is read key by key in Python each time a page imports
@@ -26,16 +31,17 @@ class _Globals(dict[str, Any]):
 
     def __init__(self, initial: Mapping[str, Any]) -> None:
         super().__init__(initial)
-        self._copies: list[dict[str, Any]] = []  # one a template: they are loaded once
+        # Held weakly: a template dropped from Jinja's cache takes its copy with it.
+        self._copies: WeakValueDictionary[int, _TemplateGlobals] = WeakValueDictionary()
 
     def copy_for_template(self, own: Mapping[str, Any] | None) -> dict[str, Any]:
-        copy = {**self, **(own or {})}
-        self._copies.append(copy)
+        copy = _TemplateGlobals({**self, **(own or {})})
+        self._copies[id(copy)] = copy
         return copy
 
     def __setitem__(self, key: str, value: Any) -> None:
         super().__setitem__(key, value)
-        for copy in self._copies:
+        for copy in self._copies.values():
             copy[key] = value
 
     def update(self, *args: Any, **kwargs: Any) -> None:
@@ -49,7 +55,7 @@ class _Globals(dict[str, Any]):
 
     def __delitem__(self, key: str) -> None:
         super().__delitem__(key)
-        for copy in self._copies:
+        for copy in self._copies.values():
             copy.pop(key, None)
 
 

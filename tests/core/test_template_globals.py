@@ -2,6 +2,8 @@
 is added or removed after a template was loaded still reaches it, as each domain's helpers are
 added when an app is made, perhaps after a document's template was first rendered."""
 
+import gc
+
 import pytest
 from jinja2 import DictLoader, UndefinedError
 
@@ -30,3 +32,11 @@ def test_a_macro_file_imported_sees_globals_added_after_it_was_loaded() -> None:
     page, _macros = own.get_template("page.html"), own.get_template("macros.html")
     own.globals.update(greeting=lambda: "hola")
     assert page.render() == "hola"
+
+
+def test_the_copies_of_templates_no_longer_held_are_let_go() -> None:
+    own = type(environment)(loader=DictLoader({}))
+    for number in range(200):
+        own.from_string(f"{{{{ {number} }}}}").render()
+    gc.collect()
+    assert len(own.globals._copies) < 10  # what would grow, were they held
