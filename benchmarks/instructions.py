@@ -3,7 +3,8 @@ on the load benchmark's data at 1× and 10×. Unlike a time, the count does not 
 busy the machine is (two runs of the same code agree to a thousandth), so two versions of Mesa
 are compared by it, one run each; the load benchmark then says what the count means in
 waiting. Needs valgrind (apt-get install valgrind); the app runs in one process, its requests
-made in it through ASGI (no server, no sockets: their cost is not Mesa's).
+made in it through bare ASGI calls: no server, no sockets and no HTTP client (not the httpx
+transport of benchmarks/common.py), whose work would be counted as Mesa's.
 """
 
 import asyncio

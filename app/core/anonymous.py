@@ -175,7 +175,7 @@ class AnonymousResponses:
         body: list[bytes] = []
 
         async def send_and_keep(message: Message) -> None:
-            if message["type"] == "http.response.start" and _shared(message):
+            if message["type"] == "http.response.start" and shared(message):
                 started.append(message)
             elif message["type"] == "http.response.body" and started:
                 body.append(message.get("body", b""))
@@ -198,7 +198,8 @@ class AnonymousResponses:
                 self._bytes -= len(dropped[3])
 
 
-def _shared(start: Message) -> bool:
+def shared(start: Message) -> bool:
+    """Whether a response, by its start, may be kept and served to any reader."""
     headers = Headers(raw=start["headers"])
     return (
         start["status"] == 200

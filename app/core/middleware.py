@@ -7,6 +7,7 @@ from starlette.middleware.gzip import GZipMiddleware, GZipResponder
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.core import i18n
+from app.core.anonymous import shared
 from app.core.db import SAFE_METHODS
 from app.core.http import cookies
 
@@ -99,16 +100,12 @@ OWN_LEVEL = 3
 class _LevelByReuse(GZipResponder):
     def __init__(self, app: ASGIApp, minimum_size: int) -> None:
         super().__init__(app, minimum_size, compresslevel=OWN_LEVEL)
-        self.scope_state: dict[str, object] = {}
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        self.scope_state = scope.setdefault("state", {})
-        await super().__call__(scope, receive, send)
 
     async def send_with_compression(self, message: Message) -> None:
-        # The route has run: its response is shared if it set an ETag (ValidatorsMiddleware).
-        # The compressor is made at the first body, so the level chosen here is the one used.
-        if message["type"] == "http.response.start" and self.scope_state.get("etag"):
+        # Whether it is kept is told by its start, as app/core/anonymous.py tells it (the
+        # validators, inside this, have marked it). The compressor is made at the first body,
+        # so the level chosen here is the one used.
+        if message["type"] == "http.response.start" and shared(message):
             self.compresslevel = SHARED_LEVEL
         await super().send_with_compression(message)
 
